@@ -1,0 +1,5 @@
+package io.networktopology.api;
+
+public enum IPFamily {
+    IPv4, IPv6
+}

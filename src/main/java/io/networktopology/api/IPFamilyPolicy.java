@@ -1,0 +1,5 @@
+package io.networktopology.api;
+
+public enum IPFamilyPolicy {
+    SingleStack, PreferDualStack, RequireDualStack
+}

@@ -1,0 +1,26 @@
+package io.networktopology.api;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** One declared piece of cluster networking: the services (and later ingresses, DNS, probes) of a namespace. */
+@Group(NetworkTopology.GROUP)
+@Version(NetworkTopology.VERSION)
+@Plural("networktopologies")
+@ShortNames("ntopo")
+@AdditionalPrinterColumn(name = "Services", jsonPath = ".status.servicesReady", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
+public class NetworkTopology extends CustomResource<NetworkTopologySpec, NetworkTopologyStatus> implements Namespaced {
+
+    public static final String GROUP = "networktopology.io";
+    public static final String VERSION = "v1alpha1";
+    public static final String API_VERSION = GROUP + "/" + VERSION;
+    public static final String KIND = "NetworkTopology";
+}

@@ -1,0 +1,28 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** What the user declares. The operator never writes to it. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NetworkTopologySpec {
+
+    @JsonPropertyDescription("Services to create in the topology's namespace, one Service per entry.")
+    @Size(max = ServiceSpec.MAX_SERVICES)
+    @ValidationRule(value = "self.all(s, self.exists_one(t, t.name == s.name))",
+            message = "service names must be unique within a topology", reason = "FieldValueDuplicate")
+    private List<ServiceSpec> services = new ArrayList<>();
+
+    public List<ServiceSpec> getServices() {
+        return services;
+    }
+
+    public void setServices(List<ServiceSpec> services) {
+        this.services = services;
+    }
+}

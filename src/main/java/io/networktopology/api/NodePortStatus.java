@@ -1,0 +1,74 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.Objects;
+
+/** A node port as the API server allocated it for one service port. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class NodePortStatus {
+
+    private String name;
+    private Integer port;
+    private PortProtocol protocol;
+    private Integer nodePort;
+
+    public NodePortStatus() {
+    }
+
+    public NodePortStatus(String name, Integer port, PortProtocol protocol, Integer nodePort) {
+        this.name = name;
+        this.port = port;
+        this.protocol = protocol;
+        this.nodePort = nodePort;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public PortProtocol getProtocol() {
+        return protocol;
+    }
+
+    public void setProtocol(PortProtocol protocol) {
+        this.protocol = protocol;
+    }
+
+    public Integer getNodePort() {
+        return nodePort;
+    }
+
+    public void setNodePort(Integer nodePort) {
+        this.nodePort = nodePort;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof NodePortStatus that)) {
+            return false;
+        }
+        return Objects.equals(name, that.name) && Objects.equals(port, that.port) && protocol == that.protocol
+                && Objects.equals(nodePort, that.nodePort);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, port, protocol, nodePort);
+    }
+}

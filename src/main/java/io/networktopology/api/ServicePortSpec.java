@@ -1,0 +1,105 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.IntOrString;
+
+/** One port of a declared service. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ServicePortSpec {
+
+    public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+    @JsonPropertyDescription("Port name (DNS label). Required when the service has more than one port; named ports get SRV records.")
+    @Pattern(DNS_LABEL)
+    @Size(max = 63)
+    private String name;
+
+    @JsonPropertyDescription("The port the Service listens on.")
+    @Required
+    @Min(1)
+    @Max(65535)
+    private Integer port;
+
+    @JsonPropertyDescription("The pods' port: a number (1-65535) or the name of a container port. Defaults to port.")
+    @ValidationRule(value = "type(self) == int ? (self >= 1 && self <= 65535) : (size(self) >= 1 && size(self) <= 15)",
+            message = "targetPort must be a number from 1 to 65535 or a container port name of 1 to 15 characters")
+    private IntOrString targetPort;
+
+    @JsonPropertyDescription("TCP, UDP or SCTP.")
+    @Default("TCP")
+    private PortProtocol protocol;
+
+    @JsonPropertyDescription("Fixed node port (30000-32767) for NodePort and LoadBalancer services; allocated by the API server when omitted.")
+    @Min(30000)
+    @Max(32767)
+    private Integer nodePort;
+
+    @JsonPropertyDescription("The application protocol, e.g. http, https, kubernetes.io/h2c.")
+    @Size(max = 256)
+    private String appProtocol;
+
+    public ServicePortSpec() {
+    }
+
+    public ServicePortSpec(String name, Integer port, IntOrString targetPort) {
+        this.name = name;
+        this.port = port;
+        this.targetPort = targetPort;
+    }
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public Integer getPort() {
+        return port;
+    }
+
+    public void setPort(Integer port) {
+        this.port = port;
+    }
+
+    public IntOrString getTargetPort() {
+        return targetPort;
+    }
+
+    public void setTargetPort(IntOrString targetPort) {
+        this.targetPort = targetPort;
+    }
+
+    public PortProtocol getProtocol() {
+        return protocol;
+    }
+
+    public void setProtocol(PortProtocol protocol) {
+        this.protocol = protocol;
+    }
+
+    public Integer getNodePort() {
+        return nodePort;
+    }
+
+    public void setNodePort(Integer nodePort) {
+        this.nodePort = nodePort;
+    }
+
+    public String getAppProtocol() {
+        return appProtocol;
+    }
+
+    public void setAppProtocol(String appProtocol) {
+        this.appProtocol = appProtocol;
+    }
+}

@@ -1,0 +1,175 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.List;
+import java.util.Objects;
+
+/** What one declared service became. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ServiceStatus {
+
+    /** Where the Service stands; also the reason shown for it in the ServicesReady condition. */
+    public enum State {
+        /** Exists, matches the spec and has every address it needs. */
+        Ready,
+        /** Written, but the API server or a load balancer has not assigned its address yet. */
+        AwaitingAddress,
+        /** A Service of this name exists and belongs to someone else; it was left untouched. */
+        Conflict,
+        /** Not written yet (for example because the spec is invalid). */
+        Pending
+    }
+
+    private String name;
+    private ServiceType type;
+    private State state;
+    @JsonPropertyDescription("Why the service is not Ready, for humans.")
+    private String message;
+    @JsonPropertyDescription("Cluster IPs as allocated by the API server (empty for Headless and ExternalName).")
+    private List<String> clusterIPs;
+    @JsonPropertyDescription("<service>.<namespace>.svc.<cluster-domain>")
+    private String fqdn;
+    @JsonPropertyDescription("SRV record names of the named ports: _<port>._<protocol>.<fqdn>")
+    private List<String> srvNames;
+    @JsonPropertyDescription("Reverse-lookup (PTR) names of the cluster IPs.")
+    private List<String> ptrNames;
+    @JsonPropertyDescription("Node ports as allocated, per service port.")
+    private List<NodePortStatus> nodePorts;
+    @JsonPropertyDescription("Load balancer IPs or hostnames, once assigned.")
+    private List<String> loadBalancerAddresses;
+    @JsonPropertyDescription("ExternalName services: the name the service is a CNAME for.")
+    private String externalName;
+    @JsonPropertyDescription("Ready endpoints in the service's EndpointSlices (selector-based services only).")
+    private Integer readyEndpoints;
+    @JsonPropertyDescription("How traffic reaches the pods, one line per port.")
+    private String path;
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public ServiceType getType() {
+        return type;
+    }
+
+    public void setType(ServiceType type) {
+        this.type = type;
+    }
+
+    public State getState() {
+        return state;
+    }
+
+    public void setState(State state) {
+        this.state = state;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public List<String> getClusterIPs() {
+        return clusterIPs;
+    }
+
+    public void setClusterIPs(List<String> clusterIPs) {
+        this.clusterIPs = clusterIPs;
+    }
+
+    public String getFqdn() {
+        return fqdn;
+    }
+
+    public void setFqdn(String fqdn) {
+        this.fqdn = fqdn;
+    }
+
+    public List<String> getSrvNames() {
+        return srvNames;
+    }
+
+    public void setSrvNames(List<String> srvNames) {
+        this.srvNames = srvNames;
+    }
+
+    public List<String> getPtrNames() {
+        return ptrNames;
+    }
+
+    public void setPtrNames(List<String> ptrNames) {
+        this.ptrNames = ptrNames;
+    }
+
+    public List<NodePortStatus> getNodePorts() {
+        return nodePorts;
+    }
+
+    public void setNodePorts(List<NodePortStatus> nodePorts) {
+        this.nodePorts = nodePorts;
+    }
+
+    public List<String> getLoadBalancerAddresses() {
+        return loadBalancerAddresses;
+    }
+
+    public void setLoadBalancerAddresses(List<String> loadBalancerAddresses) {
+        this.loadBalancerAddresses = loadBalancerAddresses;
+    }
+
+    public String getExternalName() {
+        return externalName;
+    }
+
+    public void setExternalName(String externalName) {
+        this.externalName = externalName;
+    }
+
+    public Integer getReadyEndpoints() {
+        return readyEndpoints;
+    }
+
+    public void setReadyEndpoints(Integer readyEndpoints) {
+        this.readyEndpoints = readyEndpoints;
+    }
+
+    public String getPath() {
+        return path;
+    }
+
+    public void setPath(String path) {
+        this.path = path;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ServiceStatus that)) {
+            return false;
+        }
+        return Objects.equals(name, that.name) && type == that.type && state == that.state
+                && Objects.equals(message, that.message) && Objects.equals(clusterIPs, that.clusterIPs)
+                && Objects.equals(fqdn, that.fqdn) && Objects.equals(srvNames, that.srvNames)
+                && Objects.equals(ptrNames, that.ptrNames) && Objects.equals(nodePorts, that.nodePorts)
+                && Objects.equals(loadBalancerAddresses, that.loadBalancerAddresses)
+                && Objects.equals(externalName, that.externalName)
+                && Objects.equals(readyEndpoints, that.readyEndpoints) && Objects.equals(path, that.path);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, type, state, message, clusterIPs, fqdn, srvNames, ptrNames, nodePorts,
+                loadBalancerAddresses, externalName, readyEndpoints, path);
+    }
+}

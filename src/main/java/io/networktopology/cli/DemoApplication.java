@@ -1,0 +1,136 @@
+package io.networktopology.cli;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.model.ServiceModel;
+import io.networktopology.status.ConditionList;
+import io.networktopology.status.Conditions;
+import io.quarkus.runtime.QuarkusApplication;
+import jakarta.inject.Inject;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+
+/**
+ * The demo: the real operator (started by Quarkus) against the embedded API. Applies the example topology, plays
+ * the cluster's allocators, waits for Ready, prints what resulted like {@code kubectl get}, then shows the operator
+ * putting back a hand edit.
+ */
+public class DemoApplication implements QuarkusApplication {
+
+    public static final String EXAMPLE = "/examples/shop.yaml";
+    private static final int MAX_POLLS = 600;
+
+    @Inject
+    KubernetesClient client;
+
+    @Override
+    public int run(String... args) {
+        return run(client, System.out);
+    }
+
+    public static int run(KubernetesClient client, PrintStream out) {
+        NetworkTopology topology = example();
+        String namespace = ServiceModel.namespaceOf(topology);
+        String name = topology.getMetadata().getName();
+        out.println("== Embedded Kubernetes API: " + client.getMasterUrl());
+        out.println("   (the Fabric8 mock server: it stores objects but allocates nothing; this demo plays the API server's");
+        out.println("    IP/port allocator, a load balancer controller and the EndpointSlice controller, 2 pods per service)");
+        if (client.apiextensions().v1().customResourceDefinitions().withName("networktopologies.networktopology.io").get() == null) {
+            EmbeddedKubernetes.installCrd(client);
+        }
+        if (client.namespaces().withName(namespace).get() == null) {
+            client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+        }
+        out.println();
+        out.println("$ kubectl apply -f examples/shop.yaml");
+        client.resource(topology).create();
+        out.println("networktopology.networktopology.io/" + name + " created");
+
+        ApiServerStandIn cluster = new ApiServerStandIn(client, namespace);
+        boolean ready = waitFor(() -> {
+            cluster.pass(true, 2);
+            return isReady(client, namespace, name);
+        });
+        NetworkTopology result = client.resources(NetworkTopology.class).inNamespace(namespace).withName(name).get();
+        out.println();
+        out.println("$ kubectl get ntopo -n " + namespace);
+        out.print(Tables.topologies(List.of(result), Instant.now()));
+        out.println();
+        out.println("$ kubectl get services -n " + namespace);
+        List<Service> services = client.services().inNamespace(namespace).list().getItems().stream()
+                .sorted(Comparator.comparing(s -> s.getMetadata().getName())).toList();
+        out.print(Tables.services(services, Instant.now()));
+        out.println();
+        out.println("$ kubectl get ntopo " + name + " -n " + namespace + " -o yaml   # status only");
+        out.print("status:\n" + Yaml.print(result.getStatus()).indent(2));
+        if (!ready) {
+            out.println("demo: the topology did not become Ready");
+            return 1;
+        }
+
+        out.println();
+        out.println("$ kubectl edit service web -n " + namespace + "   # change targetPort 8080 → 9999 by hand");
+        client.services().inNamespace(namespace).withName("web").edit(s -> {
+            s.getSpec().getPorts().get(0).setTargetPort(new IntOrString(9999));
+            return s;
+        });
+        long start = System.nanoTime();
+        boolean reverted = waitFor(() -> {
+            Service web = client.services().inNamespace(namespace).withName("web").get();
+            return web != null && Integer.valueOf(8080).equals(web.getSpec().getPorts().get(0).getTargetPort().getIntVal());
+        });
+        out.println(reverted
+                ? "the operator put targetPort back to 8080 after " + (System.nanoTime() - start) / 1_000_000 + " ms"
+                : "demo: the hand edit was not reverted");
+        return reverted ? 0 : 1;
+    }
+
+    static boolean isReady(KubernetesClient client, String namespace, String name) {
+        NetworkTopology current = client.resources(NetworkTopology.class).inNamespace(namespace).withName(name).get();
+        if (current == null || current.getStatus() == null) {
+            return false;
+        }
+        var ready = ConditionList.find(current.getStatus().getConditions(), Conditions.READY);
+        return ready != null && "True".equals(ready.getStatus())
+                && current.getMetadata().getGeneration().equals(current.getStatus().getObservedGeneration());
+    }
+
+    private static boolean waitFor(BooleanSupplier condition) {
+        for (int i = 0; i < MAX_POLLS; i++) {
+            if (condition.getAsBoolean()) {
+                return true;
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return false;
+    }
+
+    public static NetworkTopology example() {
+        try (InputStream in = DemoApplication.class.getResourceAsStream(EXAMPLE)) {
+            if (in == null) {
+                throw new IllegalStateException("example not on the classpath: " + EXAMPLE);
+            }
+            List<TopologyFiles.Document> docs = TopologyFiles.read(EXAMPLE, new InputStreamReader(in, StandardCharsets.UTF_8));
+            return docs.get(0).topology();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package io.networktopology.cli;
+
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * One binary, several jobs: with no arguments it is the operator (kubeconfig or in-cluster config);
+ * {@code render} previews offline; {@code demo} runs the operator against an embedded API.
+ */
+@QuarkusMain
+public class Main {
+
+    public static void main(String... args) {
+        String command = args.length == 0 ? "operator" : args[0];
+        List<String> rest = Arrays.asList(args).subList(Math.min(1, args.length), args.length);
+        switch (command) {
+            case "render" -> System.exit(RenderCommand.run(rest, System.out, System.err));
+            case "demo" -> {
+                EmbeddedKubernetes api = EmbeddedKubernetes.start();
+                api.configureQuarkusClient();
+                Quarkus.run(DemoApplication.class, (code, failure) -> {
+                    api.close();
+                    if (failure != null) {
+                        failure.printStackTrace();
+                    }
+                    System.exit(code);
+                }, args);
+            }
+            case "operator" -> Quarkus.run(rest.toArray(String[]::new));
+            case "help", "-h", "--help" -> {
+                System.out.println("""
+                        usage: network-topology-operator [operator | render FILE... | demo]
+                          operator  run the operator against the cluster in the kubeconfig or in-cluster config (default)
+                          render    print the objects the topologies in FILE(s) would become; no cluster needed
+                          demo      run the operator against an embedded API with examples/shop.yaml and print the result""");
+                System.exit(0);
+            }
+            default -> {
+                System.err.println("unknown command '" + command + "'; try --help");
+                System.exit(2);
+            }
+        }
+    }
+}

@@ -1,0 +1,98 @@
+package io.networktopology.cli;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.model.TrafficPath;
+import io.networktopology.status.ConditionList;
+import io.networktopology.status.Conditions;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Prints objects the way {@code kubectl get} does, for the demo. */
+public final class Tables {
+
+    private Tables() {
+    }
+
+    public static String services(List<Service> services, Instant now) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"});
+        for (Service s : services) {
+            var spec = s.getSpec();
+            String type = spec.getType();
+            String clusterIp = "ExternalName".equals(type) ? "<none>" : (spec.getClusterIP() == null ? "<pending>" : spec.getClusterIP());
+            String external;
+            if ("ExternalName".equals(type)) {
+                external = spec.getExternalName();
+            } else if ("LoadBalancer".equals(type)) {
+                List<String> lb = TrafficPath.loadBalancerAddresses(s);
+                external = lb.isEmpty() ? "<pending>" : String.join(",", lb);
+            } else {
+                external = "<none>";
+            }
+            String ports = spec.getPorts() == null || spec.getPorts().isEmpty() ? "<none>"
+                    : spec.getPorts().stream().map(Tables::port).collect(Collectors.joining(","));
+            rows.add(new String[] {s.getMetadata().getName(), type, clusterIp, external, ports,
+                    age(s.getMetadata().getCreationTimestamp(), now)});
+        }
+        return format(rows);
+    }
+
+    public static String topologies(List<NetworkTopology> topologies, Instant now) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NAME", "SERVICES", "READY", "REASON", "AGE"});
+        for (NetworkTopology t : topologies) {
+            Condition ready = t.getStatus() == null ? null : ConditionList.find(t.getStatus().getConditions(), Conditions.READY);
+            rows.add(new String[] {t.getMetadata().getName(),
+                    t.getStatus() == null || t.getStatus().getServicesReady() == null ? "" : t.getStatus().getServicesReady(),
+                    ready == null ? "" : ready.getStatus(), ready == null ? "" : ready.getReason(),
+                    age(t.getMetadata().getCreationTimestamp(), now)});
+        }
+        return format(rows);
+    }
+
+    private static String port(ServicePort p) {
+        return p.getPort() + (p.getNodePort() != null ? ":" + p.getNodePort() : "") + "/" + (p.getProtocol() == null ? "TCP" : p.getProtocol());
+    }
+
+    static String age(String timestamp, Instant now) {
+        if (timestamp == null) {
+            return "<unknown>";
+        }
+        long seconds = Math.max(0, Duration.between(Instant.parse(timestamp), now).getSeconds());
+        if (seconds < 120) {
+            return seconds + "s";
+        }
+        if (seconds < 7200) {
+            return (seconds / 60) + "m";
+        }
+        return (seconds / 3600) + "h";
+    }
+
+    private static String format(List<String[]> rows) {
+        int[] widths = new int[rows.get(0).length];
+        for (String[] row : rows) {
+            for (int i = 0; i < row.length; i++) {
+                widths[i] = Math.max(widths[i], row[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] row : rows) {
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < row.length; i++) {
+                line.append(row[i]);
+                if (i < row.length - 1) {
+                    line.append(" ".repeat(widths[i] - row[i].length() + 3));
+                }
+            }
+            out.append(line.toString().stripTrailing()).append('\n');
+        }
+        return out.toString();
+    }
+}

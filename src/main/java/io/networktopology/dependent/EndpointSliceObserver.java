@@ -1,0 +1,61 @@
+package io.networktopology.dependent;
+
+import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
+import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.model.ChildLabels;
+
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Counts the ready endpoints of the topology's Services. The EndpointSlice controller copies a Service's labels
+ * onto its slices, so the operator's label selects exactly the slices of its own Services.
+ */
+public final class EndpointSliceObserver {
+
+    public static final String SERVICE_NAME_LABEL = "kubernetes.io/service-name";
+
+    private EndpointSliceObserver() {
+    }
+
+    public static InformerEventSource<EndpointSlice, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(EndpointSlice.class, NetworkTopology.class)
+                .withName("endpointslices")
+                .withLabelSelector(ChildLabels.SELECTOR)
+                .withSecondaryToPrimaryMapper(ServicesDependent.byTopologyLabel())
+                .build(), context);
+    }
+
+    /** Ready endpoints per Service name. An endpoint whose ready condition is unset counts as ready, as the API says. */
+    public static Map<String, Integer> readyEndpoints(Context<NetworkTopology> context) {
+        Map<String, Set<String>> addresses = new HashMap<>();
+        for (EndpointSlice slice : context.getSecondaryResources(EndpointSlice.class)) {
+            Map<String, String> labels = slice.getMetadata().getLabels();
+            String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+            if (service == null || slice.getEndpoints() == null) {
+                continue;
+            }
+            Set<String> ready = addresses.computeIfAbsent(service, s -> new HashSet<>());
+            for (Endpoint endpoint : slice.getEndpoints()) {
+                boolean isReady = endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
+                        || endpoint.getConditions().getReady();
+                if (isReady && endpoint.getAddresses() != null && !endpoint.getAddresses().isEmpty()) {
+                    // A dual-stack pod appears in one slice per family: count the pod (targetRef) once.
+                    String key = endpoint.getTargetRef() != null && endpoint.getTargetRef().getUid() != null
+                            ? endpoint.getTargetRef().getUid() : endpoint.getAddresses().get(0);
+                    ready.add(key);
+                }
+            }
+        }
+        Map<String, Integer> counts = new HashMap<>();
+        addresses.forEach((service, set) -> counts.put(service, set.size()));
+        return counts;
+    }
+}

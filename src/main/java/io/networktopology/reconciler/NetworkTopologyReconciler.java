@@ -1,0 +1,120 @@
+package io.networktopology.reconciler;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.NetworkTopologyStatus;
+import io.networktopology.api.ServiceSpec;
+import io.networktopology.dependent.EndpointSliceObserver;
+import io.networktopology.dependent.ServicesDependent;
+import io.networktopology.model.ServiceModel;
+import io.networktopology.model.SpecProblem;
+import io.networktopology.model.TopologyValidator;
+import io.networktopology.status.ConditionList;
+import io.networktopology.status.Conditions;
+import io.networktopology.status.Reasons;
+import io.networktopology.status.ServiceObservation;
+import io.networktopology.status.TopologyStatusBuilder;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Reconciles one NetworkTopology: validate, bring the Services in line, and write status only when it changed.
+ * An invalid spec changes nothing that exists; a conflict leaves the foreign object alone and retries later.
+ */
+@ControllerConfiguration(name = NetworkTopologyReconciler.NAME)
+public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
+
+    public static final String NAME = "networktopology";
+    /** How soon to look again at a conflict: nothing notifies the operator when a foreign object goes away. */
+    static final Duration CONFLICT_RECHECK = Duration.ofSeconds(60);
+
+    private static final Logger LOG = Logger.getLogger(NetworkTopologyReconciler.class);
+
+    private final TopologyStatusBuilder statusBuilder;
+    private final ServicesDependent services = new ServicesDependent();
+
+    @Inject
+    public NetworkTopologyReconciler(
+            @ConfigProperty(name = "networktopology.cluster-domain", defaultValue = "cluster.local") String clusterDomain) {
+        this.statusBuilder = new TopologyStatusBuilder(clusterDomain);
+    }
+
+    @Override
+    public List<EventSource<?, NetworkTopology>> prepareEventSources(EventSourceContext<NetworkTopology> context) {
+        return List.of(ServicesDependent.eventSource(context), EndpointSliceObserver.eventSource(context));
+    }
+
+    @Override
+    public UpdateControl<NetworkTopology> reconcile(NetworkTopology topology, Context<NetworkTopology> context) {
+        Instant now = Instant.now();
+        List<SpecProblem> problems = TopologyValidator.validate(topology);
+        if (!problems.isEmpty()) {
+            LOG.debugf("%s/%s: invalid spec, changing nothing: %s", topology.getMetadata().getNamespace(),
+                    topology.getMetadata().getName(), problems);
+            return statusUpdate(topology, statusBuilder.invalid(topology, problems, now), false);
+        }
+
+        List<Service> desired = ServiceModel.desiredServices(topology);
+        ServicesDependent.Outcome outcome = services.reconcile(topology, desired, context);
+        Map<String, Integer> endpoints = EndpointSliceObserver.readyEndpoints(context);
+
+        List<ServiceObservation> observations = new ArrayList<>();
+        List<ServiceSpec> specs = topology.getSpec() == null || topology.getSpec().getServices() == null
+                ? List.of() : topology.getSpec().getServices();
+        for (ServiceSpec spec : specs) {
+            String name = spec.getName();
+            String conflict = outcome.conflicts().get(name);
+            observations.add(new ServiceObservation(spec, outcome.current().get(name), conflict, endpoints.get(name)));
+        }
+        NetworkTopologyStatus status = statusBuilder.build(topology, observations, now);
+        boolean recheck = !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty();
+        return statusUpdate(topology, status, recheck);
+    }
+
+    private static UpdateControl<NetworkTopology> statusUpdate(NetworkTopology topology, NetworkTopologyStatus status,
+            boolean recheck) {
+        UpdateControl<NetworkTopology> control;
+        if (Objects.equals(status, topology.getStatus())) {
+            control = UpdateControl.noUpdate();
+        } else {
+            // JOSDK hands the reconciler its own copy of the resource, so setting status here is safe.
+            topology.setStatus(status);
+            control = UpdateControl.patchStatus(topology);
+        }
+        return recheck ? control.rescheduleAfter(CONFLICT_RECHECK) : control;
+    }
+
+    @Override
+    public ErrorStatusUpdateControl<NetworkTopology> updateErrorStatus(NetworkTopology topology,
+            Context<NetworkTopology> context, Exception e) {
+        NetworkTopologyStatus previous = topology.getStatus() == null ? new NetworkTopologyStatus() : topology.getStatus();
+        String message = "reconcile failed, retrying: " + e.getClass().getSimpleName() + ": " + e.getMessage();
+        var ready = ConditionList.condition(Conditions.READY, false, Reasons.RECONCILE_FAILED, message,
+                topology.getMetadata().getGeneration(), previous.getConditions(), Instant.now());
+        NetworkTopologyStatus status = new NetworkTopologyStatus();
+        status.setObservedGeneration(previous.getObservedGeneration());
+        status.setServices(previous.getServices());
+        status.setServicesReady(previous.getServicesReady());
+        status.setConditions(ConditionList.put(previous.getConditions(), ready));
+        if (Objects.equals(status, topology.getStatus())) {
+            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        }
+        topology.setStatus(status);
+        return ErrorStatusUpdateControl.patchStatus(topology);
+    }
+}

@@ -1,0 +1,13 @@
+package io.networktopology.status;
+
+/** Condition types the operator writes into {@code status.conditions}. Documented in the README's status reference. */
+public final class Conditions {
+
+    /** The roll-up: True only when every other condition is True. */
+    public static final String READY = "Ready";
+    /** Every declared Service exists, is the operator's, matches the spec and has its addresses. */
+    public static final String SERVICES_READY = "ServicesReady";
+
+    private Conditions() {
+    }
+}

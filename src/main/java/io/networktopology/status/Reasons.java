@@ -1,0 +1,21 @@
+package io.networktopology.status;
+
+/** Reasons used in conditions (CamelCase, as the Kubernetes API conventions ask). */
+public final class Reasons {
+
+    /** Ready=True: everything the topology declares is in place. */
+    public static final String TOPOLOGY_READY = "TopologyReady";
+    /** ServicesReady=True. */
+    public static final String ALL_SERVICES_READY = "AllServicesReady";
+    /** The spec breaks a rule; the message lists each problem with its field path. Nothing was changed. */
+    public static final String INVALID_SPEC = "InvalidSpec";
+    /** A Service with a declared name exists and was not created by this topology; it was left untouched. */
+    public static final String SERVICE_CONFLICT = "ServiceConflict";
+    /** Waiting for an address (a load balancer's); progressing, not failed. */
+    public static final String AWAITING_ADDRESS = "AwaitingAddress";
+    /** The last reconcile failed with an error talking to the API server; it is retried with backoff. */
+    public static final String RECONCILE_FAILED = "ReconcileFailed";
+
+    private Reasons() {
+    }
+}

@@ -1,0 +1,15 @@
+package io.networktopology.status;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.networktopology.api.ServiceSpec;
+
+/**
+ * What the operator found for one declared service.
+ *
+ * @param spec the declared service
+ * @param actual the Service as last written or observed, or null when it does not exist (yet)
+ * @param conflict why the Service belongs to someone else, or null when it is the topology's
+ * @param readyEndpoints ready endpoints counted in the service's EndpointSlices; null when not applicable
+ */
+public record ServiceObservation(ServiceSpec spec, Service actual, String conflict, Integer readyEndpoints) {
+}

@@ -1,0 +1,190 @@
+package io.networktopology.status;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.NetworkTopologyStatus;
+import io.networktopology.api.NodePortStatus;
+import io.networktopology.api.PortProtocol;
+import io.networktopology.api.ServicePortSpec;
+import io.networktopology.api.ServiceSpec;
+import io.networktopology.api.ServiceStatus;
+import io.networktopology.api.ServiceStatus.State;
+import io.networktopology.api.ServiceType;
+import io.networktopology.model.DnsNames;
+import io.networktopology.model.ServiceModel;
+import io.networktopology.model.SpecProblem;
+import io.networktopology.model.TrafficPath;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+/**
+ * The one place that turns observations into {@code status}: service entries, the ServicesReady condition and the
+ * Ready roll-up. Pure, so that "nothing changed" always yields an equal status and nothing is written.
+ */
+public final class TopologyStatusBuilder {
+
+    private final String clusterDomain;
+
+    public TopologyStatusBuilder(String clusterDomain) {
+        this.clusterDomain = clusterDomain;
+    }
+
+    /** Status for a spec that cannot be applied: existing services are reported as they were; nothing was changed. */
+    public NetworkTopologyStatus invalid(NetworkTopology topology, List<SpecProblem> problems, Instant now) {
+        NetworkTopologyStatus previous = topology.getStatus();
+        NetworkTopologyStatus status = new NetworkTopologyStatus();
+        Long generation = topology.getMetadata().getGeneration();
+        status.setObservedGeneration(generation);
+        if (previous != null) {
+            status.setServices(previous.getServices());
+            status.setServicesReady(previous.getServicesReady());
+        }
+        String message = problems.size() + (problems.size() == 1 ? " problem" : " problems")
+                + " in the spec; nothing was changed: "
+                + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
+        List<Condition> old = previous == null ? null : previous.getConditions();
+        Condition services = ConditionList.condition(Conditions.SERVICES_READY, false, Reasons.INVALID_SPEC, message, generation, old, now);
+        status.setConditions(withReady(List.of(services), generation, old, now));
+        return status;
+    }
+
+    public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations, Instant now) {
+        NetworkTopologyStatus previous = topology.getStatus();
+        List<Condition> old = previous == null ? null : previous.getConditions();
+        Long generation = topology.getMetadata().getGeneration();
+        String namespace = ServiceModel.namespaceOf(topology);
+
+        NetworkTopologyStatus status = new NetworkTopologyStatus();
+        status.setObservedGeneration(generation);
+        List<ServiceStatus> services = new ArrayList<>();
+        for (ServiceObservation observation : observations) {
+            services.add(serviceStatus(observation, namespace));
+        }
+        status.setServices(services);
+        long ready = services.stream().filter(s -> s.getState() == State.Ready).count();
+        status.setServicesReady(ready + "/" + services.size());
+        status.setConditions(withReady(List.of(servicesCondition(services, generation, old, now)), generation, old, now));
+        return status;
+    }
+
+    private Condition servicesCondition(List<ServiceStatus> services, Long generation, List<Condition> old, Instant now) {
+        List<ServiceStatus> conflicts = services.stream().filter(s -> s.getState() == State.Conflict).toList();
+        if (!conflicts.isEmpty()) {
+            return ConditionList.condition(Conditions.SERVICES_READY, false, Reasons.SERVICE_CONFLICT,
+                    describe(conflicts), generation, old, now);
+        }
+        List<ServiceStatus> waiting = services.stream().filter(s -> s.getState() != State.Ready).toList();
+        if (!waiting.isEmpty()) {
+            return ConditionList.condition(Conditions.SERVICES_READY, false, Reasons.AWAITING_ADDRESS,
+                    describe(waiting), generation, old, now);
+        }
+        String message;
+        if (services.isEmpty()) {
+            message = "no services declared";
+        } else {
+            message = services.size() + (services.size() == 1 ? " service" : " services") + " in place";
+            List<String> empty = services.stream()
+                    .filter(s -> s.getReadyEndpoints() != null && s.getReadyEndpoints() == 0)
+                    .map(ServiceStatus::getName).toList();
+            if (!empty.isEmpty()) {
+                message += "; no ready endpoints yet for " + String.join(", ", empty);
+            }
+        }
+        return ConditionList.condition(Conditions.SERVICES_READY, true, Reasons.ALL_SERVICES_READY, message, generation, old, now);
+    }
+
+    private static String describe(List<ServiceStatus> services) {
+        return services.stream().map(s -> s.getName() + ": " + s.getMessage()).collect(Collectors.joining("; "));
+    }
+
+    /** Adds the Ready roll-up in front of the part conditions. */
+    static List<Condition> withReady(List<Condition> parts, Long generation, List<Condition> old, Instant now) {
+        Optional<Condition> failing = parts.stream().filter(c -> !"True".equals(c.getStatus())).findFirst();
+        Condition ready = failing
+                .map(c -> ConditionList.condition(Conditions.READY, false, c.getReason(), c.getType() + ": " + c.getMessage(), generation, old, now))
+                .orElseGet(() -> ConditionList.condition(Conditions.READY, true, Reasons.TOPOLOGY_READY,
+                        "everything the topology declares is in place", generation, old, now));
+        List<Condition> all = new ArrayList<>();
+        all.add(ready);
+        all.addAll(parts);
+        return all;
+    }
+
+    ServiceStatus serviceStatus(ServiceObservation observation, String namespace) {
+        ServiceSpec spec = observation.spec();
+        Service actual = observation.conflict() == null ? observation.actual() : null;
+        ServiceType type = spec.effectiveType();
+        String fqdn = DnsNames.serviceFqdn(spec.getName(), namespace, clusterDomain);
+
+        ServiceStatus status = new ServiceStatus();
+        status.setName(spec.getName());
+        status.setType(type);
+        status.setFqdn(fqdn);
+        if (type == ServiceType.ExternalName) {
+            status.setExternalName(spec.getExternalName());
+        } else {
+            List<String> srv = new ArrayList<>();
+            for (ServicePortSpec port : spec.getPorts() == null ? List.<ServicePortSpec>of() : spec.getPorts()) {
+                if (port.getName() != null) {
+                    srv.add(DnsNames.srvName(port.getName(), ServiceModel.effectiveProtocol(port).name(), fqdn));
+                }
+            }
+            status.setSrvNames(srv.isEmpty() ? null : srv);
+        }
+        List<String> clusterIps = clusterIps(actual);
+        status.setClusterIPs(clusterIps.isEmpty() ? null : clusterIps);
+        List<String> ptrs = clusterIps.stream().map(DnsNames::ptrName).flatMap(Optional::stream).toList();
+        status.setPtrNames(ptrs.isEmpty() ? null : ptrs);
+        if (type.exposesNodePorts() && actual != null && actual.getSpec() != null && actual.getSpec().getPorts() != null) {
+            List<NodePortStatus> nodePorts = new ArrayList<>();
+            for (ServicePort port : actual.getSpec().getPorts()) {
+                if (port.getNodePort() != null) {
+                    nodePorts.add(new NodePortStatus(port.getName(), port.getPort(),
+                            PortProtocol.valueOf(port.getProtocol() == null ? "TCP" : port.getProtocol()), port.getNodePort()));
+                }
+            }
+            status.setNodePorts(nodePorts.isEmpty() ? null : nodePorts);
+        }
+        List<String> lb = TrafficPath.loadBalancerAddresses(actual);
+        status.setLoadBalancerAddresses(lb.isEmpty() ? null : lb);
+        boolean selectorBased = type != ServiceType.ExternalName && spec.getSelector() != null && !spec.getSelector().isEmpty();
+        if (selectorBased && actual != null) {
+            status.setReadyEndpoints(observation.readyEndpoints() == null ? 0 : observation.readyEndpoints());
+        }
+        status.setPath(TrafficPath.describe(spec, actual, fqdn));
+
+        if (observation.conflict() != null) {
+            status.setState(State.Conflict);
+            status.setMessage(observation.conflict());
+        } else if (actual == null) {
+            status.setState(State.Pending);
+            status.setMessage("not created yet");
+        } else if (type == ServiceType.LoadBalancer && lb.isEmpty()) {
+            status.setState(State.AwaitingAddress);
+            status.setMessage("waiting for a load balancer controller to assign an address"
+                    + (spec.getLoadBalancerClass() != null ? " (class " + spec.getLoadBalancerClass() + ")" : ""));
+        } else {
+            status.setState(State.Ready);
+            if (status.getReadyEndpoints() != null && status.getReadyEndpoints() == 0) {
+                status.setMessage("no ready endpoints: no ready pod matches the selector");
+            }
+        }
+        return status;
+    }
+
+    private static List<String> clusterIps(Service actual) {
+        if (actual == null || actual.getSpec() == null) {
+            return List.of();
+        }
+        List<String> ips = actual.getSpec().getClusterIPs() != null && !actual.getSpec().getClusterIPs().isEmpty()
+                ? actual.getSpec().getClusterIPs()
+                : (actual.getSpec().getClusterIP() == null ? List.of() : List.of(actual.getSpec().getClusterIP()));
+        return ips.stream().filter(ip -> ip != null && !ip.isEmpty() && !"None".equals(ip)).toList();
+    }
+}
