@@ -75,7 +75,8 @@ public final class ServiceDrift {
                 && (want.getInternalTrafficPolicy() == null
                         || want.getInternalTrafficPolicy().equals(orDefault(have.getInternalTrafficPolicy(), "Cluster")))
                 && (want.getIpFamilyPolicy() == null || want.getIpFamilyPolicy().equals(have.getIpFamilyPolicy()))
-                && (want.getIpFamilies() == null || want.getIpFamilies().equals(have.getIpFamilies()))
+                // Fabric8 models start lists empty: an empty list means "not set", as in the API.
+                && (orEmpty(want.getIpFamilies()).isEmpty() || want.getIpFamilies().equals(have.getIpFamilies()))
                 && Objects.equals(want.getLoadBalancerClass(), have.getLoadBalancerClass())
                 && Objects.equals(orEmpty(want.getLoadBalancerSourceRanges()), orEmpty(have.getLoadBalancerSourceRanges()))
                 && Boolean.TRUE.equals(want.getPublishNotReadyAddresses()) == Boolean.TRUE.equals(have.getPublishNotReadyAddresses())

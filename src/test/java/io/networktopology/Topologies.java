@@ -1,0 +1,54 @@
+package io.networktopology;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.NetworkTopologySpec;
+import io.networktopology.api.ServicePortSpec;
+import io.networktopology.api.ServiceSpec;
+import io.networktopology.api.ServiceType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/** Builders for topologies in tests. */
+public final class Topologies {
+
+    private Topologies() {
+    }
+
+    public static NetworkTopology topology(String namespace, String name, ServiceSpec... services) {
+        NetworkTopology topology = new NetworkTopology();
+        topology.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(namespace).build());
+        NetworkTopologySpec spec = new NetworkTopologySpec();
+        spec.setServices(new ArrayList<>(List.of(services)));
+        topology.setSpec(spec);
+        return topology;
+    }
+
+    public static ServiceSpec service(String name, ServiceType type, ServicePortSpec... ports) {
+        ServiceSpec spec = new ServiceSpec();
+        spec.setName(name);
+        spec.setType(type);
+        if (type != ServiceType.ExternalName) {
+            spec.setSelector(Map.of("app", name));
+            spec.setPorts(new ArrayList<>(List.of(ports)));
+        }
+        return spec;
+    }
+
+    public static ServiceSpec clusterIp(String name) {
+        return service(name, ServiceType.ClusterIP, port("http", 80, 8080));
+    }
+
+    public static ServiceSpec externalName(String name, String target) {
+        ServiceSpec spec = service(name, ServiceType.ExternalName);
+        spec.setExternalName(target);
+        return spec;
+    }
+
+    public static ServicePortSpec port(String name, int port, int targetPort) {
+        return new ServicePortSpec(name, port, new IntOrString(targetPort));
+    }
+}

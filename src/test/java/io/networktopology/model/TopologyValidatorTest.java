@@ -1,0 +1,123 @@
+package io.networktopology.model;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.networktopology.api.IPFamily;
+import io.networktopology.api.IPFamilyPolicy;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.ServiceSpec;
+import io.networktopology.api.ServiceType;
+import io.networktopology.api.TrafficPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+
+import static io.networktopology.Topologies.clusterIp;
+import static io.networktopology.Topologies.externalName;
+import static io.networktopology.Topologies.port;
+import static io.networktopology.Topologies.service;
+import static io.networktopology.Topologies.topology;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TopologyValidatorTest {
+
+    /** Each case: a change that breaks one rule of a valid ClusterIP service, the field path, and the message. */
+    static Stream<Arguments> invalidServices() {
+        return Stream.of(
+                bad("name with uppercase", s -> s.setName("Web"), "spec.services[0].name", "is not a valid service name"),
+                bad("name starting with a digit", s -> s.setName("1web"), "spec.services[0].name", "DNS-1035"),
+                bad("name of 64 characters", s -> s.setName("a".repeat(64)), "spec.services[0].name", "at most 63"),
+                bad("missing name", s -> s.setName(null), "spec.services[0].name", "required"),
+                bad("port 0", s -> s.getPorts().get(0).setPort(0), "spec.services[0].ports[0].port", "must be between 1 and 65535, got 0"),
+                bad("port 70000", s -> s.getPorts().get(0).setPort(70000), "spec.services[0].ports[0].port", "must be between 1 and 65535, got 70000"),
+                bad("missing port", s -> s.getPorts().get(0).setPort(null), "spec.services[0].ports[0].port", "required"),
+                bad("targetPort 0", s -> s.getPorts().get(0).setTargetPort(new IntOrString(0)), "spec.services[0].ports[0].targetPort", "must be between 1 and 65535"),
+                bad("targetPort name too long", s -> s.getPorts().get(0).setTargetPort(new IntOrString("a-very-long-port-name")), "spec.services[0].ports[0].targetPort", "neither a port number nor a container port name"),
+                bad("targetPort name without letters", s -> s.getPorts().get(0).setTargetPort(new IntOrString("8080x".replace("x", "-1"))), "spec.services[0].ports[0].targetPort", "container port name"),
+                bad("nodePort on ClusterIP", s -> s.getPorts().get(0).setNodePort(30080), "spec.services[0].ports[0].nodePort", "nodePort is allowed only for NodePort and LoadBalancer services"),
+                bad("nodePort below range", s -> { s.setType(ServiceType.NodePort); s.getPorts().get(0).setNodePort(29999); }, "spec.services[0].ports[0].nodePort", "must be between 30000 and 32767, got 29999"),
+                bad("two ports, one unnamed", s -> s.getPorts().add(port(null, 81, 81)), "spec.services[0].ports[1].name", "every port needs a name when a service has more than one port"),
+                bad("duplicate port names", s -> s.getPorts().add(port("http", 81, 81)), "spec.services[0].ports[1].name", "port names must be unique within a service"),
+                bad("duplicate port and protocol", s -> s.getPorts().add(port("other", 80, 81)), "spec.services[0].ports[1].port", "duplicate port 80/TCP"),
+                bad("bad port name", s -> s.getPorts().get(0).setName("HTTP"), "spec.services[0].ports[0].name", "is not a valid port name"),
+                bad("no ports on ClusterIP", s -> s.setPorts(null), "spec.services[0].ports", "ports are required for ClusterIP, NodePort and LoadBalancer services"),
+                bad("externalName on ClusterIP", s -> s.setExternalName("x.example.com"), "spec.services[0].externalName", "not allowed for other types"),
+                bad("externalTrafficPolicy on ClusterIP", s -> s.setExternalTrafficPolicy(TrafficPolicy.Local), "spec.services[0].externalTrafficPolicy", "allowed only for NodePort and LoadBalancer"),
+                bad("loadBalancerClass on NodePort", s -> { s.setType(ServiceType.NodePort); s.setLoadBalancerClass("example.com/lb"); }, "spec.services[0]", "allowed only for LoadBalancer services"),
+                bad("source range that is not a CIDR", s -> { s.setType(ServiceType.LoadBalancer); s.setLoadBalancerSourceRanges(List.of("10.0.0.0/33")); }, "spec.services[0].loadBalancerSourceRanges[0]", "is not a CIDR"),
+                bad("two families with SingleStack", s -> { s.setIpFamilies(List.of(IPFamily.IPv4, IPFamily.IPv6)); s.setIpFamilyPolicy(IPFamilyPolicy.SingleStack); }, "spec.services[0].ipFamilyPolicy", "PreferDualStack or RequireDualStack"),
+                bad("repeated family", s -> { s.setIpFamilies(List.of(IPFamily.IPv4, IPFamily.IPv4)); s.setIpFamilyPolicy(IPFamilyPolicy.RequireDualStack); }, "spec.services[0].ipFamilies", "must not repeat a family"),
+                bad("bad selector key", s -> s.setSelector(Map.of("app/", "web")), "spec.services[0].selector[app/]", "is not a valid key"),
+                bad("bad selector value", s -> s.setSelector(Map.of("app", "-web")), "spec.services[0].selector[app]", "is not a valid label value"),
+                bad("reserved label", s -> s.setLabels(Map.of("networktopology.io/topology", "other")), "spec.services[0].labels[networktopology.io/topology]", "is set by the operator"),
+                bad("bad annotation key", s -> s.setAnnotations(Map.of("bad key", "x")), "spec.services[0].annotations[bad key]", "is not a valid key"));
+    }
+
+    private static Arguments bad(String name, Consumer<ServiceSpec> change, String path, String message) {
+        return Arguments.of(name, change, path, message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalidServices")
+    void reportsEachProblemWithItsFieldPath(String name, Consumer<ServiceSpec> change, String path, String message) {
+        ServiceSpec service = clusterIp("web");
+        change.accept(service);
+        List<SpecProblem> problems = TopologyValidator.validate(topology("shop", "shop", service));
+        assertThat(problems).as("problems for: %s", name)
+                .anySatisfy(p -> {
+                    assertThat(p.path()).isEqualTo(path);
+                    assertThat(p.message()).contains(message);
+                });
+    }
+
+    @Test
+    void externalNameNeedsItsTargetAndNothingElse() {
+        ServiceSpec missing = externalName("db", null);
+        ServiceSpec withSelector = externalName("db2", "db.example.com");
+        withSelector.setSelector(Map.of("app", "db"));
+        ServiceSpec badName = externalName("db3", "not_a_host");
+        List<SpecProblem> problems = TopologyValidator.validate(topology("shop", "shop", missing, withSelector, badName));
+        assertThat(problems).extracting(SpecProblem::toString).containsExactly(
+                "spec.services[0].externalName: externalName is required when type is ExternalName and not allowed for other types",
+                "spec.services[1]: an ExternalName service takes no selector and no ports",
+                "spec.services[2].externalName: \"not_a_host\" is not a valid DNS name (lowercase RFC 1123 subdomain, at most 253 characters)");
+    }
+
+    @Test
+    void duplicateServiceNamesPointAtTheSecond() {
+        List<SpecProblem> problems = TopologyValidator.validate(topology("shop", "shop", clusterIp("web"), clusterIp("api"), clusterIp("web")));
+        assertThat(problems).extracting(SpecProblem::toString).containsExactly(
+                "spec.services[2].name: duplicate service name \"web\" (also spec.services[0]); service names must be unique within a topology");
+    }
+
+    @Test
+    void acceptsEveryServiceType() {
+        ServiceSpec headless = service("db", ServiceType.Headless);
+        headless.setPorts(null);
+        ServiceSpec nodePort = service("admin", ServiceType.NodePort, port("http", 80, 8080));
+        nodePort.getPorts().get(0).setNodePort(30080);
+        nodePort.setExternalTrafficPolicy(TrafficPolicy.Local);
+        ServiceSpec lb = service("lb", ServiceType.LoadBalancer, port("https", 443, 8443));
+        lb.setLoadBalancerClass("example.com/lb");
+        lb.setLoadBalancerSourceRanges(List.of("203.0.113.0/24", "2001:db8::/32"));
+        ServiceSpec dual = clusterIp("dual");
+        dual.setIpFamilies(List.of(IPFamily.IPv6, IPFamily.IPv4));
+        dual.setIpFamilyPolicy(IPFamilyPolicy.RequireDualStack);
+        dual.getPorts().get(0).setTargetPort(new IntOrString("http"));
+        NetworkTopology topology = topology("shop", "shop", clusterIp("web"), headless, nodePort, lb, dual,
+                externalName("payments", "payments.example.com"));
+        assertThat(TopologyValidator.validate(topology)).isEmpty();
+    }
+
+    @Test
+    void anEmptySpecIsValid() {
+        NetworkTopology topology = topology("shop", "shop");
+        topology.setSpec(null);
+        assertThat(TopologyValidator.validate(topology)).isEmpty();
+    }
+}
