@@ -1,6 +1,8 @@
 package io.networktopology.reconciler;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -31,6 +33,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reconciles one NetworkTopology: validate, bring the Services in line, and write status only when it changed.
@@ -46,6 +49,9 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
     private static final Logger LOG = Logger.getLogger(NetworkTopologyReconciler.class);
 
     private final TopologyStatusBuilder statusBuilder;
+    private final AtomicLong reconciles = new AtomicLong();
+    private final AtomicLong childWrites = new AtomicLong();
+    private final AtomicLong statusWrites = new AtomicLong();
     private final ServicesDependent services = new ServicesDependent();
 
     @Inject
@@ -59,18 +65,40 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
         return List.of(ServicesDependent.eventSource(context), EndpointSliceObserver.eventSource(context));
     }
 
+    /** Completed reconciles, child writes and status writes since start (for metrics, tests and the benchmark). */
+    public long reconciles() {
+        return reconciles.get();
+    }
+
+    public long childWrites() {
+        return childWrites.get();
+    }
+
+    public long statusWrites() {
+        return statusWrites.get();
+    }
+
     @Override
     public UpdateControl<NetworkTopology> reconcile(NetworkTopology topology, Context<NetworkTopology> context) {
+        try {
+            return reconcileOnce(topology, context);
+        } finally {
+            reconciles.incrementAndGet();
+        }
+    }
+
+    private UpdateControl<NetworkTopology> reconcileOnce(NetworkTopology topology, Context<NetworkTopology> context) {
         Instant now = Instant.now();
         List<SpecProblem> problems = TopologyValidator.validate(topology);
         if (!problems.isEmpty()) {
             LOG.debugf("%s/%s: invalid spec, changing nothing: %s", topology.getMetadata().getNamespace(),
                     topology.getMetadata().getName(), problems);
-            return statusUpdate(topology, statusBuilder.invalid(topology, problems, now), false);
+            return statusUpdate(topology, statusBuilder.invalid(topology, problems, now), false, context);
         }
 
         List<Service> desired = ServiceModel.desiredServices(topology);
         ServicesDependent.Outcome outcome = services.reconcile(topology, desired, context);
+        childWrites.addAndGet(outcome.writes());
         Map<String, Integer> endpoints = EndpointSliceObserver.readyEndpoints(context);
 
         List<ServiceObservation> observations = new ArrayList<>();
@@ -83,20 +111,33 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
         }
         NetworkTopologyStatus status = statusBuilder.build(topology, observations, now);
         boolean recheck = !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty();
-        return statusUpdate(topology, status, recheck);
+        return statusUpdate(topology, status, recheck, context);
     }
 
-    private static UpdateControl<NetworkTopology> statusUpdate(NetworkTopology topology, NetworkTopologyStatus status,
-            boolean recheck) {
-        UpdateControl<NetworkTopology> control;
-        if (Objects.equals(status, topology.getStatus())) {
-            control = UpdateControl.noUpdate();
-        } else {
-            // JOSDK hands the reconciler its own copy of the resource, so setting status here is safe.
-            topology.setStatus(status);
-            control = UpdateControl.patchStatus(topology);
+    private UpdateControl<NetworkTopology> statusUpdate(NetworkTopology topology, NetworkTopologyStatus status,
+            boolean recheck, Context<NetworkTopology> context) {
+        if (!Objects.equals(status, topology.getStatus())) {
+            writeStatus(topology, status, context.getClient());
         }
+        UpdateControl<NetworkTopology> control = UpdateControl.noUpdate();
         return recheck ? control.rescheduleAfter(CONFLICT_RECHECK) : control;
+    }
+
+    /**
+     * Replaces the status subresource with the new status. JOSDK's non-SSA status patch sends a JSON Patch computed
+     * against its cached copy, which fails when that copy is a version behind. The operator is the only writer of
+     * status, so it replaces status whole, on the latest resourceVersion (Fabric8 reads it when none is given).
+     */
+    private void writeStatus(NetworkTopology topology, NetworkTopologyStatus status, KubernetesClient client) {
+        NetworkTopology write = new NetworkTopology();
+        write.setMetadata(new ObjectMetaBuilder()
+                .withName(topology.getMetadata().getName())
+                .withNamespace(topology.getMetadata().getNamespace())
+                .build());
+        write.setSpec(topology.getSpec());
+        write.setStatus(status);
+        client.resource(write).updateStatus();
+        statusWrites.incrementAndGet();
     }
 
     @Override
@@ -111,10 +152,14 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
         status.setServices(previous.getServices());
         status.setServicesReady(previous.getServicesReady());
         status.setConditions(ConditionList.put(previous.getConditions(), ready));
-        if (Objects.equals(status, topology.getStatus())) {
-            return ErrorStatusUpdateControl.defaultErrorProcessing();
+        if (!Objects.equals(status, topology.getStatus())) {
+            try {
+                writeStatus(topology, status, context.getClient());
+            } catch (RuntimeException writeFailure) {
+                LOG.warnf("%s/%s: could not record the reconcile error in status: %s", topology.getMetadata().getNamespace(),
+                        topology.getMetadata().getName(), writeFailure.getMessage());
+            }
         }
-        topology.setStatus(status);
-        return ErrorStatusUpdateControl.patchStatus(topology);
+        return ErrorStatusUpdateControl.defaultErrorProcessing();
     }
 }
