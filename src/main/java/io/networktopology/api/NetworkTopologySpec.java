@@ -15,7 +15,7 @@ public class NetworkTopologySpec {
     @JsonPropertyDescription("Services to create in the topology's namespace, one Service per entry.")
     @Size(max = ServiceSpec.MAX_SERVICES)
     @ValidationRule(value = "self.all(s, self.exists_one(t, t.name == s.name))",
-            message = "service names must be unique within a topology", reason = "FieldValueDuplicate")
+            message = "service names must be unique within a topology", reason = "FieldValueInvalid")
     private List<ServiceSpec> services = new ArrayList<>();
 
     public List<ServiceSpec> getServices() {

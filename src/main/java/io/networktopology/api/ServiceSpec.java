@@ -62,9 +62,11 @@ public class ServiceSpec {
     @ValidationRule(value = "size(self) <= 1 || self.all(p, has(p.name))",
             message = "every port needs a name when a service has more than one port", reason = "FieldValueRequired")
     @ValidationRule(value = "self.all(p, !has(p.name) || self.exists_one(q, has(q.name) && q.name == p.name))",
-            message = "port names must be unique within a service", reason = "FieldValueDuplicate")
+            message = "port names must be unique within a service", reason = "FieldValueInvalid")
     @ValidationRule(value = "self.all(p, self.exists_one(q, q.port == p.port && (has(q.protocol) ? q.protocol : 'TCP') == (has(p.protocol) ? p.protocol : 'TCP')))",
-            message = "port and protocol must be unique within a service", reason = "FieldValueDuplicate")
+            message = "port and protocol must be unique within a service", reason = "FieldValueInvalid")
+    @ValidationRule(value = "self.all(p, !has(p.nodePort) || self.exists_one(q, has(q.nodePort) && q.nodePort == p.nodePort && (has(q.protocol) ? q.protocol : 'TCP') == (has(p.protocol) ? p.protocol : 'TCP')))",
+            message = "nodePort and protocol must be unique within a service", reason = "FieldValueInvalid")
     private List<ServicePortSpec> ports;
 
     @JsonPropertyDescription("For ExternalName services: the DNS name the service's name is a CNAME for.")
@@ -78,7 +80,7 @@ public class ServiceSpec {
     @JsonPropertyDescription("IPv4 and/or IPv6, in order of preference.")
     @Size(max = 2)
     @ValidationRule(value = "size(self) < 2 || self[0] != self[1]", message = "ipFamilies must not repeat a family",
-            reason = "FieldValueDuplicate")
+            reason = "FieldValueInvalid")
     private List<IPFamily> ipFamilies;
 
     @JsonPropertyDescription("None (default) or ClientIP: send each client to the same pod.")

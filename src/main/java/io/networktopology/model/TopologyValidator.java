@@ -144,6 +144,7 @@ public final class TopologyValidator {
         }
         Map<String, Integer> names = new HashMap<>();
         Map<String, Integer> portProtocols = new HashMap<>();
+        Map<String, Integer> nodePortProtocols = new HashMap<>();
         for (int k = 0; k < ports.size(); k++) {
             ServicePortSpec port = ports.get(k);
             String p = path + ".ports[" + k + "]";
@@ -181,6 +182,12 @@ public final class TopologyValidator {
                     problems.add(new SpecProblem(p + ".nodePort", "nodePort is allowed only for NodePort and LoadBalancer services"));
                 } else if (port.getNodePort() < 30000 || port.getNodePort() > 32767) {
                     problems.add(new SpecProblem(p + ".nodePort", "must be between 30000 and 32767, got " + port.getNodePort()));
+                } else {
+                    String key = port.getNodePort() + "/" + ServiceModel.effectiveProtocol(port);
+                    Integer first = nodePortProtocols.putIfAbsent(key, k);
+                    if (first != null) {
+                        problems.add(new SpecProblem(p + ".nodePort", "duplicate nodePort " + key + " (also " + path + ".ports[" + first + "]); nodePort and protocol must be unique within a service"));
+                    }
                 }
             }
             if (port.getAppProtocol() != null && port.getAppProtocol().length() > 256) {

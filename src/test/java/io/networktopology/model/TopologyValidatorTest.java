@@ -41,6 +41,7 @@ class TopologyValidatorTest {
                 bad("targetPort name without letters", s -> s.getPorts().get(0).setTargetPort(new IntOrString("8080x".replace("x", "-1"))), "spec.services[0].ports[0].targetPort", "container port name"),
                 bad("nodePort on ClusterIP", s -> s.getPorts().get(0).setNodePort(30080), "spec.services[0].ports[0].nodePort", "nodePort is allowed only for NodePort and LoadBalancer services"),
                 bad("nodePort below range", s -> { s.setType(ServiceType.NodePort); s.getPorts().get(0).setNodePort(29999); }, "spec.services[0].ports[0].nodePort", "must be between 30000 and 32767, got 29999"),
+                bad("duplicate nodePort", s -> { s.setType(ServiceType.NodePort); s.getPorts().get(0).setNodePort(30080); s.getPorts().add(port("b", 81, 81)); s.getPorts().get(1).setNodePort(30080); }, "spec.services[0].ports[1].nodePort", "nodePort and protocol must be unique within a service"),
                 bad("two ports, one unnamed", s -> s.getPorts().add(port(null, 81, 81)), "spec.services[0].ports[1].name", "every port needs a name when a service has more than one port"),
                 bad("duplicate port names", s -> s.getPorts().add(port("http", 81, 81)), "spec.services[0].ports[1].name", "port names must be unique within a service"),
                 bad("duplicate port and protocol", s -> s.getPorts().add(port("other", 80, 81)), "spec.services[0].ports[1].port", "duplicate port 80/TCP"),

@@ -43,7 +43,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-class NetworkTopologyReconcilerIT {
+class NetworkTopologyReconcilerTest {
 
     @RegisterExtension
     static ClusterState clusterState = new ClusterState();
