@@ -33,11 +33,14 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     private final KubernetesMockServer server;
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
 
-    private EmbeddedKubernetes() {
+    private EmbeddedKubernetes(String countedUserAgent) {
         KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of()) {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
-                requests.computeIfAbsent(requestKey(request.getMethod(), request.getPath()), k -> new LongAdder()).increment();
+                String agent = request.getHeader("User-Agent");
+                if (countedUserAgent == null || (agent != null && agent.startsWith(countedUserAgent))) {
+                    requests.computeIfAbsent(requestKey(request.getMethod(), request.getPath()), k -> new LongAdder()).increment();
+                }
                 return super.dispatch(request);
             }
         };
@@ -46,7 +49,12 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     }
 
     public static EmbeddedKubernetes start() {
-        return new EmbeddedKubernetes();
+        return new EmbeddedKubernetes(null);
+    }
+
+    /** Counts only the requests of clients whose User-Agent starts with the given text. */
+    public static EmbeddedKubernetes start(String countedUserAgent) {
+        return new EmbeddedKubernetes(countedUserAgent);
     }
 
     public String url() {

@@ -21,6 +21,9 @@ public class Main {
             case "demo" -> {
                 EmbeddedKubernetes api = EmbeddedKubernetes.start();
                 api.configureQuarkusClient();
+                // The demo prints its own story; keep the framework quiet and off the operator's usual port.
+                System.setProperty("quarkus.log.level", System.getProperty("quarkus.log.level", "WARN"));
+                System.setProperty("quarkus.http.port", System.getProperty("quarkus.http.port", "0"));
                 Quarkus.run(DemoApplication.class, (code, failure) -> {
                     api.close();
                     if (failure != null) {
@@ -29,13 +32,22 @@ public class Main {
                     System.exit(code);
                 }, args);
             }
+            case "benchmark" -> {
+                try {
+                    System.exit(Benchmark.run(rest, System.out));
+                } catch (Exception e) {
+                    e.printStackTrace();
+                    System.exit(1);
+                }
+            }
             case "operator" -> Quarkus.run(rest.toArray(String[]::new));
             case "help", "-h", "--help" -> {
                 System.out.println("""
-                        usage: network-topology-operator [operator | render FILE... | demo]
+                        usage: network-topology-operator [operator | render FILE... | demo | benchmark [--topologies N]]
                           operator  run the operator against the cluster in the kubeconfig or in-cluster config (default)
                           render    print the objects the topologies in FILE(s) would become; no cluster needed
-                          demo      run the operator against an embedded API with examples/shop.yaml and print the result""");
+                          demo      run the operator against an embedded API with examples/shop.yaml and print the result
+                          benchmark apply N topologies (default 1000) to an embedded API and print timings and API requests""");
                 System.exit(0);
             }
             default -> {

@@ -2,6 +2,7 @@ package io.networktopology.reconciler;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -126,17 +127,27 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
     /**
      * Replaces the status subresource with the new status. JOSDK's non-SSA status patch sends a JSON Patch computed
      * against its cached copy, which fails when that copy is a version behind. The operator is the only writer of
-     * status, so it replaces status whole, on the latest resourceVersion (Fabric8 reads it when none is given).
+     * status, so it replaces status whole: first on the resourceVersion it reconciled, and when that is stale
+     * (409), on the latest one (Fabric8 reads it when none is given).
      */
     private void writeStatus(NetworkTopology topology, NetworkTopologyStatus status, KubernetesClient client) {
         NetworkTopology write = new NetworkTopology();
         write.setMetadata(new ObjectMetaBuilder()
                 .withName(topology.getMetadata().getName())
                 .withNamespace(topology.getMetadata().getNamespace())
+                .withResourceVersion(topology.getMetadata().getResourceVersion())
                 .build());
         write.setSpec(topology.getSpec());
         write.setStatus(status);
-        client.resource(write).updateStatus();
+        try {
+            client.resource(write).updateStatus();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            write.getMetadata().setResourceVersion(null);
+            client.resource(write).updateStatus();
+        }
         statusWrites.incrementAndGet();
     }
 
