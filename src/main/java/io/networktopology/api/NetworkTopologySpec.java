@@ -18,6 +18,20 @@ public class NetworkTopologySpec {
             message = "service names must be unique within a topology", reason = "FieldValueInvalid")
     private List<ServiceSpec> services = new ArrayList<>();
 
+    @JsonPropertyDescription("Ingresses to create in the topology's namespace; their backends are services of this topology.")
+    @Size(max = IngressSpec.MAX_INGRESSES)
+    @ValidationRule(value = "self.all(i, self.exists_one(j, j.name == i.name))",
+            message = "ingress names must be unique within a topology", reason = "FieldValueInvalid")
+    private List<IngressSpec> ingresses = new ArrayList<>();
+
+    public List<IngressSpec> getIngresses() {
+        return ingresses;
+    }
+
+    public void setIngresses(List<IngressSpec> ingresses) {
+        this.ingresses = ingresses;
+    }
+
     public List<ServiceSpec> getServices() {
         return services;
     }

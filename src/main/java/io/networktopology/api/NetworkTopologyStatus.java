@@ -24,6 +24,39 @@ public class NetworkTopologyStatus {
     @JsonPropertyDescription("One entry per declared service: addresses, DNS names and how traffic reaches it.")
     private List<ServiceStatus> services = new ArrayList<>();
 
+    @JsonPropertyDescription("Ingresses in place out of those declared, e.g. 1/2.")
+    private String ingressesReady;
+
+    @JsonPropertyDescription("One entry per declared ingress: hosts, addresses and URLs.")
+    private List<IngressStatus> ingresses = new ArrayList<>();
+
+    @JsonPropertyDescription("Every way into the topology from outside the cluster: NodePorts, load balancers, ingress URLs.")
+    private List<EntryPoint> entryPoints = new ArrayList<>();
+
+    public String getIngressesReady() {
+        return ingressesReady;
+    }
+
+    public void setIngressesReady(String ingressesReady) {
+        this.ingressesReady = ingressesReady;
+    }
+
+    public List<IngressStatus> getIngresses() {
+        return ingresses;
+    }
+
+    public void setIngresses(List<IngressStatus> ingresses) {
+        this.ingresses = ingresses;
+    }
+
+    public List<EntryPoint> getEntryPoints() {
+        return entryPoints;
+    }
+
+    public void setEntryPoints(List<EntryPoint> entryPoints) {
+        this.entryPoints = entryPoints;
+    }
+
     public Long getObservedGeneration() {
         return observedGeneration;
     }
@@ -65,11 +98,13 @@ public class NetworkTopologyStatus {
             return false;
         }
         return Objects.equals(observedGeneration, that.observedGeneration) && Objects.equals(conditions, that.conditions)
-                && Objects.equals(servicesReady, that.servicesReady) && Objects.equals(services, that.services);
+                && Objects.equals(servicesReady, that.servicesReady) && Objects.equals(services, that.services)
+                && Objects.equals(ingressesReady, that.ingressesReady) && Objects.equals(ingresses, that.ingresses)
+                && Objects.equals(entryPoints, that.entryPoints);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, conditions, servicesReady, services);
+        return Objects.hash(observedGeneration, conditions, servicesReady, services, ingressesReady, ingresses, entryPoints);
     }
 }

@@ -1,6 +1,10 @@
 package io.networktopology.cli;
 
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressStatusBuilder;
+import io.networktopology.model.EntryPoints;
 import io.fabric8.kubernetes.api.model.LoadBalancerStatusBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -24,7 +28,8 @@ import java.util.Set;
 /**
  * Plays, against the embedded API, the parts of a cluster the mock server does not: the API server allocating
  * cluster IPs and node ports, a cloud load balancer controller publishing an address, and the EndpointSlice
- * controller publishing pods. Only for the demo and tests; addresses come from documentation ranges.
+ * controller publishing pods, an ingress controller publishing an address, and kubelets registering nodes. Only for
+ * the demo and tests; addresses come from documentation ranges (192.0.2.0/24, 203.0.113.0/24).
  */
 public final class ApiServerStandIn {
 
@@ -40,9 +45,41 @@ public final class ApiServerStandIn {
         this.namespace = namespace;
     }
 
+    /** Two nodes with documentation-range addresses, as a kubelet would register them; idempotent. */
+    public int registerNodes() {
+        int changed = 0;
+        for (int i = 1; i <= 2; i++) {
+            String name = "node-" + i;
+            if (client.nodes().withName(name).get() == null) {
+                client.resource(new NodeBuilder().withNewMetadata().withName(name).endMetadata()
+                        .withNewStatus().addNewAddress().withType("InternalIP").withAddress("192.0.2.1" + i).endAddress()
+                        .addNewAddress().withType("Hostname").withAddress(name).endAddress().endStatus().build()).create();
+                changed++;
+            }
+        }
+        return changed;
+    }
+
+    /** What an ingress controller does: publish an address for every Ingress of the namespace that has none. */
+    public int publishIngressAddresses() {
+        int changed = 0;
+        for (Ingress ingress : client.network().v1().ingresses().inNamespace(namespace).list().getItems()) {
+            if (EntryPoints.ingressAddresses(ingress).isEmpty()) {
+                String ip = "203.0.113." + nextLoadBalancer++;
+                client.network().v1().ingresses().inNamespace(namespace).withName(ingress.getMetadata().getName()).edit(i -> {
+                    i.setStatus(new IngressStatusBuilder().withNewLoadBalancer()
+                            .addNewIngress().withIp(ip).endIngress().endLoadBalancer().build());
+                    return i;
+                });
+                changed++;
+            }
+        }
+        return changed;
+    }
+
     /** One pass over the namespace's Services; returns how many objects it changed. */
     public int pass(boolean loadBalancers, int podsPerService) {
-        int changed = 0;
+        int changed = loadBalancers ? publishIngressAddresses() : 0;
         for (Service service : client.services().inNamespace(namespace).list().getItems()) {
             service.getSpec().getPorts().stream().map(ServicePort::getNodePort).filter(p -> p != null).forEach(usedNodePorts::add);
         }

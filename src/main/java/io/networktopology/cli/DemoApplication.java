@@ -46,7 +46,8 @@ public class DemoApplication implements QuarkusApplication {
         String name = topology.getMetadata().getName();
         out.println("== Embedded Kubernetes API: " + client.getMasterUrl());
         out.println("   (the Fabric8 mock server: it stores objects but allocates nothing; this demo plays the API server's");
-        out.println("    IP/port allocator, a load balancer controller and the EndpointSlice controller, 2 pods per service)");
+        out.println("    IP/port allocator, a load balancer controller, an ingress controller, the EndpointSlice controller with");
+        out.println("    2 pods per service, and two nodes at 192.0.2.11 and 192.0.2.12)");
         if (client.apiextensions().v1().customResourceDefinitions().withName("networktopologies.networktopology.io").get() == null) {
             EmbeddedKubernetes.installCrd(client);
         }
@@ -59,6 +60,7 @@ public class DemoApplication implements QuarkusApplication {
         out.println("networktopology.networktopology.io/" + name + " created");
 
         ApiServerStandIn cluster = new ApiServerStandIn(client, namespace);
+        cluster.registerNodes();
         boolean ready = waitFor(() -> {
             cluster.pass(true, 2);
             return isReady(client, namespace, name);
@@ -72,6 +74,9 @@ public class DemoApplication implements QuarkusApplication {
         List<Service> services = client.services().inNamespace(namespace).list().getItems().stream()
                 .sorted(Comparator.comparing(s -> s.getMetadata().getName())).toList();
         out.print(Tables.services(services, Instant.now()));
+        out.println();
+        out.println("$ kubectl get ingresses -n " + namespace);
+        out.print(Tables.ingresses(client.network().v1().ingresses().inNamespace(namespace).list().getItems(), Instant.now()));
         out.println();
         out.println("$ kubectl get ntopo " + name + " -n " + namespace + " -o yaml   # status only");
         out.print("status:\n" + Yaml.print(result.getStatus()).indent(2));

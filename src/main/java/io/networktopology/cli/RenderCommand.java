@@ -1,6 +1,7 @@
 package io.networktopology.cli;
 
-import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.networktopology.model.IngressModel;
 import io.networktopology.api.NetworkTopology;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.model.SpecProblem;
@@ -33,7 +34,7 @@ public final class RenderCommand {
         if (args.isEmpty() || args.contains("-h") || args.contains("--help")) {
             (args.isEmpty() ? err : out).println("""
                     usage: render FILE...
-                      Prints, as multi-document YAML, the Services the operator would create for the
+                      Prints, as multi-document YAML, the Services and Ingresses the operator would create for the
                       NetworkTopology documents in FILE(s) ('-' reads standard input). No cluster needed.
                       Exit status: 0 all valid, 1 invalid input (each problem printed with its field path), 2 usage or I/O error.""");
             return args.isEmpty() ? USAGE : OK;
@@ -66,11 +67,13 @@ public final class RenderCommand {
                 continue;
             }
             NetworkTopology topology = document.topology();
-            for (Service service : ServiceModel.desiredServices(topology)) {
+            List<HasMetadata> objects = new ArrayList<>(ServiceModel.desiredServices(topology));
+            objects.addAll(IngressModel.desiredIngresses(topology));
+            for (HasMetadata object : objects) {
                 output.append("---\n# NetworkTopology ").append(ServiceModel.namespaceOf(topology)).append('/')
-                        .append(topology.getMetadata().getName()).append(" → Service ")
-                        .append(service.getMetadata().getName()).append('\n');
-                output.append(Yaml.print(service));
+                        .append(topology.getMetadata().getName()).append(" → ").append(object.getKind()).append(' ')
+                        .append(object.getMetadata().getName()).append('\n');
+                output.append(Yaml.print(object));
             }
         }
         if (invalid) {

@@ -3,6 +3,8 @@ package io.networktopology.cli;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.networktopology.model.EntryPoints;
 import io.networktopology.api.NetworkTopology;
 import io.networktopology.model.TrafficPath;
 import io.networktopology.status.ConditionList;
@@ -44,13 +46,30 @@ public final class Tables {
         return format(rows);
     }
 
+    public static String ingresses(List<Ingress> ingresses, Instant now) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NAME", "CLASS", "HOSTS", "ADDRESS", "PORTS", "AGE"});
+        for (Ingress i : ingresses) {
+            var spec = i.getSpec();
+            List<String> hosts = spec.getRules() == null ? List.of() : spec.getRules().stream()
+                    .map(r -> r.getHost() == null ? "*" : r.getHost()).distinct().toList();
+            List<String> addresses = EntryPoints.ingressAddresses(i);
+            boolean tls = spec.getTls() != null && !spec.getTls().isEmpty();
+            rows.add(new String[] {i.getMetadata().getName(), spec.getIngressClassName() == null ? "<none>" : spec.getIngressClassName(),
+                    hosts.isEmpty() ? "*" : String.join(",", hosts), String.join(",", addresses),
+                    tls ? "80, 443" : "80", age(i.getMetadata().getCreationTimestamp(), now)});
+        }
+        return format(rows);
+    }
+
     public static String topologies(List<NetworkTopology> topologies, Instant now) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "SERVICES", "READY", "REASON", "AGE"});
+        rows.add(new String[] {"NAME", "SERVICES", "INGRESSES", "READY", "REASON", "AGE"});
         for (NetworkTopology t : topologies) {
             Condition ready = t.getStatus() == null ? null : ConditionList.find(t.getStatus().getConditions(), Conditions.READY);
             rows.add(new String[] {t.getMetadata().getName(),
                     t.getStatus() == null || t.getStatus().getServicesReady() == null ? "" : t.getStatus().getServicesReady(),
+                    t.getStatus() == null || t.getStatus().getIngressesReady() == null ? "" : t.getStatus().getIngressesReady(),
                     ready == null ? "" : ready.getStatus(), ready == null ? "" : ready.getReason(),
                     age(t.getMetadata().getCreationTimestamp(), now)});
         }

@@ -29,7 +29,7 @@ public final class EndpointSliceObserver {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(EndpointSlice.class, NetworkTopology.class)
                 .withName("endpointslices")
                 .withLabelSelector(ChildLabels.SELECTOR)
-                .withSecondaryToPrimaryMapper(ServicesDependent.byTopologyLabel())
+                .withSecondaryToPrimaryMapper(OwnedChildren.byTopologyLabel())
                 .build(), context);
     }
 

@@ -8,12 +8,9 @@ import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeSet;
 
 /**
  * Decides whether an existing Service still says what the topology wants, and builds the update that makes it so.
@@ -25,8 +22,6 @@ import java.util.TreeSet;
  */
 public final class ServiceDrift {
 
-    /** Which label and annotation keys on a Service came from the topology's spec. */
-    public static final String OWNED_KEYS_ANNOTATION = "networktopology.io/owned-metadata";
 
     private ServiceDrift() {
     }
@@ -34,31 +29,14 @@ public final class ServiceDrift {
     /** Adds the bookkeeping annotation that lists the spec's own label and annotation keys. */
     public static Service withOwnedKeys(Service desired) {
         Service copy = new ServiceBuilder(desired).build();
-        Map<String, String> annotations = new LinkedHashMap<>(orEmpty(copy.getMetadata().getAnnotations()));
-        annotations.put(OWNED_KEYS_ANNOTATION, ownedKeys(desired));
-        copy.getMetadata().setAnnotations(annotations);
+        OwnedMetadata.recordOwnedKeys(copy.getMetadata());
         return copy;
-    }
-
-    static String ownedKeys(Service desired) {
-        TreeSet<String> labels = new TreeSet<>(orEmpty(desired.getMetadata().getLabels()).keySet());
-        labels.removeIf(ChildLabels::isReserved);
-        TreeSet<String> annotations = new TreeSet<>(orEmpty(desired.getMetadata().getAnnotations()).keySet());
-        annotations.remove(OWNED_KEYS_ANNOTATION);
-        return "labels=" + String.join(",", labels) + ";annotations=" + String.join(",", annotations);
     }
 
     /** True when {@code actual} carries everything {@code desired} (as built by {@link ServiceModel}) asks for. */
     public static boolean matches(Service desired, Service actual) {
-        ObjectMeta want = desired.getMetadata();
-        ObjectMeta have = actual.getMetadata();
-        if (!containsAll(have.getLabels(), want.getLabels()) || !containsAll(have.getAnnotations(), want.getAnnotations())) {
-            return false;
-        }
-        if (!Objects.equals(orEmpty(have.getAnnotations()).get(OWNED_KEYS_ANNOTATION), ownedKeys(desired))) {
-            return false;
-        }
-        return specMatches(desired.getSpec(), actual.getSpec());
+        return OwnedMetadata.matches(desired.getMetadata(), actual.getMetadata())
+                && specMatches(desired.getSpec(), actual.getSpec());
     }
 
     static boolean specMatches(ServiceSpec want, ServiceSpec have) {
@@ -147,12 +125,10 @@ public final class ServiceDrift {
      * {@code actual} so a concurrent change makes the write fail instead of being lost.
      */
     public static Service updated(Service desired, Service actual) {
-        Service want = withOwnedKeys(desired);
+        Service want = new ServiceBuilder(desired).build();
         ServiceSpec have = actual.getSpec() == null ? new ServiceSpec() : actual.getSpec();
         ObjectMeta meta = new ServiceBuilder(actual).build().getMetadata();
-        meta.setLabels(mergeOwned(meta.getLabels(), want.getMetadata().getLabels(), previouslyOwned(actual, "labels")));
-        meta.setAnnotations(mergeOwned(meta.getAnnotations(), want.getMetadata().getAnnotations(),
-                previouslyOwned(actual, "annotations")));
+        OwnedMetadata.merge(meta, desired.getMetadata(), actual);
 
         ServiceSpec spec = want.getSpec();
         boolean external = "ExternalName".equals(spec.getType());
@@ -194,35 +170,8 @@ public final class ServiceDrift {
         return new ServiceBuilder().withMetadata(meta).withSpec(spec).withStatus(actual.getStatus()).build();
     }
 
-    private static List<String> previouslyOwned(Service actual, String part) {
-        String owned = orEmpty(actual.getMetadata().getAnnotations()).get(OWNED_KEYS_ANNOTATION);
-        if (owned == null) {
-            return List.of();
-        }
-        for (String section : owned.split(";")) {
-            if (section.startsWith(part + "=")) {
-                String keys = section.substring(part.length() + 1);
-                return keys.isEmpty() ? List.of() : Arrays.asList(keys.split(","));
-            }
-        }
-        return List.of();
-    }
-
-    private static Map<String, String> mergeOwned(Map<String, String> actual, Map<String, String> desired,
-            List<String> previouslyOwned) {
-        Map<String, String> merged = new LinkedHashMap<>(orEmpty(actual));
-        previouslyOwned.forEach(merged::remove);
-        merged.putAll(orEmpty(desired));
-        return merged.isEmpty() ? null : merged;
-    }
-
     static boolean isHeadless(ServiceSpec spec) {
         return "None".equals(spec.getClusterIP());
-    }
-
-    private static boolean containsAll(Map<String, String> have, Map<String, String> want) {
-        Map<String, String> h = orEmpty(have);
-        return orEmpty(want).entrySet().stream().allMatch(e -> Objects.equals(h.get(e.getKey()), e.getValue()));
     }
 
     private static <K, V> Map<K, V> orEmpty(Map<K, V> map) {

@@ -36,10 +36,19 @@ public final class TopologyValidator {
     public static List<SpecProblem> validate(NetworkTopology topology) {
         List<SpecProblem> problems = new ArrayList<>();
         NetworkTopologySpec spec = topology.getSpec();
-        if (spec == null || spec.getServices() == null) {
+        if (spec == null) {
             return problems;
         }
+        validateServices(spec, problems);
+        IngressValidator.validate(spec, problems);
+        return problems;
+    }
+
+    private static void validateServices(NetworkTopologySpec spec, List<SpecProblem> problems) {
         List<ServiceSpec> services = spec.getServices();
+        if (services == null) {
+            return;
+        }
         if (services.size() > ServiceSpec.MAX_SERVICES) {
             problems.add(new SpecProblem("spec.services", "at most " + ServiceSpec.MAX_SERVICES + " services per topology, got " + services.size()));
         }
@@ -60,7 +69,13 @@ public final class TopologyValidator {
                 }
             }
         }
-        return problems;
+    }
+
+    /** Labels and annotations a child gets from the spec: valid keys and values, none of the operator's own. */
+    static void validateMetadata(Map<String, String> labels, Map<String, String> annotations, String path,
+            List<SpecProblem> problems) {
+        validateLabels(labels, path + ".labels", true, problems);
+        validateAnnotations(annotations, path + ".annotations", problems);
     }
 
     private static void validateService(ServiceSpec service, String path, List<SpecProblem> problems) {
@@ -113,8 +128,7 @@ public final class TopologyValidator {
         }
         validateIpFamilies(service, path, problems);
         validateLabels(service.getSelector(), path + ".selector", false, problems);
-        validateLabels(service.getLabels(), path + ".labels", true, problems);
-        validateAnnotations(service.getAnnotations(), path + ".annotations", problems);
+        validateMetadata(service.getLabels(), service.getAnnotations(), path, problems);
         validatePorts(service, type, path, problems);
     }
 
@@ -234,7 +248,7 @@ public final class TopologyValidator {
         }
         annotations.keySet().forEach(key -> {
             validateQualifiedName(key, path + "[" + key + "]", problems);
-            if (ServiceDrift.OWNED_KEYS_ANNOTATION.equals(key)) {
+            if (OwnedMetadata.OWNED_KEYS_ANNOTATION.equals(key)) {
                 problems.add(new SpecProblem(path + "[" + key + "]", "is set by the operator and cannot be overridden"));
             }
         });

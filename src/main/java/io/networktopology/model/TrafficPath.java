@@ -69,7 +69,8 @@ public final class TrafficPath {
         return String.join("; ", lines);
     }
 
-    private static String backend(ServiceSpec spec, ServicePortSpec port) {
+    /** The last hop: "pods app=web :8080", or endpoints the user manages. */
+    public static String backend(ServiceSpec spec, ServicePortSpec port) {
         if (spec.getSelector() == null || spec.getSelector().isEmpty()) {
             return "endpoints you manage (no selector) :" + targetPort(port);
         }

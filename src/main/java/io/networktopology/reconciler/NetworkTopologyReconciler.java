@@ -15,7 +15,17 @@ import io.networktopology.api.NetworkTopology;
 import io.networktopology.api.NetworkTopologyStatus;
 import io.networktopology.api.ServiceSpec;
 import io.networktopology.dependent.EndpointSliceObserver;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.networktopology.api.EntryPoint;
+import io.networktopology.api.IngressSpec;
+import io.networktopology.dependent.IngressesDependent;
+import io.networktopology.dependent.NodeAddresses;
+import io.networktopology.dependent.OwnedChildren;
 import io.networktopology.dependent.ServicesDependent;
+import io.networktopology.model.EntryPoints;
+import io.networktopology.model.IngressModel;
+import io.networktopology.model.RouteOwnership;
+import io.networktopology.status.IngressObservation;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.model.SpecProblem;
 import io.networktopology.model.TopologyValidator;
@@ -34,6 +44,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,7 +64,8 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
     private final AtomicLong reconciles = new AtomicLong();
     private final AtomicLong childWrites = new AtomicLong();
     private final AtomicLong statusWrites = new AtomicLong();
-    private final ServicesDependent services = new ServicesDependent();
+    private final OwnedChildren<Service> services = new OwnedChildren<>(new ServicesDependent());
+    private final OwnedChildren<Ingress> ingresses = new OwnedChildren<>(new IngressesDependent());
 
     @Inject
     public NetworkTopologyReconciler(
@@ -63,7 +75,8 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
 
     @Override
     public List<EventSource<?, NetworkTopology>> prepareEventSources(EventSourceContext<NetworkTopology> context) {
-        return List.of(ServicesDependent.eventSource(context), EndpointSliceObserver.eventSource(context));
+        return List.of(ServicesDependent.eventSource(context), IngressesDependent.eventSource(context),
+                EndpointSliceObserver.eventSource(context), NodeAddresses.eventSource(context));
     }
 
     /** Completed reconciles, child writes and status writes since start (for metrics, tests and the benchmark). */
@@ -98,20 +111,33 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
         }
 
         List<Service> desired = ServiceModel.desiredServices(topology);
-        ServicesDependent.Outcome outcome = services.reconcile(topology, desired, context);
+        OwnedChildren.Outcome<Service> outcome = services.reconcile(topology, desired, Set.of(), context);
         childWrites.addAndGet(outcome.writes());
+
+        String namespace = topology.getMetadata().getNamespace();
+        Map<String, String> routeConflicts = RouteOwnership.conflicts(topology,
+                context.getPrimaryCache().list(namespace).toList());
+        OwnedChildren.Outcome<Ingress> ingressOutcome = ingresses.reconcile(topology,
+                IngressModel.desiredIngresses(topology), routeConflicts.keySet(), context);
+        childWrites.addAndGet(ingressOutcome.writes());
         Map<String, Integer> endpoints = EndpointSliceObserver.readyEndpoints(context);
 
         List<ServiceObservation> observations = new ArrayList<>();
-        List<ServiceSpec> specs = topology.getSpec() == null || topology.getSpec().getServices() == null
-                ? List.of() : topology.getSpec().getServices();
-        for (ServiceSpec spec : specs) {
+        for (ServiceSpec spec : topology.getSpec().getServices() == null ? List.<ServiceSpec>of() : topology.getSpec().getServices()) {
             String name = spec.getName();
-            String conflict = outcome.conflicts().get(name);
-            observations.add(new ServiceObservation(spec, outcome.current().get(name), conflict, endpoints.get(name)));
+            observations.add(new ServiceObservation(spec, outcome.current().get(name), outcome.conflicts().get(name), endpoints.get(name)));
         }
-        NetworkTopologyStatus status = statusBuilder.build(topology, observations, now);
-        boolean recheck = !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty();
+        List<IngressObservation> ingressObservations = new ArrayList<>();
+        for (IngressSpec spec : topology.getSpec().getIngresses() == null ? List.<IngressSpec>of() : topology.getSpec().getIngresses()) {
+            String name = spec.getName();
+            String conflict = ingressOutcome.conflicts().getOrDefault(name, routeConflicts.get(name));
+            ingressObservations.add(new IngressObservation(spec, ingressOutcome.current().get(name), conflict));
+        }
+        List<EntryPoint> entryPoints = EntryPoints.of(topology.getSpec(), outcome.current(), ingressOutcome.current(),
+                NodeAddresses.of(context));
+        NetworkTopologyStatus status = statusBuilder.build(topology, observations, ingressObservations, entryPoints, now);
+        boolean recheck = !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty()
+                || !ingressOutcome.conflicts().isEmpty() || !ingressOutcome.pending().isEmpty() || !routeConflicts.isEmpty();
         return statusUpdate(topology, status, recheck, context);
     }
 
@@ -162,6 +188,9 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
         status.setObservedGeneration(previous.getObservedGeneration());
         status.setServices(previous.getServices());
         status.setServicesReady(previous.getServicesReady());
+        status.setIngresses(previous.getIngresses());
+        status.setIngressesReady(previous.getIngressesReady());
+        status.setEntryPoints(previous.getEntryPoints());
         status.setConditions(ConditionList.put(previous.getConditions(), ready));
         if (!Objects.equals(status, topology.getStatus())) {
             try {

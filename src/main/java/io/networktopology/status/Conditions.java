@@ -7,6 +7,8 @@ public final class Conditions {
     public static final String READY = "Ready";
     /** Every declared Service exists, is the operator's, matches the spec and has its addresses. */
     public static final String SERVICES_READY = "ServicesReady";
+    /** Every declared Ingress exists, is the operator's, matches the spec and has an address from its controller. */
+    public static final String INGRESSES_READY = "IngressesReady";
 
     private Conditions() {
     }

@@ -9,9 +9,13 @@ public final class Reasons {
     public static final String ALL_SERVICES_READY = "AllServicesReady";
     /** The spec breaks a rule; the message lists each problem with its field path. Nothing was changed. */
     public static final String INVALID_SPEC = "InvalidSpec";
+    /** IngressesReady=True. */
+    public static final String ALL_INGRESSES_READY = "AllIngressesReady";
+    /** An Ingress of a declared name belongs to someone else, or one of its routes is another topology's. */
+    public static final String INGRESS_CONFLICT = "IngressConflict";
     /** A Service with a declared name exists and was not created by this topology; it was left untouched. */
     public static final String SERVICE_CONFLICT = "ServiceConflict";
-    /** Waiting for an address (a load balancer's); progressing, not failed. */
+    /** Waiting for an address (a load balancer's or an ingress controller's); progressing, not failed. */
     public static final String AWAITING_ADDRESS = "AwaitingAddress";
     /** The last reconcile failed with an error talking to the API server; it is retried with backoff. */
     public static final String RECONCILE_FAILED = "ReconcileFailed";

@@ -3,6 +3,12 @@ package io.networktopology.status;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.networktopology.api.EntryPoint;
+import io.networktopology.api.IngressPathSpec;
+import io.networktopology.api.IngressRuleSpec;
+import io.networktopology.api.IngressSpec;
+import io.networktopology.api.IngressStatus;
 import io.networktopology.api.NetworkTopology;
 import io.networktopology.api.NetworkTopologyStatus;
 import io.networktopology.api.NodePortStatus;
@@ -13,6 +19,8 @@ import io.networktopology.api.ServiceStatus;
 import io.networktopology.api.ServiceStatus.State;
 import io.networktopology.api.ServiceType;
 import io.networktopology.model.DnsNames;
+import io.networktopology.model.EntryPoints;
+import io.networktopology.model.Routes;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.model.SpecProblem;
 import io.networktopology.model.TrafficPath;
@@ -44,17 +52,26 @@ public final class TopologyStatusBuilder {
         if (previous != null) {
             status.setServices(previous.getServices());
             status.setServicesReady(previous.getServicesReady());
+            status.setIngresses(previous.getIngresses());
+            status.setIngressesReady(previous.getIngressesReady());
+            status.setEntryPoints(previous.getEntryPoints());
         }
         String message = problems.size() + (problems.size() == 1 ? " problem" : " problems")
                 + " in the spec; nothing was changed: "
                 + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
         List<Condition> old = previous == null ? null : previous.getConditions();
         Condition services = ConditionList.condition(Conditions.SERVICES_READY, false, Reasons.INVALID_SPEC, message, generation, old, now);
-        status.setConditions(withReady(List.of(services), generation, old, now));
+        Condition ingresses = ConditionList.condition(Conditions.INGRESSES_READY, false, Reasons.INVALID_SPEC, message, generation, old, now);
+        status.setConditions(withReady(List.of(services, ingresses), generation, old, now));
         return status;
     }
 
     public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations, Instant now) {
+        return build(topology, observations, List.of(), List.of(), now);
+    }
+
+    public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations,
+            List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, Instant now) {
         NetworkTopologyStatus previous = topology.getStatus();
         List<Condition> old = previous == null ? null : previous.getConditions();
         Long generation = topology.getMetadata().getGeneration();
@@ -69,7 +86,80 @@ public final class TopologyStatusBuilder {
         status.setServices(services);
         long ready = services.stream().filter(s -> s.getState() == State.Ready).count();
         status.setServicesReady(ready + "/" + services.size());
-        status.setConditions(withReady(List.of(servicesCondition(services, generation, old, now)), generation, old, now));
+        List<IngressStatus> ingresses = new ArrayList<>();
+        for (IngressObservation observation : ingressObservations) {
+            ingresses.add(ingressStatus(observation));
+        }
+        status.setIngresses(ingresses);
+        long ingressesReady = ingresses.stream().filter(s -> s.getState() == IngressStatus.State.Ready).count();
+        status.setIngressesReady(ingressesReady + "/" + ingresses.size());
+        status.setEntryPoints(new ArrayList<>(entryPoints));
+        status.setConditions(withReady(List.of(servicesCondition(services, generation, old, now),
+                ingressesCondition(ingresses, generation, old, now)), generation, old, now));
+        return status;
+    }
+
+    private Condition ingressesCondition(List<IngressStatus> ingresses, Long generation, List<Condition> old, Instant now) {
+        List<IngressStatus> conflicts = ingresses.stream().filter(s -> s.getState() == IngressStatus.State.Conflict).toList();
+        if (!conflicts.isEmpty()) {
+            return ConditionList.condition(Conditions.INGRESSES_READY, false, Reasons.INGRESS_CONFLICT,
+                    conflicts.stream().map(s -> s.getName() + ": " + s.getMessage()).collect(Collectors.joining("; ")),
+                    generation, old, now);
+        }
+        List<IngressStatus> waiting = ingresses.stream().filter(s -> s.getState() != IngressStatus.State.Ready).toList();
+        if (!waiting.isEmpty()) {
+            return ConditionList.condition(Conditions.INGRESSES_READY, false, Reasons.AWAITING_ADDRESS,
+                    waiting.stream().map(s -> s.getName() + ": " + s.getMessage()).collect(Collectors.joining("; ")),
+                    generation, old, now);
+        }
+        String message = ingresses.isEmpty() ? "no ingresses declared"
+                : ingresses.size() + (ingresses.size() == 1 ? " ingress" : " ingresses") + " in place";
+        List<String> warnings = ingresses.stream().filter(s -> s.getMessage() != null)
+                .map(s -> s.getName() + ": " + s.getMessage()).toList();
+        if (!warnings.isEmpty()) {
+            message += "; warning: " + String.join("; ", warnings);
+        }
+        return ConditionList.condition(Conditions.INGRESSES_READY, true, Reasons.ALL_INGRESSES_READY, message, generation, old, now);
+    }
+
+    IngressStatus ingressStatus(IngressObservation observation) {
+        IngressSpec spec = observation.spec();
+        Ingress actual = observation.actual();
+        IngressStatus status = new IngressStatus();
+        status.setName(spec.getName());
+        status.setClassName(spec.getClassName());
+        List<String> hosts = new ArrayList<>();
+        List<String> urls = new ArrayList<>();
+        for (IngressRuleSpec rule : spec.getRules() == null ? List.<IngressRuleSpec>of() : spec.getRules()) {
+            String host = rule.getHost() == null ? "*" : rule.getHost();
+            if (!hosts.contains(host)) {
+                hosts.add(host);
+            }
+            for (IngressPathSpec path : rule.getPaths() == null ? List.<IngressPathSpec>of() : rule.getPaths()) {
+                urls.add(Routes.url(spec, rule.getHost(), path.effectivePath()));
+            }
+        }
+        status.setHosts(hosts.isEmpty() ? null : hosts);
+        status.setUrls(urls.isEmpty() ? null : urls);
+        List<String> addresses = EntryPoints.ingressAddresses(actual);
+        status.setAddresses(addresses.isEmpty() ? null : addresses);
+        List<String> uncovered = Routes.uncoveredTlsHosts(spec);
+        String warning = uncovered.isEmpty() ? null
+                : "TLS host(s) " + String.join(", ", uncovered) + " match no rule of this ingress; their certificate is never used";
+        if (observation.conflict() != null) {
+            status.setState(IngressStatus.State.Conflict);
+            status.setMessage(observation.conflict());
+        } else if (actual == null) {
+            status.setState(IngressStatus.State.Pending);
+            status.setMessage("not created yet");
+        } else if (addresses.isEmpty()) {
+            status.setState(IngressStatus.State.AwaitingAddress);
+            status.setMessage("waiting for the ingress controller" + (spec.getClassName() == null ? "" : " of class " + spec.getClassName())
+                    + " to publish an address" + (warning == null ? "" : "; " + warning));
+        } else {
+            status.setState(IngressStatus.State.Ready);
+            status.setMessage(warning);
+        }
         return status;
     }
 

@@ -1,0 +1,83 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.Objects;
+
+/** One way into the topology from outside the cluster, and where it leads. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class EntryPoint {
+
+    /** How the traffic enters. */
+    public enum Kind {
+        NodePort, LoadBalancer, Ingress
+    }
+
+    private Kind kind;
+    @JsonPropertyDescription("What a client connects to: node addresses and port, load balancer address and port, or URL.")
+    private String address;
+    @JsonPropertyDescription("The topology service it leads to.")
+    private String service;
+    @JsonPropertyDescription("The whole way in, hop by hop.")
+    private String path;
+
+    public EntryPoint() {
+    }
+
+    public EntryPoint(Kind kind, String address, String service, String path) {
+        this.kind = kind;
+        this.address = address;
+        this.service = service;
+        this.path = path;
+    }
+
+    public Kind getKind() {
+        return kind;
+    }
+
+    public void setKind(Kind kind) {
+        this.kind = kind;
+    }
+
+    public String getAddress() {
+        return address;
+    }
+
+    public void setAddress(String address) {
+        this.address = address;
+    }
+
+    public String getService() {
+        return service;
+    }
+
+    public void setService(String service) {
+        this.service = service;
+    }
+
+    public String getPath() {
+        return path;
+    }
+
+    public void setPath(String path) {
+        this.path = path;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof EntryPoint that)) {
+            return false;
+        }
+        return kind == that.kind && Objects.equals(address, that.address) && Objects.equals(service, that.service)
+                && Objects.equals(path, that.path);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(kind, address, service, path);
+    }
+}

@@ -1,0 +1,92 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import io.fabric8.kubernetes.api.model.IntOrString;
+
+/** One path of an ingress rule and the backend it leads to. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "(has(self.pathType) && self.pathType == 'ImplementationSpecific') || !(self.path.contains('//') || self.path.contains('/./') || self.path.contains('/../') || self.path.contains('%2f') || self.path.contains('%2F') || self.path.endsWith('/..') || self.path.endsWith('/.'))",
+        message = "an Exact or Prefix path must not contain '//', '/./', '/../' or '%2f', nor end with '/.' or '/..'",
+        fieldPath = ".path", reason = "FieldValueInvalid")
+public class IngressPathSpec {
+
+    @JsonPropertyDescription("The URL path; must start with '/'.")
+    @Default("/")
+    @Size(min = 1, max = 1024)
+    @ValidationRule(value = "self.startsWith('/')", message = "path must start with '/'")
+    private String path;
+
+    @JsonPropertyDescription("Exact, Prefix (default) or ImplementationSpecific.")
+    @Default("Prefix")
+    private PathType pathType;
+
+    @JsonPropertyDescription("Name of a service declared in this topology.")
+    @Required
+    @Size(min = 1, max = 63)
+    private String service;
+
+    @JsonPropertyDescription("The service's port: its number, or its name.")
+    @Required
+    @ValidationRule(value = "type(self) == int ? (self >= 1 && self <= 65535) : (size(self) >= 1 && size(self) <= 63)",
+            message = "port must be a port number from 1 to 65535 or a port name")
+    private IntOrString port;
+
+    public IngressPathSpec() {
+    }
+
+    public IngressPathSpec(String path, PathType pathType, String service, IntOrString port) {
+        this.path = path;
+        this.pathType = pathType;
+        this.service = service;
+        this.port = port;
+    }
+
+    public String getPath() {
+        return path;
+    }
+
+    public void setPath(String path) {
+        this.path = path;
+    }
+
+    public String effectivePath() {
+        return path == null ? "/" : path;
+    }
+
+    public PathType getPathType() {
+        return pathType;
+    }
+
+    public void setPathType(PathType pathType) {
+        this.pathType = pathType;
+    }
+
+    public PathType effectivePathType() {
+        return pathType == null ? PathType.Prefix : pathType;
+    }
+
+    public String getService() {
+        return service;
+    }
+
+    public void setService(String service) {
+        this.service = service;
+    }
+
+    public IntOrString getPort() {
+        return port;
+    }
+
+    public void setPort(IntOrString port) {
+        this.port = port;
+    }
+
+    public IngressBackendSpec backend() {
+        return new IngressBackendSpec(service, port);
+    }
+}

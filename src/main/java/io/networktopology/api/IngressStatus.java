@@ -1,0 +1,110 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.List;
+import java.util.Objects;
+
+/** What one declared ingress became. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class IngressStatus {
+
+    /** Where the Ingress stands. */
+    public enum State {
+        /** Exists, matches the spec, and the ingress controller published an address. */
+        Ready,
+        /** Written, waiting for the ingress controller to publish an address. */
+        AwaitingAddress,
+        /** An Ingress of this name, or one of its routes, belongs to someone else; nothing was changed. */
+        Conflict,
+        /** Not written yet. */
+        Pending
+    }
+
+    private String name;
+    private String className;
+    private State state;
+    @JsonPropertyDescription("Why the ingress is not Ready, or a warning, for humans.")
+    private String message;
+    @JsonPropertyDescription("Hosts of its rules.")
+    private List<String> hosts;
+    @JsonPropertyDescription("Addresses published by the ingress controller (status.loadBalancer.ingress).")
+    private List<String> addresses;
+    @JsonPropertyDescription("URLs it serves; https where a TLS entry covers the host.")
+    private List<String> urls;
+
+    public String getName() {
+        return name;
+    }
+
+    public void setName(String name) {
+        this.name = name;
+    }
+
+    public String getClassName() {
+        return className;
+    }
+
+    public void setClassName(String className) {
+        this.className = className;
+    }
+
+    public State getState() {
+        return state;
+    }
+
+    public void setState(State state) {
+        this.state = state;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public List<String> getHosts() {
+        return hosts;
+    }
+
+    public void setHosts(List<String> hosts) {
+        this.hosts = hosts;
+    }
+
+    public List<String> getAddresses() {
+        return addresses;
+    }
+
+    public void setAddresses(List<String> addresses) {
+        this.addresses = addresses;
+    }
+
+    public List<String> getUrls() {
+        return urls;
+    }
+
+    public void setUrls(List<String> urls) {
+        this.urls = urls;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof IngressStatus that)) {
+            return false;
+        }
+        return Objects.equals(name, that.name) && Objects.equals(className, that.className) && state == that.state
+                && Objects.equals(message, that.message) && Objects.equals(hosts, that.hosts)
+                && Objects.equals(addresses, that.addresses) && Objects.equals(urls, that.urls);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(name, className, state, message, hosts, addresses, urls);
+    }
+}

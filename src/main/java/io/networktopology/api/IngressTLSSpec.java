@@ -1,0 +1,46 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+
+import java.util.List;
+
+/** Hosts served over TLS with the certificate in a Secret of the topology's namespace. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class IngressTLSSpec {
+
+    @JsonPropertyDescription("Hosts the certificate covers; each should also appear in a rule.")
+    @Size(max = 32)
+    private List<String> hosts;
+
+    @JsonPropertyDescription("The kubernetes.io/tls Secret holding the certificate and key.")
+    @Pattern(ServiceSpec.DNS_1123_SUBDOMAIN)
+    @Size(max = 253)
+    private String secretName;
+
+    public IngressTLSSpec() {
+    }
+
+    public IngressTLSSpec(List<String> hosts, String secretName) {
+        this.hosts = hosts;
+        this.secretName = secretName;
+    }
+
+    public List<String> getHosts() {
+        return hosts;
+    }
+
+    public void setHosts(List<String> hosts) {
+        this.hosts = hosts;
+    }
+
+    public String getSecretName() {
+        return secretName;
+    }
+
+    public void setSecretName(String secretName) {
+        this.secretName = secretName;
+    }
+}

@@ -1,0 +1,6 @@
+package io.networktopology.api;
+
+/** How an ingress path matches, as in networking.k8s.io/v1. */
+public enum PathType {
+    Exact, Prefix, ImplementationSpecific
+}

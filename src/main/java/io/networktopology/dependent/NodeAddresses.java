@@ -1,0 +1,56 @@
+package io.networktopology.dependent;
+
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.NodeAddress;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.networktopology.api.NetworkTopology;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The node addresses a NodePort is reachable on, read from a cache of Nodes. Node changes do not trigger reconciles
+ * (every topology would wake up for every kubelet heartbeat); the addresses are read when a topology reconciles.
+ */
+public final class NodeAddresses {
+
+    private NodeAddresses() {
+    }
+
+    public static InformerEventSource<Node, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, NetworkTopology.class)
+                .withName("nodes")
+                .withSecondaryToPrimaryMapper(node -> Set.of())
+                .withOnUpdateFilter((newNode, oldNode) -> false)
+                .withOnAddFilter(node -> false)
+                .withOnDeleteFilter((node, unknown) -> false)
+                .build(), context);
+    }
+
+    /** ExternalIP first, then InternalIP, per node, nodes in name order. */
+    public static List<String> of(Context<NetworkTopology> context) {
+        @SuppressWarnings("unchecked")
+        InformerEventSource<Node, NetworkTopology> nodes =
+                (InformerEventSource<Node, NetworkTopology>) context.eventSourceRetriever().getEventSourceFor(Node.class);
+        List<Node> sorted = new ArrayList<>(nodes.list(n -> true).toList());
+        sorted.sort(Comparator.comparing(n -> n.getMetadata().getName()));
+        List<String> addresses = new ArrayList<>();
+        for (Node node : sorted) {
+            if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
+                continue;
+            }
+            node.getStatus().getAddresses().stream()
+                    .filter(a -> "ExternalIP".equals(a.getType()) || "InternalIP".equals(a.getType()))
+                    .sorted(Comparator.comparing(a -> "ExternalIP".equals(a.getType()) ? 0 : 1))
+                    .map(NodeAddress::getAddress)
+                    .findFirst()
+                    .ifPresent(addresses::add);
+        }
+        return addresses;
+    }
+}

@@ -1,0 +1,193 @@
+package io.networktopology.dependent;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.model.ChildLabels;
+import io.networktopology.model.ServiceModel;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Keeps one kind of child of a topology in line with the desired objects: creates the missing, updates the drifted,
+ * deletes the removed — and never touches an object the topology did not create. Only objects carrying the
+ * operator's label are cached; a name that is not in the cache is looked up once to tell "new" from "foreign".
+ */
+public class OwnedChildren<R extends HasMetadata> {
+
+    /** How to compare and update one kind of child. */
+    public interface Kind<R extends HasMetadata> {
+        Class<R> type();
+
+        R withOwnedKeys(R desired);
+
+        boolean matches(R desired, R actual);
+
+        R updated(R desired, R actual);
+
+        default boolean needsRecreate(R desired, R actual) {
+            return false;
+        }
+    }
+
+    /** What one pass did and found, by child name. */
+    public record Outcome<R>(Map<String, R> current, Map<String, String> conflicts, Map<String, String> pending,
+            int writes) {
+    }
+
+    private final Kind<R> kind;
+
+    public OwnedChildren(Kind<R> kind) {
+        this.kind = kind;
+    }
+
+    /** Maps a child to its topology by the topology label, in the child's namespace. */
+    public static <T extends HasMetadata> SecondaryToPrimaryMapper<T> byTopologyLabel() {
+        return child -> {
+            Map<String, String> labels = child.getMetadata().getLabels();
+            String topology = labels == null ? null : labels.get(ChildLabels.TOPOLOGY);
+            return topology == null ? Set.of() : Set.of(new ResourceID(topology, child.getMetadata().getNamespace()));
+        };
+    }
+
+    /**
+     * @param frozen names that must not be written (for example routes another topology owns): an existing child of
+     *     that name is reported as it is, a missing one is not created
+     */
+    public Outcome<R> reconcile(NetworkTopology topology, List<R> desired, Set<String> frozen, Context<NetworkTopology> context) {
+        KubernetesClient client = context.getClient();
+        @SuppressWarnings("unchecked")
+        InformerEventSource<R, NetworkTopology> cache =
+                (InformerEventSource<R, NetworkTopology>) context.eventSourceRetriever().getEventSourceFor(kind.type());
+        String namespace = ServiceModel.namespaceOf(topology);
+        Map<String, R> owned = new LinkedHashMap<>();
+        for (R child : context.getSecondaryResources(kind.type())) {
+            if (isOwnedBy(child, topology) && namespace.equals(child.getMetadata().getNamespace())) {
+                owned.put(child.getMetadata().getName(), child);
+            }
+        }
+
+        Map<String, R> current = new LinkedHashMap<>();
+        Map<String, String> conflicts = new LinkedHashMap<>();
+        Map<String, String> pending = new LinkedHashMap<>();
+        int writes = 0;
+        for (R want : desired) {
+            String name = want.getMetadata().getName();
+            R have = owned.get(name);
+            if (have == null) {
+                // Not in the cache: new, foreign, or ours with its labels edited away. Ask the API server.
+                have = client.resources(kind.type()).inNamespace(namespace).withName(name).get();
+                if (have != null && !isOwnedBy(have, topology)) {
+                    conflicts.put(name, conflictMessage(have, topology));
+                    continue;
+                }
+            }
+            if (frozen.contains(name)) {
+                if (have != null) {
+                    current.put(name, have);
+                }
+                continue;
+            }
+            if (have == null) {
+                R toCreate = kind.withOwnedKeys(want);
+                toCreate.getMetadata().setOwnerReferences(List.of(ownerReference(topology)));
+                try {
+                    R created = client.resource(toCreate).create();
+                    cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+                    current.put(name, created);
+                    writes++;
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() != 409) {
+                        throw e;
+                    }
+                    R existing = client.resources(kind.type()).inNamespace(namespace).withName(name).get();
+                    if (existing != null && !isOwnedBy(existing, topology)) {
+                        conflicts.put(name, conflictMessage(existing, topology));
+                    } else {
+                        pending.put(name, "created concurrently; checking again");
+                    }
+                }
+                continue;
+            }
+            if (have.getMetadata().getDeletionTimestamp() != null) {
+                pending.put(name, "the previous " + have.getKind() + " is still being deleted");
+                continue;
+            }
+            if (kind.needsRecreate(want, have)) {
+                client.resource(have).delete();
+                writes++;
+                pending.put(name, "being recreated: the change touches a field Kubernetes does not allow to update");
+                continue;
+            }
+            if (!kind.matches(want, have) || !hasOwnerReference(have, topology)) {
+                R update = kind.updated(want, have);
+                List<OwnerReference> refs = new ArrayList<>(update.getMetadata().getOwnerReferences() == null
+                        ? List.of() : update.getMetadata().getOwnerReferences());
+                if (!hasOwnerReference(update, topology)) {
+                    refs.add(ownerReference(topology));
+                }
+                update.getMetadata().setOwnerReferences(refs);
+                R updated = client.resource(update).update();
+                cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, have);
+                current.put(name, updated);
+                writes++;
+                continue;
+            }
+            current.put(name, have);
+        }
+
+        Set<String> wanted = new java.util.HashSet<>();
+        desired.forEach(d -> wanted.add(d.getMetadata().getName()));
+        for (R stale : owned.values()) {
+            if (!wanted.contains(stale.getMetadata().getName()) && stale.getMetadata().getDeletionTimestamp() == null) {
+                client.resource(stale).delete();
+                writes++;
+            }
+        }
+        return new Outcome<>(current, conflicts, pending, writes);
+    }
+
+    /** A child is the topology's when it names the topology (this incarnation, by uid) as an owner. */
+    public static boolean isOwnedBy(HasMetadata child, NetworkTopology topology) {
+        return hasOwnerReference(child, topology);
+    }
+
+    private static boolean hasOwnerReference(HasMetadata child, NetworkTopology topology) {
+        List<OwnerReference> refs = child.getMetadata().getOwnerReferences();
+        return refs != null && refs.stream().anyMatch(r -> topology.getMetadata().getUid() != null
+                && topology.getMetadata().getUid().equals(r.getUid()));
+    }
+
+    static OwnerReference ownerReference(NetworkTopology topology) {
+        return new OwnerReferenceBuilder()
+                .withApiVersion(NetworkTopology.API_VERSION)
+                .withKind(NetworkTopology.KIND)
+                .withName(topology.getMetadata().getName())
+                .withUid(topology.getMetadata().getUid())
+                .withController(true)
+                .build();
+    }
+
+    private static String conflictMessage(HasMetadata existing, NetworkTopology topology) {
+        Map<String, String> labels = existing.getMetadata().getLabels() == null ? Map.of() : existing.getMetadata().getLabels();
+        String what = existing.getKind() + " " + existing.getMetadata().getName();
+        if (ChildLabels.MANAGED_BY_VALUE.equals(labels.get(ChildLabels.MANAGED_BY)) && labels.get(ChildLabels.TOPOLOGY) != null
+                && !labels.get(ChildLabels.TOPOLOGY).equals(topology.getMetadata().getName())) {
+            return what + " already belongs to topology " + labels.get(ChildLabels.TOPOLOGY)
+                    + " in this namespace; it was left untouched";
+        }
+        return what + " already exists and was not created by this topology; it was left untouched "
+                + "(delete it, or rename it in the spec)";
+    }
+}

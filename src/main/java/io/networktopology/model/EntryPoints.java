@@ -1,0 +1,164 @@
+package io.networktopology.model;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.networktopology.api.EntryPoint;
+import io.networktopology.api.IngressBackendSpec;
+import io.networktopology.api.IngressPathSpec;
+import io.networktopology.api.IngressRuleSpec;
+import io.networktopology.api.IngressSpec;
+import io.networktopology.api.NetworkTopologySpec;
+import io.networktopology.api.ServicePortSpec;
+import io.networktopology.api.ServiceSpec;
+import io.networktopology.api.ServiceType;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Every way into a topology from outside the cluster — NodePorts on the node addresses, load balancer addresses,
+ * ingress URLs — each with the whole path to the pods, from what the cluster really assigned.
+ */
+public final class EntryPoints {
+
+    private static final int MAX_NODES_SHOWN = 3;
+
+    private EntryPoints() {
+    }
+
+    public static List<EntryPoint> of(NetworkTopologySpec spec, Map<String, Service> services, Map<String, Ingress> ingresses,
+            List<String> nodeAddresses) {
+        List<EntryPoint> entries = new ArrayList<>();
+        if (spec == null) {
+            return entries;
+        }
+        List<ServiceSpec> serviceSpecs = spec.getServices() == null ? List.of() : spec.getServices();
+        for (ServiceSpec service : serviceSpecs) {
+            if (!service.effectiveType().exposesNodePorts() || service.getPorts() == null) {
+                continue;
+            }
+            Service actual = services.get(service.getName());
+            for (ServicePortSpec port : service.getPorts()) {
+                String servicePort = service.getName() + ":" + port.getPort() + protocolSuffix(port);
+                String nodePort = nodePort(actual, port).map(String::valueOf).orElse("<pending>");
+                String nodes = nodes(nodeAddresses, nodePort);
+                entries.add(new EntryPoint(EntryPoint.Kind.NodePort, nodes, service.getName(),
+                        nodes + " → service " + servicePort + " → " + TrafficPath.backend(service, port)));
+                if (service.effectiveType() == ServiceType.LoadBalancer) {
+                    List<String> lb = TrafficPath.loadBalancerAddresses(actual);
+                    for (String address : lb.isEmpty() ? List.of("<pending load balancer>") : lb) {
+                        String entry = address + ":" + port.getPort() + protocolSuffix(port);
+                        entries.add(new EntryPoint(EntryPoint.Kind.LoadBalancer, entry, service.getName(),
+                                entry + " → service " + servicePort + " → " + TrafficPath.backend(service, port)));
+                    }
+                }
+            }
+        }
+        for (IngressSpec ingress : spec.getIngresses() == null ? List.<IngressSpec>of() : spec.getIngresses()) {
+            String via = "ingress " + ingress.getName() + " (" + (ingress.getClassName() == null ? "default class" : "class " + ingress.getClassName())
+                    + ", " + addressText(ingresses.get(ingress.getName())) + ")";
+            for (IngressRuleSpec rule : ingress.getRules() == null ? List.<IngressRuleSpec>of() : ingress.getRules()) {
+                for (IngressPathSpec path : rule.getPaths() == null ? List.<IngressPathSpec>of() : rule.getPaths()) {
+                    String url = Routes.url(ingress, rule.getHost(), path.effectivePath());
+                    entries.add(new EntryPoint(EntryPoint.Kind.Ingress, url, path.getService(),
+                            url + matchSuffix(path) + " → " + via + " → " + backendText(serviceSpecs, path.backend())));
+                }
+            }
+            if (ingress.getDefaultBackend() != null) {
+                String url = "http://" + addressText(ingresses.get(ingress.getName())) + "/ (no rule matched)";
+                entries.add(new EntryPoint(EntryPoint.Kind.Ingress, url, ingress.getDefaultBackend().getService(),
+                        url + " → " + via + " default backend → " + backendText(serviceSpecs, ingress.getDefaultBackend())));
+            }
+        }
+        return entries;
+    }
+
+    private static String matchSuffix(IngressPathSpec path) {
+        return switch (path.effectivePathType()) {
+            case Exact -> " (exact)";
+            case Prefix -> path.effectivePath().equals("/") ? "" : " (and below)";
+            case ImplementationSpecific -> " (as the controller matches it)";
+        };
+    }
+
+    static String backendText(List<ServiceSpec> services, IngressBackendSpec backend) {
+        ServiceSpec service = services.stream().filter(s -> Objects.equals(s.getName(), backend.getService())).findFirst().orElse(null);
+        if (service == null) {
+            return "service " + backend.getService() + " (not declared)";
+        }
+        if (service.effectiveType() == ServiceType.ExternalName) {
+            return "service " + service.getName() + " (ExternalName → " + service.getExternalName()
+                    + "; the ingress controller must support ExternalName backends)";
+        }
+        IntOrString wanted = backend.getPort();
+        Optional<ServicePortSpec> port = (service.getPorts() == null ? List.<ServicePortSpec>of() : service.getPorts()).stream()
+                .filter(p -> wanted != null && (wanted.getIntVal() != null ? wanted.getIntVal().equals(p.getPort())
+                        : Objects.equals(wanted.getStrVal(), p.getName())))
+                .findFirst();
+        if (port.isEmpty()) {
+            return "service " + service.getName() + " (no such port)";
+        }
+        String named = wanted.getStrVal() != null ? " (" + wanted.getStrVal() + ")" : "";
+        return "service " + service.getName() + ":" + port.get().getPort() + named + " → " + TrafficPath.backend(service, port.get());
+    }
+
+    private static String nodes(List<String> nodeAddresses, String nodePort) {
+        if (nodeAddresses.isEmpty()) {
+            return "<any-node-ip>:" + nodePort;
+        }
+        List<String> shown = new ArrayList<>();
+        for (int i = 0; i < Math.min(MAX_NODES_SHOWN, nodeAddresses.size()); i++) {
+            shown.add(bracketed(nodeAddresses.get(i)) + ":" + nodePort);
+        }
+        String more = nodeAddresses.size() > MAX_NODES_SHOWN ? " (+" + (nodeAddresses.size() - MAX_NODES_SHOWN) + " more nodes)" : "";
+        return String.join(", ", shown) + more;
+    }
+
+    private static String bracketed(String ip) {
+        return ip.contains(":") ? "[" + ip + "]" : ip;
+    }
+
+    private static Optional<Integer> nodePort(Service actual, ServicePortSpec port) {
+        if (port.getNodePort() != null) {
+            return Optional.of(port.getNodePort());
+        }
+        if (actual == null || actual.getSpec() == null || actual.getSpec().getPorts() == null) {
+            return Optional.empty();
+        }
+        return actual.getSpec().getPorts().stream()
+                .filter(p -> Objects.equals(p.getPort(), port.getPort())
+                        && Objects.equals(p.getProtocol() == null ? "TCP" : p.getProtocol(), ServiceModel.effectiveProtocol(port).name()))
+                .map(ServicePort::getNodePort).filter(Objects::nonNull).findFirst();
+    }
+
+    private static String protocolSuffix(ServicePortSpec port) {
+        return ServiceModel.effectiveProtocol(port) == io.networktopology.api.PortProtocol.TCP ? "" : "/" + ServiceModel.effectiveProtocol(port);
+    }
+
+    /** The addresses an ingress controller published for an Ingress, or a placeholder. */
+    public static String addressText(Ingress actual) {
+        List<String> addresses = ingressAddresses(actual);
+        return addresses.isEmpty() ? "<pending address>" : String.join("|", addresses);
+    }
+
+    public static List<String> ingressAddresses(Ingress actual) {
+        if (actual == null || actual.getStatus() == null || actual.getStatus().getLoadBalancer() == null
+                || actual.getStatus().getLoadBalancer().getIngress() == null) {
+            return List.of();
+        }
+        List<String> addresses = new ArrayList<>();
+        for (var ingress : actual.getStatus().getLoadBalancer().getIngress()) {
+            if (ingress.getIp() != null && !ingress.getIp().isEmpty()) {
+                addresses.add(ingress.getIp());
+            } else if (ingress.getHostname() != null && !ingress.getHostname().isEmpty()) {
+                addresses.add(ingress.getHostname());
+            }
+        }
+        return addresses;
+    }
+}

@@ -1,0 +1,14 @@
+package io.networktopology.status;
+
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.networktopology.api.IngressSpec;
+
+/**
+ * What the operator found for one declared ingress.
+ *
+ * @param spec the declared ingress
+ * @param actual the Ingress as last written or observed (the topology's own), or null
+ * @param conflict why it was not written (a foreign Ingress of that name, or a route another topology owns), or null
+ */
+public record IngressObservation(IngressSpec spec, Ingress actual, String conflict) {
+}
