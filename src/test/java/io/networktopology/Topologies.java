@@ -48,6 +48,25 @@ public final class Topologies {
         return spec;
     }
 
+    /** An ingress with one rule and one path per backend given as "path=service:port". */
+    public static io.networktopology.api.IngressSpec ingress(String name, String host, String... routes) {
+        io.networktopology.api.IngressSpec spec = new io.networktopology.api.IngressSpec();
+        spec.setName(name);
+        List<io.networktopology.api.IngressPathSpec> paths = new ArrayList<>();
+        for (String route : routes) {
+            String[] parts = route.split("[=:]");
+            IntOrString port = parts[2].matches("\\d+") ? new IntOrString(Integer.parseInt(parts[2])) : new IntOrString(parts[2]);
+            paths.add(new io.networktopology.api.IngressPathSpec(parts[0], null, parts[1], port));
+        }
+        spec.setRules(new ArrayList<>(List.of(new io.networktopology.api.IngressRuleSpec(host, paths))));
+        return spec;
+    }
+
+    public static NetworkTopology withIngresses(NetworkTopology topology, io.networktopology.api.IngressSpec... ingresses) {
+        topology.getSpec().setIngresses(new ArrayList<>(List.of(ingresses)));
+        return topology;
+    }
+
     public static ServicePortSpec port(String name, int port, int targetPort) {
         return new ServicePortSpec(name, port, new IntOrString(targetPort));
     }

@@ -131,7 +131,9 @@ final class IngressValidator {
         if (IPV4.matcher(host).matches() || host.contains(":")) {
             problems.add(new SpecProblem(path, "\"" + host + "\" is an IP address; a host must be a DNS name"));
         } else if (host.length() > 253 || !HOST.matcher(host).matches()) {
-            String why = host.indexOf('*') > 0 || host.indexOf('*') != host.lastIndexOf('*')
+            boolean wildcard = host.contains("*");
+            boolean leftmostWildcard = host.startsWith("*.") && host.indexOf('*') == host.lastIndexOf('*');
+            String why = wildcard && !leftmostWildcard
                     ? "a wildcard may only be the whole leftmost label, as in *.example.com"
                     : "must be a lowercase DNS name (RFC 1123), optionally starting with '*.'";
             problems.add(new SpecProblem(path, "\"" + host + "\" is not a valid host: " + why));

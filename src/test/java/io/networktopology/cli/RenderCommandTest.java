@@ -1,6 +1,8 @@
 package io.networktopology.cli;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -35,14 +37,19 @@ class RenderCommandTest {
         Result result = render("examples/shop.yaml");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.err()).isEmpty();
-        List<Service> services = Serialization.unmarshal(result.out());
+        List<HasMetadata> objects = Serialization.unmarshal(result.out());
+        assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
+                "Service/web", "Service/db", "Service/admin", "Service/storefront", "Service/payments", "Ingress/shop");
+        List<Service> services = objects.stream().filter(Service.class::isInstance).map(Service.class::cast).toList();
         assertThat(services).extracting(s -> s.getMetadata().getName() + ":" + s.getSpec().getType())
                 .containsExactly("web:ClusterIP", "db:ClusterIP", "admin:NodePort", "storefront:LoadBalancer", "payments:ExternalName");
-        assertThat(services).allSatisfy(s -> {
-            assertThat(s.getMetadata().getNamespace()).isEqualTo("shop");
-            assertThat(s.getMetadata().getLabels()).containsEntry("networktopology.io/topology", "shop");
-        });
+        Ingress ingress = (Ingress) objects.get(5);
+        assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+        assertThat(ingress.getSpec().getTls().get(0).getSecretName()).isEqualTo("shop-tls");
+        assertThat(result.out()).contains("# NetworkTopology shop/shop → Ingress shop");
+        assertThat(objects).allSatisfy(o -> assertThat(o.getMetadata().getLabels()).containsEntry("networktopology.io/topology", "shop"));
         assertThat(result.out()).contains("# NetworkTopology shop/shop → Service web");
+        assertThat(objects).allSatisfy(o -> assertThat(o.getMetadata().getNamespace()).isEqualTo("shop"));
     }
 
     @Test
@@ -63,10 +70,10 @@ class RenderCommandTest {
                 """);
         Result result = render(file.toString(), "examples/shop.yaml");
         assertThat(result.code()).as(result.err()).isZero();
-        List<Service> services = Serialization.unmarshal(result.out());
-        assertThat(services).hasSize(7);
-        assertThat(services.get(0).getMetadata().getNamespace()).isEqualTo("one");
-        assertThat(services.get(1).getSpec().getExternalName()).isEqualTo("y.example.com");
+        List<HasMetadata> objects = Serialization.unmarshal(result.out());
+        assertThat(objects).hasSize(8);
+        assertThat(objects.get(0).getMetadata().getNamespace()).isEqualTo("one");
+        assertThat(((Service) objects.get(1)).getSpec().getExternalName()).isEqualTo("y.example.com");
     }
 
     @Test

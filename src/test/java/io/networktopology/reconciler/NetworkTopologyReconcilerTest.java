@@ -3,6 +3,10 @@ package io.networktopology.reconciler;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder;
+import io.networktopology.api.EntryPoint;
+import io.networktopology.api.IngressStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -30,6 +34,8 @@ import java.util.function.Consumer;
 
 import static io.networktopology.Topologies.clusterIp;
 import static io.networktopology.Topologies.externalName;
+import static io.networktopology.Topologies.ingress;
+import static io.networktopology.Topologies.withIngresses;
 import static io.networktopology.Topologies.port;
 import static io.networktopology.Topologies.service;
 import static io.networktopology.Topologies.topology;
@@ -272,6 +278,84 @@ class NetworkTopologyReconcilerTest {
         List<String> writes = writesIn("noop", drain());
         assertThat(writes).as("only the test's own edit; no Service update and no status write")
                 .containsExactly("PATCH /api/v1/namespaces/noop/services/web");
+    }
+
+    private Ingress ingressIn(String namespace, String name) {
+        return client.network().v1().ingresses().inNamespace(namespace).withName(name).get();
+    }
+
+    @Test
+    void ingressLifecycleFromAwaitingAddressToReadyAndBack() {
+        NetworkTopology created = apply(withIngresses(topology("ingress", "shop", clusterIp("web"), clusterIp("api")),
+                ingress("shop", "shop.example.com", "/=web:http", "/api=api:80")));
+        NetworkTopology waiting = awaitCondition("ingress", "shop", "False", "AwaitingAddress",
+                t -> ConditionList.find(t.getStatus().getConditions(), "IngressesReady").getReason().equals("AwaitingAddress"));
+        assertThat(waiting.getStatus().getIngresses().get(0).getState()).isEqualTo(IngressStatus.State.AwaitingAddress);
+        Ingress ingress = ingressIn("ingress", "shop");
+        assertThat(ingress.getMetadata().getLabels()).containsEntry("networktopology.io/topology", "shop");
+        assertThat(ingress.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(ref -> assertThat(ref.getUid()).isEqualTo(created.getMetadata().getUid()));
+        assertThat(ingress.getSpec().getRules().get(0).getHttp().getPaths()).extracting(p -> p.getBackend().getService().getName())
+                .containsExactly("web", "api");
+
+        actAsIngressControllerAndPublishAnAddress("ingress");
+        NetworkTopology ready = awaitCondition("ingress", "shop", "True", "TopologyReady",
+                t -> t.getStatus().getIngresses().get(0).getAddresses() != null);
+        String address = ingressIn("ingress", "shop").getStatus().getLoadBalancer().getIngress().get(0).getIp();
+        assertThat(ready.getStatus().getIngresses().get(0).getUrls()).containsExactly("http://shop.example.com/", "http://shop.example.com/api");
+        assertThat(ready.getStatus().getEntryPoints()).extracting(EntryPoint::getPath).contains(
+                "http://shop.example.com/api (and below) → ingress shop (default class, " + address + ") → service api:80 → pods app=api :8080");
+
+        // A hand edit is put back, keeping the controller's status.
+        client.network().v1().ingresses().inNamespace("ingress").withName("shop")
+                .edit(i -> { i.getSpec().getRules().get(0).setHost("evil.example.com"); return i; });
+        await().until(() -> "shop.example.com".equals(ingressIn("ingress", "shop").getSpec().getRules().get(0).getHost()));
+        assertThat(ingressIn("ingress", "shop").getStatus().getLoadBalancer().getIngress()).isNotEmpty();
+
+        // Removed from the spec: deleted.
+        editSpec("ingress", "shop", t -> t.getSpec().getIngresses().clear());
+        await().until(() -> ingressIn("ingress", "shop") == null);
+        awaitCondition("ingress", "shop", "True", "TopologyReady", t -> t.getStatus().getIngresses().isEmpty());
+    }
+
+    @Test
+    void aForeignIngressIsLeftAloneAndReported() {
+        installCrdOnce();
+        client.resource(new IngressBuilder().withNewMetadata().withName("shop").withNamespace("foreigningress").endMetadata()
+                .withNewSpec().withIngressClassName("other").endSpec().build()).create();
+        apply(withIngresses(topology("foreigningress", "shop", clusterIp("web")), ingress("shop", "shop.example.com", "/=web:80")));
+        NetworkTopology status = awaitCondition("foreigningress", "shop", "False", "IngressConflict");
+        assertThat(status.getStatus().getIngresses().get(0).getMessage())
+                .isEqualTo("Ingress shop already exists and was not created by this topology; it was left untouched (delete it, or rename it in the spec)");
+        assertThat(ingressIn("foreigningress", "shop").getSpec().getIngressClassName()).isEqualTo("other");
+    }
+
+    @Test
+    void theNewerOfTwoTopologiesRoutingTheSameHostAndPathIsRefused() {
+        apply(withIngresses(topology("routes", "first", clusterIp("web")), ingress("first", "shop.example.com", "/=web:80")));
+        await().until(() -> ingressIn("routes", "first") != null);
+        apply(withIngresses(topology("routes", "second", clusterIp("web2")),
+                ingress("second", "shop.example.com", "/=web2:80"), ingress("fine", "other.example.com", "/=web2:80")));
+        NetworkTopology second = awaitCondition("routes", "second", "False", "IngressConflict");
+        assertThat(ConditionList.find(second.getStatus().getConditions(), "IngressesReady").getMessage())
+                .isEqualTo("second: route shop.example.com/ is already routed by topology first (ingress first); this ingress was not written");
+        await().until(() -> ingressIn("routes", "fine") != null);
+        assertThat(ingressIn("routes", "second")).isNull();
+    }
+
+    @Test
+    void anIngressToAnUndeclaredServiceIsInvalidAndCreatesNothing() {
+        apply(withIngresses(topology("badingress", "shop", clusterIp("web")), ingress("shop", "shop.example.com", "/=nope:80")));
+        NetworkTopology invalid = awaitCondition("badingress", "shop", "False", "InvalidSpec");
+        assertThat(ConditionList.find(invalid.getStatus().getConditions(), "IngressesReady").getMessage())
+                .contains("spec.ingresses[0].rules[0].paths[0].service: \"nope\" is not a service declared in this topology");
+        assertThat(svc("badingress", "web")).isNull();
+        assertThat(ingressIn("badingress", "shop")).isNull();
+    }
+
+    /** The mock runs no ingress controller: publish an address the way one would. */
+    private void actAsIngressControllerAndPublishAnAddress(String namespace) {
+        new ApiServerStandIn(client, namespace).publishIngressAddresses();
     }
 
     private List<RecordedRequest> drain() {

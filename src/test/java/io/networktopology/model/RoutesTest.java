@@ -1,0 +1,59 @@
+package io.networktopology.model;
+
+import io.networktopology.api.IngressSpec;
+import io.networktopology.api.IngressTLSSpec;
+import io.networktopology.api.NetworkTopology;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static io.networktopology.Topologies.clusterIp;
+import static io.networktopology.Topologies.ingress;
+import static io.networktopology.Topologies.topology;
+import static io.networktopology.Topologies.withIngresses;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RoutesTest {
+
+    @Test
+    void aWildcardCoversExactlyOneLeftmostLabel() {
+        assertThat(Routes.covers("*.example.com", "shop.example.com")).isTrue();
+        assertThat(Routes.covers("*.example.com", "a.shop.example.com")).isFalse();
+        assertThat(Routes.covers("*.example.com", "example.com")).isFalse();
+        assertThat(Routes.covers("*.example.com", "*.example.com")).isTrue();
+        assertThat(Routes.covers("shop.example.com", "*.example.com")).isFalse();
+    }
+
+    @Test
+    void urlsAreHttpsWhereTlsCoversTheHost() {
+        IngressSpec shop = ingress("shop", "shop.example.com", "/=web:80");
+        shop.setTls(List.of(new IngressTLSSpec(List.of("*.example.com", "orphan.example.org"), "tls")));
+        assertThat(Routes.url(shop, "shop.example.com", "/cart")).isEqualTo("https://shop.example.com/cart");
+        assertThat(Routes.url(shop, "shop.example.org", "/")).isEqualTo("http://shop.example.org/");
+        assertThat(Routes.url(shop, null, "/")).isEqualTo("http://*/");
+        assertThat(Routes.uncoveredTlsHosts(shop)).containsExactly("orphan.example.org");
+    }
+
+    @Test
+    void theOlderTopologyKeepsARouteAndTheNewerIsToldWhoHasIt() {
+        NetworkTopology older = withIngresses(topology("shop", "first", clusterIp("web")), ingress("web", "shop.example.com", "/=web:80"));
+        older.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        NetworkTopology newer = withIngresses(topology("shop", "second", clusterIp("web2")),
+                ingress("web2", "shop.example.com", "/=web2:80"), ingress("other", "other.example.com", "/=web2:80"));
+        newer.getMetadata().setCreationTimestamp("2026-01-02T00:00:00Z");
+
+        assertThat(RouteOwnership.conflicts(older, List.of(older, newer))).isEmpty();
+        assertThat(RouteOwnership.conflicts(newer, List.of(older, newer))).containsExactlyEntriesOf(java.util.Map.of("web2",
+                "route shop.example.com/ is already routed by topology first (ingress web); this ingress was not written"));
+    }
+
+    @Test
+    void sameCreationTimeIsDecidedByName() {
+        NetworkTopology a = withIngresses(topology("shop", "a", clusterIp("web")), ingress("x", "h.example.com", "/=web:80"));
+        NetworkTopology b = withIngresses(topology("shop", "b", clusterIp("web")), ingress("y", "h.example.com", "/=web:80"));
+        a.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        b.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        assertThat(RouteOwnership.conflicts(a, List.of(a, b))).isEmpty();
+        assertThat(RouteOwnership.conflicts(b, List.of(a, b))).containsKey("y");
+    }
+}
