@@ -1,0 +1,231 @@
+package io.networktopology.kustomize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Every kustomization in the repository builds offline with {@code kubectl kustomize}, and the install overlay
+ * (kustomize/overlays/default) yields exactly the objects the README promises, wired to each other.
+ */
+class KustomizeBuildTest {
+
+    /** Where kustomizations live. crds/ is one too (the base uses it as a resource). */
+    static final List<Path> ROOTS = List.of(Path.of("kustomize"), Path.of("config"), Path.of("crds"));
+    static final Set<String> KUSTOMIZATION_FILES = Set.of("kustomization.yaml", "kustomization.yml", "Kustomization");
+
+    static final Path DEFAULT_OVERLAY = Path.of("kustomize", "overlays", "default");
+    static final String NAMESPACE = "network-topology-system";
+    static final Path CRD = Path.of("crds", "networktopologies.networktopology.io-v1.yml");
+    static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "CustomResourceDefinition", "ClusterRole", "ClusterRoleBinding");
+
+    static final YAMLMapper YAML = new YAMLMapper();
+    static final Map<Path, List<JsonNode>> BUILDS = new HashMap<>();
+
+    static Stream<Path> kustomizations() throws IOException {
+        List<Path> dirs = new ArrayList<>();
+        for (Path root : ROOTS) {
+            if (!Files.isDirectory(root)) {
+                continue;
+            }
+            try (Stream<Path> files = Files.walk(root)) {
+                files.filter(f -> KUSTOMIZATION_FILES.contains(f.getFileName().toString())).map(Path::getParent).sorted()
+                        .forEach(dirs::add);
+            }
+        }
+        assertThat(dirs).as("kustomizations under %s", ROOTS).contains(DEFAULT_OVERLAY);
+        return dirs.stream();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kustomizations")
+    void buildsOfflineWithoutDuplicates(Path dir) {
+        List<JsonNode> objects = build(dir);
+
+        assertThat(objects).as("objects built from %s", dir).isNotEmpty();
+        Map<String, Integer> seen = new LinkedHashMap<>();
+        for (JsonNode object : objects) {
+            assertThat(object.path("apiVersion").asText()).as("apiVersion of %s in %s", object.path("kind"), dir).isNotEmpty();
+            assertThat(object.path("kind").asText()).as("a kind in %s", dir).isNotEmpty();
+            assertThat(object.path("metadata").path("name").asText()).as("name of a %s in %s", object.path("kind"), dir).isNotEmpty();
+            seen.merge(identity(object), 1, Integer::sum);
+        }
+        assertThat(seen.entrySet().stream().filter(e -> e.getValue() > 1).map(Map.Entry::getKey).toList())
+                .as("objects %s yields more than once (group/kind namespace/name)", dir).isEmpty();
+    }
+
+    @Test
+    void defaultOverlayInstallsExactlyTheOperator() {
+        List<JsonNode> objects = build(DEFAULT_OVERLAY);
+
+        assertThat(objects.stream().map(o -> o.path("kind").asText()).collect(Collectors.toCollection(TreeSet::new)))
+                .as("kinds of %s", DEFAULT_OVERLAY)
+                .containsExactlyInAnyOrder("Namespace", "CustomResourceDefinition", "ServiceAccount", "ClusterRole",
+                        "ClusterRoleBinding", "Deployment");
+        for (String kind : List.of("Namespace", "CustomResourceDefinition", "ServiceAccount", "Deployment")) {
+            assertThat(ofKind(objects, kind)).as("%ss in %s", kind, DEFAULT_OVERLAY).hasSize(1);
+        }
+
+        for (JsonNode object : objects) {
+            String kind = object.path("kind").asText();
+            String what = kind + " " + object.path("metadata").path("name").asText();
+            JsonNode namespace = object.path("metadata").path("namespace");
+            if (CLUSTER_SCOPED.contains(kind)) {
+                assertThat(namespace.isMissingNode() || namespace.isNull()).as("%s is cluster-scoped: no namespace, got %s", what, namespace)
+                        .isTrue();
+            } else {
+                assertThat(namespace.asText()).as("namespace of %s", what).isEqualTo(NAMESPACE);
+            }
+        }
+        assertThat(one(objects, "Namespace").path("metadata").path("name").asText()).isEqualTo(NAMESPACE);
+
+        String serviceAccount = one(objects, "ServiceAccount").path("metadata").path("name").asText();
+        for (JsonNode binding : ofKind(objects, "ClusterRoleBinding")) {
+            String what = "ClusterRoleBinding " + binding.path("metadata").path("name").asText();
+            JsonNode subjects = binding.path("subjects");
+            assertThat(subjects.isArray() && subjects.size() > 0).as("%s has subjects", what).isTrue();
+            for (JsonNode subject : subjects) {
+                assertThat(subject.path("kind").asText()).as("%s subject kind", what).isEqualTo("ServiceAccount");
+                assertThat(subject.path("name").asText()).as("%s subject name", what).isEqualTo(serviceAccount);
+                assertThat(subject.path("namespace").asText()).as("%s subject namespace", what).isEqualTo(NAMESPACE);
+            }
+            assertThat(binding.path("roleRef").path("kind").asText()).as("%s roleRef kind", what).isEqualTo("ClusterRole");
+            assertThat(ofKind(objects, "ClusterRole").stream().map(r -> r.path("metadata").path("name").asText()))
+                    .as("%s roleRef names a ClusterRole of the overlay", what)
+                    .contains(binding.path("roleRef").path("name").asText());
+        }
+
+        JsonNode pod = one(objects, "Deployment").path("spec").path("template").path("spec");
+        assertThat(pod.path("serviceAccountName").asText()).as("the Deployment's serviceAccountName").isEqualTo(serviceAccount);
+        JsonNode containers = pod.path("containers");
+        assertThat(containers.isArray() && containers.size() > 0).as("the Deployment has containers").isTrue();
+        for (JsonNode container : containers) {
+            assertThat(container.path("image").asText()).as("image of container %s", container.path("name")).isNotBlank();
+        }
+    }
+
+    @Test
+    void defaultOverlayInstallsTheCommittedCrdUnchanged() throws IOException {
+        JsonNode committed = YAML.readTree(CRD.toFile());
+
+        assertThat(one(build(DEFAULT_OVERLAY), "CustomResourceDefinition"))
+                .as("the CRD of %s versus %s", DEFAULT_OVERLAY, CRD).isEqualTo(committed);
+    }
+
+    // --- helpers -----------------------------------------------------------------------------------------------
+
+    static String identity(JsonNode object) {
+        String apiVersion = object.path("apiVersion").asText();
+        String group = apiVersion.contains("/") ? apiVersion.substring(0, apiVersion.indexOf('/')) : "";
+        JsonNode metadata = object.path("metadata");
+        return group + "/" + object.path("kind").asText() + " " + metadata.path("namespace").asText("") + "/"
+                + metadata.path("name").asText();
+    }
+
+    static List<JsonNode> ofKind(List<JsonNode> objects, String kind) {
+        return objects.stream().filter(o -> kind.equals(o.path("kind").asText())).toList();
+    }
+
+    static JsonNode one(List<JsonNode> objects, String kind) {
+        List<JsonNode> matching = ofKind(objects, kind);
+        assertThat(matching).as("%ss", kind).hasSize(1);
+        return matching.get(0);
+    }
+
+    /** {@code kubectl kustomize DIR}, parsed; once per directory. */
+    static synchronized List<JsonNode> build(Path dir) {
+        return BUILDS.computeIfAbsent(dir, d -> {
+            List<String> command = List.of(kubectl(), "kustomize", d.toString());
+            ProcessResult result = run(command);
+            if (result.exitCode() != 0) {
+                fail("%s failed (exit %d):%n%s", String.join(" ", command), result.exitCode(), result.err());
+            }
+            try (MappingIterator<JsonNode> documents = YAML.readerFor(JsonNode.class).readValues(result.out())) {
+                return documents.readAll().stream().filter(n -> n != null && !n.isNull() && !n.isMissingNode()).toList();
+            } catch (IOException e) {
+                throw new UncheckedIOException("output of " + String.join(" ", command) + " is not YAML", e);
+            }
+        });
+    }
+
+    private static Optional<String> kubectl;
+
+    /** kubectl from PATH (or /usr/bin/kubectl); a missing kubectl is a failure, not a skip. */
+    static synchronized String kubectl() {
+        if (kubectl == null) {
+            String path = System.getenv("PATH") == null ? "" : System.getenv("PATH");
+            kubectl = Stream.concat(Stream.of(path.split(File.pathSeparator)).filter(p -> !p.isEmpty()), Stream.of("/usr/bin", "/usr/local/bin"))
+                    .map(p -> Path.of(p, "kubectl")).filter(Files::isRegularFile).filter(Files::isExecutable).map(Path::toString)
+                    .findFirst();
+        }
+        if (kubectl.isEmpty()) {
+            fail("kubectl not found on PATH: the kustomizations are built with `kubectl kustomize` (kubectl 1.14+, "
+                    + "which embeds kustomize). Install kubectl (https://kubernetes.io/docs/tasks/tools/) and put it on PATH.");
+        }
+        return kubectl.get();
+    }
+
+    record ProcessResult(int exitCode, String out, String err) {
+    }
+
+    static ProcessResult run(List<String> command) {
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            // Offline: no cluster is needed or contacted.
+            builder.environment().put("KUBECONFIG", "/dev/null");
+            Process process = builder.start();
+            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
+            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                fail("%s did not finish within 120 s", command);
+            }
+            return new ProcessResult(process.exitValue(), new String(out.get(), StandardCharsets.UTF_8),
+                    new String(err.get(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not run " + command, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static byte[] readAll(InputStream stream) {
+        try (stream; ByteArrayOutputStream buffer = new ByteArrayOutputStream()) {
+            stream.transferTo(buffer);
+            return buffer.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
