@@ -15,6 +15,7 @@ local degradedReasons = {
   ReconcileFailed = true,
   DnsConflict = true,
   DnsPolicyViolation = true,
+  DnsUnsupported = true,
   CorefileUnparseable = true,
   ConnectivityFailed = true
 }

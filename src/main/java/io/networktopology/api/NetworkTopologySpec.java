@@ -24,6 +24,17 @@ public class NetworkTopologySpec {
             message = "ingress names must be unique within a topology", reason = "FieldValueInvalid")
     private List<IngressSpec> ingresses = new ArrayList<>();
 
+    @JsonPropertyDescription("DNS aliases, static hosts and stub domains, served by the cluster's CoreDNS.")
+    private DnsSpec dns;
+
+    public DnsSpec getDns() {
+        return dns;
+    }
+
+    public void setDns(DnsSpec dns) {
+        this.dns = dns;
+    }
+
     public List<IngressSpec> getIngresses() {
         return ingresses;
     }

@@ -33,6 +33,17 @@ public class NetworkTopologyStatus {
     @JsonPropertyDescription("Every way into the topology from outside the cluster: NodePorts, load balancers, ingress URLs.")
     private List<EntryPoint> entryPoints = new ArrayList<>();
 
+    @JsonPropertyDescription("How the cluster's DNS was changed: strategy, entries and their state.")
+    private DnsStatus dns;
+
+    public DnsStatus getDns() {
+        return dns;
+    }
+
+    public void setDns(DnsStatus dns) {
+        this.dns = dns;
+    }
+
     public String getIngressesReady() {
         return ingressesReady;
     }
@@ -100,11 +111,11 @@ public class NetworkTopologyStatus {
         return Objects.equals(observedGeneration, that.observedGeneration) && Objects.equals(conditions, that.conditions)
                 && Objects.equals(servicesReady, that.servicesReady) && Objects.equals(services, that.services)
                 && Objects.equals(ingressesReady, that.ingressesReady) && Objects.equals(ingresses, that.ingresses)
-                && Objects.equals(entryPoints, that.entryPoints);
+                && Objects.equals(entryPoints, that.entryPoints) && Objects.equals(dns, that.dns);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, conditions, servicesReady, services, ingressesReady, ingresses, entryPoints);
+        return Objects.hash(observedGeneration, conditions, servicesReady, services, ingressesReady, ingresses, entryPoints, dns);
     }
 }

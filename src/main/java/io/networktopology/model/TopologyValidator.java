@@ -41,6 +41,7 @@ public final class TopologyValidator {
         }
         validateServices(spec, problems);
         IngressValidator.validate(spec, problems);
+        DnsValidator.validate(spec, problems);
         return problems;
     }
 

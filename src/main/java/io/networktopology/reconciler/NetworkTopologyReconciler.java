@@ -4,7 +4,15 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.networktopology.api.DnsStatus;
+import io.networktopology.dns.CorefileWatch;
+import io.networktopology.dns.DnsPlan;
+import io.networktopology.dns.DnsSettings;
+import io.networktopology.dns.DnsSync;
+import io.networktopology.status.DnsReport;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -52,7 +60,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * An invalid spec changes nothing that exists; a conflict leaves the foreign object alone and retries later.
  */
 @ControllerConfiguration(name = NetworkTopologyReconciler.NAME)
-public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
+public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, Cleaner<NetworkTopology> {
 
     public static final String NAME = "networktopology";
     /** How soon to look again at a conflict: nothing notifies the operator when a foreign object goes away. */
@@ -67,16 +75,26 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
     private final OwnedChildren<Service> services = new OwnedChildren<>(new ServicesDependent());
     private final OwnedChildren<Ingress> ingresses = new OwnedChildren<>(new IngressesDependent());
 
+    private final DnsSync dns;
+
     @Inject
     public NetworkTopologyReconciler(
-            @ConfigProperty(name = "networktopology.cluster-domain", defaultValue = "cluster.local") String clusterDomain) {
+            @ConfigProperty(name = "networktopology.cluster-domain", defaultValue = "cluster.local") String clusterDomain,
+            DnsSettings dnsSettings) {
         this.statusBuilder = new TopologyStatusBuilder(clusterDomain);
+        this.dns = new DnsSync(dnsSettings);
+    }
+
+    /** For running the reconciler without CDI (the benchmark): default DNS settings. */
+    public NetworkTopologyReconciler(String clusterDomain) {
+        this(clusterDomain, DnsSettings.defaults(clusterDomain));
     }
 
     @Override
     public List<EventSource<?, NetworkTopology>> prepareEventSources(EventSourceContext<NetworkTopology> context) {
         return List.of(ServicesDependent.eventSource(context), IngressesDependent.eventSource(context),
-                EndpointSliceObserver.eventSource(context), NodeAddresses.eventSource(context));
+                EndpointSliceObserver.eventSource(context), NodeAddresses.eventSource(context),
+                CorefileWatch.eventSource(context, dns.settings()));
     }
 
     /** Completed reconciles, child writes and status writes since start (for metrics, tests and the benchmark). */
@@ -135,9 +153,27 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
         }
         List<EntryPoint> entryPoints = EntryPoints.of(topology.getSpec(), outcome.current(), ingressOutcome.current(),
                 NodeAddresses.of(context));
-        NetworkTopologyStatus status = statusBuilder.build(topology, observations, ingressObservations, entryPoints, now);
+        DnsStatus dnsStatus = null;
+        DnsReport.Verdict dnsVerdict = null;
+        boolean dnsConflict = false;
+        if (hasDns(topology)) {
+            DnsPlan plan = DnsPlan.of(context.getPrimaryCache().list().toList(), dns.settings());
+            DnsSync.Result result = dns.sync(plan.entries(), context.getClient());
+            if (result.written()) {
+                childWrites.incrementAndGet();
+            }
+            List<DnsPlan.EntryResult> mine = plan.resultsFor(topology);
+            if (!mine.isEmpty()) {
+                dnsStatus = DnsReport.status(mine, result);
+                dnsVerdict = DnsReport.verdict(dnsStatus, result);
+                dnsConflict = !dnsVerdict.ok();
+            }
+        }
+        NetworkTopologyStatus status = statusBuilder.build(topology, observations, ingressObservations, entryPoints,
+                dnsStatus, dnsVerdict, now);
         boolean recheck = !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty()
-                || !ingressOutcome.conflicts().isEmpty() || !ingressOutcome.pending().isEmpty() || !routeConflicts.isEmpty();
+                || !ingressOutcome.conflicts().isEmpty() || !ingressOutcome.pending().isEmpty() || !routeConflicts.isEmpty()
+                || dnsConflict;
         return statusUpdate(topology, status, recheck, context);
     }
 
@@ -177,6 +213,32 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
         statusWrites.incrementAndGet();
     }
 
+    /** The topology has DNS entries, or had some that may still be in the Corefile. */
+    static boolean hasDns(NetworkTopology topology) {
+        return (topology.getSpec() != null && topology.getSpec().getDns() != null && !topology.getSpec().getDns().isEmpty())
+                || (topology.getStatus() != null && topology.getStatus().getDns() != null);
+    }
+
+    /**
+     * The Corefile lives outside any ownerReference, so a deleted topology's DNS entries are taken out here, before
+     * its finalizer goes. A Corefile that cannot be changed (unparseable, unsupported) never got entries, so there is
+     * nothing to undo and the deletion goes on.
+     */
+    @Override
+    public DeleteControl cleanup(NetworkTopology topology, Context<NetworkTopology> context) {
+        if (hasDns(topology)) {
+            List<NetworkTopology> others = context.getPrimaryCache().list()
+                    .filter(t -> !(t.getMetadata().getName().equals(topology.getMetadata().getName())
+                            && t.getMetadata().getNamespace().equals(topology.getMetadata().getNamespace())))
+                    .toList();
+            DnsSync.Result result = dns.sync(DnsPlan.of(others, dns.settings()).entries(), context.getClient());
+            if (result.written()) {
+                childWrites.incrementAndGet();
+            }
+        }
+        return DeleteControl.defaultDelete();
+    }
+
     @Override
     public ErrorStatusUpdateControl<NetworkTopology> updateErrorStatus(NetworkTopology topology,
             Context<NetworkTopology> context, Exception e) {
@@ -191,6 +253,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology> {
         status.setIngresses(previous.getIngresses());
         status.setIngressesReady(previous.getIngressesReady());
         status.setEntryPoints(previous.getEntryPoints());
+        status.setDns(previous.getDns());
         status.setConditions(ConditionList.put(previous.getConditions(), ready));
         if (!Objects.equals(status, topology.getStatus())) {
             try {

@@ -9,6 +9,8 @@ public final class Conditions {
     public static final String SERVICES_READY = "ServicesReady";
     /** Every declared Ingress exists, is the operator's, matches the spec and has an address from its controller. */
     public static final String INGRESSES_READY = "IngressesReady";
+    /** Every DNS entry of the topology is served by the cluster's CoreDNS configuration. */
+    public static final String DNS_CONFIGURED = "DnsConfigured";
 
     private Conditions() {
     }

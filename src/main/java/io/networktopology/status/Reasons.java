@@ -13,6 +13,20 @@ public final class Reasons {
     public static final String ALL_INGRESSES_READY = "AllIngressesReady";
     /** An Ingress of a declared name belongs to someone else, or one of its routes is another topology's. */
     public static final String INGRESS_CONFLICT = "IngressConflict";
+    /** DnsConfigured=True: every entry is in the CoreDNS configuration. */
+    public static final String DNS_APPLIED = "DnsApplied";
+    /** DnsConfigured=True: the topology declares no DNS entries. */
+    public static final String NO_DNS_ENTRIES = "NoDnsEntries";
+    /** A DNS name is already claimed by an older topology. */
+    public static final String DNS_CONFLICT = "DnsConflict";
+    /** A DNS entry is outside what the cluster admin allows for the namespace. */
+    public static final String DNS_POLICY_VIOLATION = "DnsPolicyViolation";
+    /** The Corefile cannot be parsed; it was left untouched. */
+    public static final String COREFILE_UNPARSEABLE = "CorefileUnparseable";
+    /** The cluster's DNS cannot be changed safely (no CoreDNS ConfigMap, or its owner reverts edits). */
+    public static final String DNS_UNSUPPORTED = "DnsUnsupported";
+    /** An entry cannot be served yet (e.g. its name goes to a server block without the kubernetes plugin). */
+    public static final String DNS_PENDING = "DnsPending";
     /** A Service with a declared name exists and was not created by this topology; it was left untouched. */
     public static final String SERVICE_CONFLICT = "ServiceConflict";
     /** Waiting for an address (a load balancer's or an ingress controller's); progressing, not failed. */

@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.networktopology.api.DnsStatus;
 import io.networktopology.api.EntryPoint;
 import io.networktopology.api.IngressPathSpec;
 import io.networktopology.api.IngressRuleSpec;
@@ -55,6 +56,7 @@ public final class TopologyStatusBuilder {
             status.setIngresses(previous.getIngresses());
             status.setIngressesReady(previous.getIngressesReady());
             status.setEntryPoints(previous.getEntryPoints());
+            status.setDns(previous.getDns());
         }
         String message = problems.size() + (problems.size() == 1 ? " problem" : " problems")
                 + " in the spec; nothing was changed: "
@@ -62,7 +64,8 @@ public final class TopologyStatusBuilder {
         List<Condition> old = previous == null ? null : previous.getConditions();
         Condition services = ConditionList.condition(Conditions.SERVICES_READY, false, Reasons.INVALID_SPEC, message, generation, old, now);
         Condition ingresses = ConditionList.condition(Conditions.INGRESSES_READY, false, Reasons.INVALID_SPEC, message, generation, old, now);
-        status.setConditions(withReady(List.of(services, ingresses), generation, old, now));
+        Condition dns = ConditionList.condition(Conditions.DNS_CONFIGURED, false, Reasons.INVALID_SPEC, message, generation, old, now);
+        status.setConditions(withReady(List.of(services, ingresses, dns), generation, old, now));
         return status;
     }
 
@@ -72,6 +75,16 @@ public final class TopologyStatusBuilder {
 
     public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations,
             List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, Instant now) {
+        return build(topology, observations, ingressObservations, entryPoints, null, null, now);
+    }
+
+    /**
+     * @param dns the topology's DNS status, or null when it declares no DNS entries (and never did)
+     * @param dnsVerdict the DnsConfigured verdict for {@code dns}
+     */
+    public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations,
+            List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, DnsStatus dns,
+            DnsReport.Verdict dnsVerdict, Instant now) {
         NetworkTopologyStatus previous = topology.getStatus();
         List<Condition> old = previous == null ? null : previous.getConditions();
         Long generation = topology.getMetadata().getGeneration();
@@ -94,8 +107,12 @@ public final class TopologyStatusBuilder {
         long ingressesReady = ingresses.stream().filter(s -> s.getState() == IngressStatus.State.Ready).count();
         status.setIngressesReady(ingressesReady + "/" + ingresses.size());
         status.setEntryPoints(new ArrayList<>(entryPoints));
+        status.setDns(dns);
+        Condition dnsCondition = dnsVerdict == null
+                ? ConditionList.condition(Conditions.DNS_CONFIGURED, true, Reasons.NO_DNS_ENTRIES, "no DNS entries declared", generation, old, now)
+                : ConditionList.condition(Conditions.DNS_CONFIGURED, dnsVerdict.ok(), dnsVerdict.reason(), dnsVerdict.message(), generation, old, now);
         status.setConditions(withReady(List.of(servicesCondition(services, generation, old, now),
-                ingressesCondition(ingresses, generation, old, now)), generation, old, now));
+                ingressesCondition(ingresses, generation, old, now), dnsCondition), generation, old, now));
         return status;
     }
 

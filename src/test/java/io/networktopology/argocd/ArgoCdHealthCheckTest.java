@@ -52,7 +52,9 @@ class ArgoCdHealthCheckTest {
     static final String CM_KEY = "resource.customizations.health.networktopology.io_NetworkTopology";
 
     /** Ready=False reasons that mean "progressing, not failed"; every other failure reason in {@link Reasons} must be Degraded. */
-    static final Set<String> PROGRESSING_REASONS = Set.of(Reasons.AWAITING_ADDRESS);
+    static final Set<String> PROGRESSING_REASONS = Set.of(Reasons.AWAITING_ADDRESS, Reasons.DNS_PENDING);
+    /** Reasons only True conditions carry. */
+    static final Set<String> TRUE_REASONS = Set.of(Reasons.DNS_APPLIED, Reasons.NO_DNS_ENTRIES);
 
     static final YAMLMapper YAML = new YAMLMapper();
 
@@ -130,7 +132,7 @@ class ArgoCdHealthCheckTest {
                 continue;
             }
             String reason = (String) field.get(null);
-            if (reason.endsWith("Ready")) {
+            if (reason.endsWith("Ready") || TRUE_REASONS.contains(reason)) {
                 continue; // TopologyReady, AllServicesReady, ...: reasons of True conditions
             }
             String expected = PROGRESSING_REASONS.contains(reason) ? "Progressing" : "Degraded";

@@ -55,7 +55,8 @@ class TopologyStatusBuilderTest {
                 .containsExactly(
                         org.assertj.core.groups.Tuple.tuple("Ready", "True", "TopologyReady"),
                         org.assertj.core.groups.Tuple.tuple("ServicesReady", "True", "AllServicesReady"),
-                        org.assertj.core.groups.Tuple.tuple("IngressesReady", "True", "AllIngressesReady"));
+                        org.assertj.core.groups.Tuple.tuple("IngressesReady", "True", "AllIngressesReady"),
+                        org.assertj.core.groups.Tuple.tuple("DnsConfigured", "True", "NoDnsEntries"));
         assertThat(status.getConditions()).allSatisfy(c -> {
             assertThat(c.getObservedGeneration()).isEqualTo(3L);
             assertThat(c.getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");

@@ -1,0 +1,163 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** How the cluster's DNS was changed for this topology. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class DnsStatus {
+
+    /** How the operator changes CoreDNS on this cluster. */
+    public enum Strategy {
+        /** Managed parts edited into the Corefile itself. */
+        Inline,
+        /** The Corefile imports a custom-files ConfigMap (k3s, AKS); the operator writes there and restarts CoreDNS. */
+        Import,
+        /** The Corefile is missing or owned by something that reverts edits; nothing is changed. */
+        Unsupported
+    }
+
+    /** Where one entry stands. */
+    public enum EntryState {
+        Applied, Conflict, PolicyViolation, Pending
+    }
+
+    private Strategy strategy;
+    @JsonPropertyDescription("The ConfigMap written, namespace/name.")
+    private String configMap;
+    @JsonPropertyDescription("Whether the server block serving the entries has the reload plugin (changes are picked up without a restart).")
+    private Boolean reload;
+    @JsonPropertyDescription("Warnings and explanations for humans.")
+    private List<String> notes = new ArrayList<>();
+    private List<DnsEntryStatus> entries = new ArrayList<>();
+
+    public Strategy getStrategy() {
+        return strategy;
+    }
+
+    public void setStrategy(Strategy strategy) {
+        this.strategy = strategy;
+    }
+
+    public String getConfigMap() {
+        return configMap;
+    }
+
+    public void setConfigMap(String configMap) {
+        this.configMap = configMap;
+    }
+
+    public Boolean getReload() {
+        return reload;
+    }
+
+    public void setReload(Boolean reload) {
+        this.reload = reload;
+    }
+
+    public List<String> getNotes() {
+        return notes;
+    }
+
+    public void setNotes(List<String> notes) {
+        this.notes = notes;
+    }
+
+    public List<DnsEntryStatus> getEntries() {
+        return entries;
+    }
+
+    public void setEntries(List<DnsEntryStatus> entries) {
+        this.entries = entries;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof DnsStatus that)) {
+            return false;
+        }
+        return strategy == that.strategy && Objects.equals(configMap, that.configMap) && Objects.equals(reload, that.reload)
+                && Objects.equals(notes, that.notes) && Objects.equals(entries, that.entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(strategy, configMap, reload, notes, entries);
+    }
+
+    /** One alias, host or stub domain of the topology. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public static class DnsEntryStatus {
+        /** Alias, Host or StubDomain. */
+        private String kind;
+        private String name;
+        private EntryState state;
+        private String message;
+
+        public DnsEntryStatus() {
+        }
+
+        public DnsEntryStatus(String kind, String name, EntryState state, String message) {
+            this.kind = kind;
+            this.name = name;
+            this.state = state;
+            this.message = message;
+        }
+
+        public String getKind() {
+            return kind;
+        }
+
+        public void setKind(String kind) {
+            this.kind = kind;
+        }
+
+        public String getName() {
+            return name;
+        }
+
+        public void setName(String name) {
+            this.name = name;
+        }
+
+        public EntryState getState() {
+            return state;
+        }
+
+        public void setState(EntryState state) {
+            this.state = state;
+        }
+
+        public String getMessage() {
+            return message;
+        }
+
+        public void setMessage(String message) {
+            this.message = message;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (this == o) {
+                return true;
+            }
+            if (!(o instanceof DnsEntryStatus that)) {
+                return false;
+            }
+            return Objects.equals(kind, that.kind) && Objects.equals(name, that.name) && state == that.state
+                    && Objects.equals(message, that.message);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(kind, name, state, message);
+        }
+    }
+}

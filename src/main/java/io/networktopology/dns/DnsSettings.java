@@ -1,0 +1,83 @@
+package io.networktopology.dns;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Where the cluster's CoreDNS configuration lives, and the admin's policy for what topologies may put in it.
+ *
+ * @param namespace namespace of the CoreDNS ConfigMaps and Deployment (kube-system)
+ * @param configMap the ConfigMap holding the Corefile (coredns)
+ * @param key the key of the Corefile in it (Corefile)
+ * @param customConfigMap the custom-files ConfigMap imported by k3s/AKS-style Corefiles (coredns-custom)
+ * @param deployment the CoreDNS Deployment, restarted when imported files change (coredns)
+ * @param clusterDomain the cluster domain no topology may create names in (cluster.local)
+ * @param allowedZones "NAMESPACE=ZONE" pairs; NAMESPACE may be "*", ZONE may contain "{namespace}"
+ * @param stubDomainNamespaces namespaces allowed to declare stub domains ("*" for all)
+ * @param restartWithoutReload restart CoreDNS after an inline change when the serving block has no reload plugin
+ */
+public record DnsSettings(String namespace, String configMap, String key, String customConfigMap, String deployment,
+        String clusterDomain, List<String> allowedZones, List<String> stubDomainNamespaces, boolean restartWithoutReload) {
+
+    public static DnsSettings defaults(String clusterDomain) {
+        return new DnsSettings("kube-system", "coredns", "Corefile", "coredns-custom", "coredns", clusterDomain,
+                List.of("*={namespace}.internal"), List.of(), false);
+    }
+
+    /** The zones a namespace may create names in. */
+    public List<String> zonesFor(String topologyNamespace) {
+        List<String> zones = new ArrayList<>();
+        for (String pair : allowedZones) {
+            int eq = pair.indexOf('=');
+            if (eq <= 0) {
+                continue;
+            }
+            String ns = pair.substring(0, eq).trim();
+            if (ns.equals("*") || ns.equals(topologyNamespace)) {
+                for (String zone : pair.substring(eq + 1).split("\\|")) {
+                    String z = zone.trim().replace("{namespace}", topologyNamespace).toLowerCase(Locale.ROOT);
+                    if (!z.isEmpty()) {
+                        zones.add(z.endsWith(".") ? z.substring(0, z.length() - 1) : z);
+                    }
+                }
+            }
+        }
+        return zones;
+    }
+
+    public boolean stubDomainsAllowed(String topologyNamespace) {
+        return stubDomainNamespaces.contains("*") || stubDomainNamespaces.contains(topologyNamespace);
+    }
+
+    /** Why a name may not be created by a topology of this namespace, or null when it may. */
+    public String policyViolation(String name, String topologyNamespace) {
+        if (within(name, clusterDomain)) {
+            return name + " is inside the cluster domain " + clusterDomain + ", which belongs to Kubernetes";
+        }
+        List<String> zones = zonesFor(topologyNamespace);
+        if (zones.stream().noneMatch(z -> within(name, z))) {
+            return name + " is outside the zones allowed for namespace " + topologyNamespace
+                    + (zones.isEmpty() ? " (none)" : " (" + String.join(", ", zones) + ")");
+        }
+        return null;
+    }
+
+    /** Why a stub domain may not be declared by a topology of this namespace, or null when it may. */
+    public String stubDomainViolation(String domain, String topologyNamespace) {
+        if (within(domain, clusterDomain) || within(clusterDomain, domain)) {
+            return domain + " overlaps the cluster domain " + clusterDomain;
+        }
+        if (!stubDomainsAllowed(topologyNamespace)) {
+            return "stub domains are not allowed for namespace " + topologyNamespace
+                    + " (operator setting networktopology.dns.stub-domain-namespaces)";
+        }
+        return null;
+    }
+
+    static boolean within(String name, String zone) {
+        String n = name.toLowerCase(Locale.ROOT);
+        String z = zone.toLowerCase(Locale.ROOT);
+        return n.equals(z) || n.endsWith("." + z);
+    }
+}
