@@ -116,6 +116,26 @@ class TopologyValidatorTest {
     }
 
     @Test
+    void dnsEntriesAreCheckedWithTheirPaths() {
+        NetworkTopology topology = topology("shop", "shop", clusterIp("web"));
+        io.networktopology.api.DnsSpec dns = new io.networktopology.api.DnsSpec();
+        dns.setAliases(List.of(new io.networktopology.api.DnsSpec.Alias("web.shop.internal", "nope"),
+                new io.networktopology.api.DnsSpec.Alias("Web", "web")));
+        dns.setHosts(List.of(new io.networktopology.api.DnsSpec.Host("web.shop.internal", List.of("10.1.2.300", "fd00::1", "example.com"))));
+        dns.setStubDomains(List.of(new io.networktopology.api.DnsSpec.StubDomain("corp.example",
+                List.of("10.0.0.53", "10.0.0.53:5353", "[fd00::53]:53", "10.0.0.53:99999", "dns.example.com"))));
+        topology.getSpec().setDns(dns);
+        assertThat(TopologyValidator.validate(topology)).extracting(SpecProblem::toString).containsExactly(
+                "spec.dns.aliases[0].service: \"nope\" is not a service declared in this topology",
+                "spec.dns.aliases[1].name: \"Web\" is not a valid DNS name: lowercase labels separated by dots, at least two labels",
+                "spec.dns.hosts[0].hostname: duplicate name \"web.shop.internal\" (also spec.dns.aliases[0].name)",
+                "spec.dns.hosts[0].addresses[0]: \"10.1.2.300\" is not an IPv4 or IPv6 address",
+                "spec.dns.hosts[0].addresses[2]: \"example.com\" is not an IPv4 or IPv6 address",
+                "spec.dns.stubDomains[0].upstreams[3]: \"10.0.0.53:99999\" is not an upstream: use IP, IP:port or [IPv6]:port",
+                "spec.dns.stubDomains[0].upstreams[4]: \"dns.example.com\" is not an upstream: use IP, IP:port or [IPv6]:port");
+    }
+
+    @Test
     void anEmptySpecIsValid() {
         NetworkTopology topology = topology("shop", "shop");
         topology.setSpec(null);
