@@ -119,9 +119,12 @@ write_module() {
   fi
   rm -f "$src/go.mod.new"
   if [[ ! -f "$src/.tidy-ok" ]]; then
-    log "$name: go mod tidy"
+    log "$name: go mod tidy (downloads the modules)"
+    local start=$SECONDS
     (cd "$src" && nice -n 19 env GOMAXPROCS=1 go mod tidy) >&2
     touch "$src/.tidy-ok"
+    log "$name: go mod tidy took $((SECONDS - start))s"
+    echo "$name go_mod_tidy_seconds=$((SECONDS - start))" >>"$TIMES"
   fi
 }
 
@@ -210,6 +213,7 @@ if [[ ! -x "$BIN/coredns" ]]; then
 fi
 
 all_present || { log "some binaries are missing in $BIN"; exit 1; }
-log "all built; total ${SECONDS}s (this run, build part $((SECONDS - TOTAL_START))s)"
+log "all built; this run took $((SECONDS - TOTAL_START))s"
+echo "total_seconds=$((SECONDS - TOTAL_START)) ($(date -u +%FT%TZ))" >>"$TIMES"
 ls -l "$BIN" >&2
 echo "$BIN"

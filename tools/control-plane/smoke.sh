@@ -35,9 +35,11 @@ done
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/nto-cp-smoke.XXXXXX")"
 PIDS=()
 cleanup() {
-  local rc=$? pid i
-  for pid in "${PIDS[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in "${PIDS[@]}"; do
+  local rc=$? pid i n
+  # Stop in reverse start order (etcd last, so the apiserver can shut down cleanly).
+  for ((n = ${#PIDS[@]} - 1; n >= 0; n--)); do
+    pid="${PIDS[$n]}"
+    kill -TERM "$pid" 2>/dev/null || true
     for ((i = 0; i < 100; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -KILL "$pid" 2>/dev/null || true
     wait "$pid" 2>/dev/null || true
@@ -60,13 +62,21 @@ say() { echo "[smoke] $*"; }
 now_ms() { echo $(($(date +%s%N) / 1000000)); }
 secs_since() { local d=$(($(now_ms) - $1)); printf '%d.%03d' $((d / 1000)) $((d % 1000)); }
 
+# Random ports below the kernel's ephemeral range, so that no outgoing connection (which
+# takes its local port from that range) can hold a port before its server binds it.
+read -r EPHEMERAL_LO _ </proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || EPHEMERAL_LO=32768
+if ((EPHEMERAL_LO > 12000)); then
+  PORT_LO=10000 PORT_SPAN=$((EPHEMERAL_LO - 10000))
+else
+  PORT_LO=61000 PORT_SPAN=4000
+fi
 USED_PORTS=" "
 free_port() {
   local p i
   for ((i = 0; i < 200; i++)); do
-    p=$((20000 + RANDOM % 40000))
+    p=$((PORT_LO + RANDOM % PORT_SPAN))
     [[ "$USED_PORTS" == *" $p "* ]] && continue
-    if [[ -z "$(ss -Htuln "( sport = :$p )" 2>/dev/null)" ]]; then
+    if [[ -z "$(ss -Htuan "( sport = :$p )" 2>/dev/null)" ]]; then
       USED_PORTS+="$p "
       echo "$p"
       return 0

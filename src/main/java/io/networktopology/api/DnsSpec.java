@@ -1,5 +1,6 @@
 package io.networktopology.api;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
@@ -58,6 +59,7 @@ public class DnsSpec {
         this.stubDomains = stubDomains;
     }
 
+    @JsonIgnore
     public boolean isEmpty() {
         return (aliases == null || aliases.isEmpty()) && (hosts == null || hosts.isEmpty())
                 && (stubDomains == null || stubDomains.isEmpty());
