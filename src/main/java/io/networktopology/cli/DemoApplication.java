@@ -47,10 +47,11 @@ public class DemoApplication implements QuarkusApplication {
         out.println("== Embedded Kubernetes API: " + client.getMasterUrl());
         out.println("   (the Fabric8 mock server: it stores objects but allocates nothing; this demo plays the API server's");
         out.println("    IP/port allocator, a load balancer controller, an ingress controller, the EndpointSlice controller with");
-        out.println("    2 pods per service, and two nodes at 192.0.2.11 and 192.0.2.12)");
+        out.println("    2 pods per service, two nodes at 192.0.2.11 and 192.0.2.12, and kubeadm's kube-system/coredns ConfigMap)");
         if (client.apiextensions().v1().customResourceDefinitions().withName("networktopologies.networktopology.io").get() == null) {
             EmbeddedKubernetes.installCrd(client);
         }
+        playKubeadmsCoreDns(client);
         if (client.namespaces().withName(namespace).get() == null) {
             client.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
         }
@@ -78,6 +79,9 @@ public class DemoApplication implements QuarkusApplication {
         out.println("$ kubectl get ingresses -n " + namespace);
         out.print(Tables.ingresses(client.network().v1().ingresses().inNamespace(namespace).list().getItems(), Instant.now()));
         out.println();
+        out.println("$ kubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}'");
+        out.print(client.configMaps().inNamespace("kube-system").withName("coredns").get().getData().get("Corefile"));
+        out.println();
         out.println("$ kubectl get ntopo " + name + " -n " + namespace + " -o yaml   # status only");
         out.print("status:\n" + Yaml.print(result.getStatus()).indent(2));
         if (!ready) {
@@ -100,6 +104,22 @@ public class DemoApplication implements QuarkusApplication {
                 ? "the operator put targetPort back to 8080 after " + (System.nanoTime() - start) / 1_000_000 + " ms"
                 : "demo: the hand edit was not reverted");
         return reverted ? 0 : 1;
+    }
+
+    /** What kubeadm installs: a kube-system/coredns ConfigMap with its default Corefile (unless one is there). */
+    static void playKubeadmsCoreDns(KubernetesClient client) {
+        if (client.namespaces().withName("kube-system").get() == null) {
+            client.resource(new NamespaceBuilder().withNewMetadata().withName("kube-system").endMetadata().build()).create();
+        }
+        if (client.configMaps().inNamespace("kube-system").withName("coredns").get() == null) {
+            try (InputStream in = DemoApplication.class.getResourceAsStream("/demo/Corefile")) {
+                String corefile = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                client.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("coredns")
+                        .withNamespace("kube-system").endMetadata().addToData("Corefile", corefile).build()).create();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
     }
 
     static boolean isReady(KubernetesClient client, String namespace, String name) {

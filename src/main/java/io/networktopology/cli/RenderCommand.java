@@ -1,6 +1,12 @@
 package io.networktopology.cli;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.networktopology.dns.Corefile;
+import io.networktopology.dns.CorefilePatch;
+import io.networktopology.dns.CorefileSyntaxException;
+import io.networktopology.dns.DnsPlan;
+import io.networktopology.dns.DnsSettings;
+import io.networktopology.dns.DnsSync;
 import io.networktopology.model.IngressModel;
 import io.networktopology.api.NetworkTopology;
 import io.networktopology.model.ServiceModel;
@@ -31,11 +37,26 @@ public final class RenderCommand {
     }
 
     public static int run(List<String> args, PrintStream out, PrintStream err) {
+        args = new ArrayList<>(args);
+        String corefile = null;
+        int flag = args.indexOf("--corefile");
+        if (flag >= 0) {
+            if (flag + 1 >= args.size()) {
+                err.println("render: --corefile needs a file");
+                return USAGE;
+            }
+            corefile = args.get(flag + 1);
+            args.remove(flag + 1);
+            args.remove(flag);
+        }
         if (args.isEmpty() || args.contains("-h") || args.contains("--help")) {
             (args.isEmpty() ? err : out).println("""
-                    usage: render FILE...
+                    usage: render [--corefile COREFILE] FILE...
                       Prints, as multi-document YAML, the Services and Ingresses the operator would create for the
                       NetworkTopology documents in FILE(s) ('-' reads standard input). No cluster needed.
+                      With --corefile, prints instead the Corefile the operator would write for their spec.dns
+                      entries (default DNS policy of the operator), or for a Corefile importing custom files, the
+                      keys it would write into the coredns-custom ConfigMap.
                       Exit status: 0 all valid, 1 invalid input (each problem printed with its field path), 2 usage or I/O error.""");
             return args.isEmpty() ? USAGE : OK;
         }
@@ -79,7 +100,61 @@ public final class RenderCommand {
         if (invalid) {
             return INVALID;
         }
+        if (corefile != null) {
+            return renderCorefile(corefile, documents, out, err);
+        }
         out.print(output);
         return OK;
+    }
+
+    private static int renderCorefile(String file, List<TopologyFiles.Document> documents, PrintStream out, PrintStream err) {
+        String text;
+        try {
+            text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            err.println("render: " + file + ": cannot read: " + e.getMessage());
+            return USAGE;
+        }
+        List<NetworkTopology> topologies = new ArrayList<>();
+        for (int i = 0; i < documents.size(); i++) {
+            NetworkTopology t = documents.get(i).topology();
+            if (t.getMetadata().getNamespace() == null) {
+                t.getMetadata().setNamespace("default");
+            }
+            if (t.getMetadata().getCreationTimestamp() == null) {
+                // Offline there is no creation time: the order of the files decides who keeps a contested name.
+                t.getMetadata().setCreationTimestamp(java.time.Instant.EPOCH.plusSeconds(i).toString());
+            }
+            topologies.add(t);
+        }
+        DnsPlan plan = DnsPlan.of(topologies, DnsSettings.defaults("cluster.local"));
+        boolean refused = false;
+        for (NetworkTopology t : topologies) {
+            for (DnsPlan.EntryResult r : plan.resultsFor(t)) {
+                if (r.state() != io.networktopology.api.DnsStatus.EntryState.Applied) {
+                    refused = true;
+                    err.println(t.getMetadata().getNamespace() + "/" + t.getMetadata().getName() + ": " + r.kind() + " " + r.name()
+                            + ": " + r.state() + ": " + r.message());
+                }
+            }
+        }
+        try {
+            Corefile parsed = Corefile.parse(CorefilePatch.strip(text));
+            if (DnsSync.importsCustomFiles(parsed)) {
+                String port = CorefilePatch.clusterBlock(parsed).map(Corefile.ServerBlock::portSuffix).orElse("");
+                out.println("# The Corefile imports custom files: the operator leaves it alone and writes these keys into the");
+                out.println("# coredns-custom ConfigMap, then restarts CoreDNS.");
+                out.println("# " + DnsSync.OVERRIDE_KEY);
+                CorefilePatch.aliasLines(plan.entries().aliases()).forEach(out::println);
+                out.println("# " + DnsSync.SERVER_KEY);
+                CorefilePatch.serverBlocks(plan.entries(), port, "\n", "    ").forEach(out::println);
+            } else {
+                out.print(CorefilePatch.apply(text, plan.entries()));
+            }
+        } catch (CorefileSyntaxException e) {
+            err.println("render: " + file + ": the Corefile cannot be changed: " + e.getMessage());
+            return INVALID;
+        }
+        return refused ? INVALID : OK;
     }
 }

@@ -182,7 +182,7 @@ public final class DnsSync {
     }
 
     /** k3s and AKS: the cluster block imports *.override files and the top level imports *.server files. */
-    static boolean importsCustomFiles(Corefile corefile) {
+    public static boolean importsCustomFiles(Corefile corefile) {
         boolean override = CorefilePatch.clusterBlock(corefile).map(b -> b.block().directives().stream()
                 .anyMatch(d -> d.name().equals("import") && d.tokens().size() > 1 && d.tokens().get(1).text().endsWith(".override")))
                 .orElse(false);

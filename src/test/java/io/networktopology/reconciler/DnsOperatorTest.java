@@ -52,10 +52,10 @@ class DnsOperatorTest {
     void startFromACleanCluster() throws Exception {
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> {
             client.resources(NetworkTopology.class).inAnyNamespace().list().getItems().stream()
-                    .filter(t -> t.getMetadata().getNamespace().startsWith("dns-"))
+                    .filter(DnsOperatorTest::touchesDns)
                     .forEach(t -> client.resource(t).delete());
             return client.resources(NetworkTopology.class).inAnyNamespace().list().getItems().stream()
-                    .noneMatch(t -> t.getMetadata().getNamespace().startsWith("dns-"));
+                    .noneMatch(DnsOperatorTest::touchesDns);
         });
         actAsGarbageCollectorForDeletedTopologies();
         if (client.apiextensions().v1().customResourceDefinitions().withName("networktopologies.networktopology.io").get() == null) {
@@ -66,6 +66,11 @@ class DnsOperatorTest {
         }
         await().until(() -> client.configMaps().inNamespace("kube-system").withName("coredns").get() == null);
         client.apps().deployments().inNamespace("kube-system").withName("coredns").delete();
+    }
+
+    private static boolean touchesDns(NetworkTopology t) {
+        return t.getMetadata().getNamespace().startsWith("dns-")
+                || (t.getSpec() != null && t.getSpec().getDns() != null && !t.getSpec().getDns().isEmpty());
     }
 
     /** The embedded API collects no garbage: remove the Services of the topologies deleted above, as the GC would. */
