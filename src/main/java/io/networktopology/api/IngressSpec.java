@@ -16,9 +16,9 @@ import java.util.Map;
         message = "an ingress needs at least one rule or a defaultBackend", reason = "FieldValueRequired")
 public class IngressSpec {
 
-    public static final int MAX_INGRESSES = 32;
-    public static final int MAX_RULES = 64;
-    public static final int MAX_PATHS = 64;
+    public static final int MAX_INGRESSES = 16;
+    public static final int MAX_RULES = 16;
+    public static final int MAX_PATHS = 32;
 
     @JsonPropertyDescription("Name of the Ingress (DNS subdomain).")
     @Required

@@ -1,0 +1,310 @@
+package io.networktopology.controlplane;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+
+/**
+ * A real Kubernetes control plane on loopback: etcd, kube-apiserver and kube-controller-manager built from Go modules
+ * by {@code tools/control-plane/build.sh}, on free ports, with throwaway certificates and a static admin token. Also
+ * starts CoreDNS on demand. {@link #close()} stops everything and removes the temp dir; a shutdown hook does the same
+ * if the JVM dies first.
+ */
+public final class ControlPlane implements AutoCloseable {
+
+    private final Path binDir;
+    private final Path dir;
+    private final List<Process> processes = new ArrayList<>();
+    private final Thread shutdownHook = new Thread(this::stopAll);
+    private String apiServer;
+    private String token;
+    private Path kubeconfig;
+    private long startupMillis;
+
+    private ControlPlane(Path binDir) throws IOException {
+        this.binDir = binDir;
+        this.dir = Files.createTempDirectory("nto-control-plane-");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Builds (or finds in the cache) the binaries: the last line build.sh prints is the bin dir. */
+    public static Path binaries() throws IOException, InterruptedException {
+        String override = System.getProperty("nto.control-plane.bin", System.getenv("NTO_CONTROL_PLANE_BIN"));
+        if (override != null && !override.isBlank()) {
+            return Path.of(override);
+        }
+        Process build = new ProcessBuilder("bash", "tools/control-plane/build.sh")
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(build.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (build.waitFor() != 0) {
+            throw new IllegalStateException("tools/control-plane/build.sh failed: " + out);
+        }
+        String[] lines = out.strip().split("\n");
+        return Path.of(lines[lines.length - 1].strip());
+    }
+
+    public static ControlPlane start(Path binDir) throws Exception {
+        ControlPlane plane = new ControlPlane(binDir);
+        try {
+            plane.startAll();
+            return plane;
+        } catch (Exception e) {
+            plane.dumpLogs();
+            plane.close();
+            throw e;
+        }
+    }
+
+    private void startAll() throws Exception {
+        long t0 = System.nanoTime();
+        Path pki = Files.createDirectories(dir.resolve("pki"));
+        run(pki, "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.crt", "-days", "1",
+                "-subj", "/CN=nto-test-ca");
+        run(pki, "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout", "apiserver.key", "-out", "apiserver.csr",
+                "-subj", "/CN=kube-apiserver");
+        Files.writeString(pki.resolve("apiserver.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,"
+                + "DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local,IP:10.96.0.1\n"
+                + "extendedKeyUsage=serverAuth\nkeyUsage=digitalSignature,keyEncipherment\n");
+        run(pki, "openssl", "x509", "-req", "-in", "apiserver.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+                "-out", "apiserver.crt", "-days", "1", "-extfile", "apiserver.ext");
+        run(pki, "openssl", "genrsa", "-out", "sa.key", "2048");
+        run(pki, "openssl", "rsa", "-in", "sa.key", "-pubout", "-out", "sa.pub");
+        byte[] random = new byte[16];
+        new SecureRandom().nextBytes(random);
+        token = "nto-" + HexFormat.of().formatHex(random);
+        Files.writeString(pki.resolve("tokens.csv"), token + ",nto-admin,nto-admin-uid,\"system:masters\"\n");
+
+        int etcdClient = freePort();
+        int etcdPeer = freePort();
+        int apiPort = freePort();
+        int kcmPort = freePort();
+        apiServer = "https://127.0.0.1:" + apiPort;
+        kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: nto
+                  cluster: {server: "%s", certificate-authority: "%s"}
+                users:
+                - name: nto-admin
+                  user: {token: "%s"}
+                contexts:
+                - name: nto
+                  context: {cluster: nto, user: nto-admin}
+                current-context: nto
+                """.formatted(apiServer, pki.resolve("ca.crt"), token));
+
+        launch("etcd", binDir.resolve("etcd").toString(), "--name", "nto", "--data-dir", dir.resolve("etcd").toString(),
+                "--listen-client-urls", "http://127.0.0.1:" + etcdClient, "--advertise-client-urls", "http://127.0.0.1:" + etcdClient,
+                "--listen-peer-urls", "http://127.0.0.1:" + etcdPeer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeer,
+                "--initial-cluster", "nto=http://127.0.0.1:" + etcdPeer, "--log-level", "warn");
+        waitFor("etcd", "http://127.0.0.1:" + etcdClient + "/health", null, 60);
+
+        launch("kube-apiserver", binDir.resolve("kube-apiserver").toString(),
+                "--etcd-servers", "http://127.0.0.1:" + etcdClient,
+                "--bind-address", "127.0.0.1", "--advertise-address", "127.0.0.1", "--secure-port", String.valueOf(apiPort),
+                "--tls-cert-file", pki.resolve("apiserver.crt").toString(), "--tls-private-key-file", pki.resolve("apiserver.key").toString(),
+                "--client-ca-file", pki.resolve("ca.crt").toString(), "--token-auth-file", pki.resolve("tokens.csv").toString(),
+                "--service-account-issuer", "https://kubernetes.default.svc.cluster.local",
+                "--service-account-key-file", pki.resolve("sa.pub").toString(),
+                "--service-account-signing-key-file", pki.resolve("sa.key").toString(),
+                "--authorization-mode", "RBAC", "--service-cluster-ip-range", "10.96.0.0/16",
+                "--service-node-port-range", "30000-32767", "--allow-privileged=true", "--profiling=false",
+                "--cert-dir", dir.resolve("apiserver-certs").toString());
+        waitFor("kube-apiserver", apiServer + "/readyz", token, 120);
+
+        launch("kube-controller-manager", binDir.resolve("kube-controller-manager").toString(),
+                "--kubeconfig", kubeconfig.toString(),
+                "--authentication-kubeconfig", kubeconfig.toString(), "--authorization-kubeconfig", kubeconfig.toString(),
+                "--bind-address", "127.0.0.1", "--secure-port", String.valueOf(kcmPort),
+                "--cert-dir", dir.resolve("kcm-certs").toString(), "--leader-elect=false",
+                "--service-account-private-key-file", pki.resolve("sa.key").toString(), "--root-ca-file", pki.resolve("ca.crt").toString(),
+                "--use-service-account-credentials=false", "--profiling=false",
+                "--controllers", "garbage-collector-controller,endpointslice-controller,namespace-controller,serviceaccount-controller");
+        // Ready when its controllers work: the service-account controller creates default/default.
+        waitFor("kube-controller-manager (serviceaccount default/default)", apiServer + "/api/v1/namespaces/default/serviceaccounts/default", token, 60);
+        startupMillis = (System.nanoTime() - t0) / 1_000_000;
+        System.out.printf("[control-plane] etcd, kube-apiserver and kube-controller-manager up in %d ms (%s)%n", startupMillis, apiServer);
+    }
+
+    /**
+     * Sends a request straight to the API server (status code and body), for what the Fabric8 client hides:
+     * dry-run creates with strict field validation, exactly as kubectl apply sends them.
+     */
+    public HttpResponse<String> request(String method, String path, String jsonBody) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(5)).build();
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiServer + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .method(method, jsonBody == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(jsonBody));
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public long startupMillis() {
+        return startupMillis;
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public Path bin(String name) {
+        return binDir.resolve(name);
+    }
+
+    /** A fresh client with the admin token. */
+    public KubernetesClient client() {
+        try {
+            Config config = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
+            config.setNamespace("default");
+            return new KubernetesClientBuilder().withConfig(config).build();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Starts CoreDNS with a Corefile (its file is {@code dir/name.Corefile}); waits until its ready endpoint answers. */
+    public Process coreDns(String name, String corefile, int readyPort) throws Exception {
+        Path file = dir.resolve(name + ".Corefile");
+        Files.writeString(file, corefile);
+        Process process = launch("coredns-" + name, binDir.resolve("coredns").toString(), "-conf", file.toString());
+        waitFor("coredns " + name, "http://127.0.0.1:" + readyPort + "/ready", null, 60);
+        return process;
+    }
+
+    /** Starts any program as part of the plane, stopped with it; its output goes to {@code dir/name.log}. */
+    public Process launch(String name, String... command) throws IOException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+        processes.add(process);
+        return process;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private void waitFor(String what, String url, String token, int seconds) throws Exception {
+        HttpClient http = HttpClient.newBuilder().sslContext(trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Process p : processes) {
+                if (!p.isAlive()) {
+                    throw new IllegalStateException(what + ": a control-plane process exited (code " + p.exitValue() + "); logs in " + dir);
+                }
+            }
+            try {
+                HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2));
+                if (token != null) {
+                    request.header("Authorization", "Bearer " + token);
+                }
+                if (http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not up yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("timed out after " + seconds + " s waiting for " + what + " (" + url + "); logs in " + dir);
+    }
+
+    private static SSLContext trustAll() throws Exception {
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, new TrustManager[] {new X509TrustManager() {
+            public void checkClientTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public void checkServerTrusted(X509Certificate[] chain, String authType) {
+            }
+
+            public X509Certificate[] getAcceptedIssuers() {
+                return new X509Certificate[0];
+            }
+        }}, new SecureRandom());
+        return context;
+    }
+
+    private static void run(Path dir, String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: " + out);
+        }
+    }
+
+    public void dumpLogs() {
+        try (Stream<Path> logs = Files.list(dir)) {
+            logs.filter(p -> p.toString().endsWith(".log")).forEach(log -> {
+                try {
+                    List<String> lines = Files.readAllLines(log);
+                    System.out.println("----- last lines of " + log.getFileName());
+                    lines.subList(Math.max(0, lines.size() - 30), lines.size()).forEach(System.out::println);
+                } catch (IOException e) {
+                    System.out.println("cannot read " + log + ": " + e);
+                }
+            });
+        } catch (IOException e) {
+            System.out.println("cannot list " + dir + ": " + e);
+        }
+    }
+
+    private synchronized void stopAll() {
+        for (int i = processes.size() - 1; i >= 0; i--) {
+            Process p = processes.get(i);
+            p.destroy();
+            try {
+                if (!p.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                    p.destroyForcibly().waitFor(5, java.util.concurrent.TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                p.destroyForcibly();
+            }
+        }
+        processes.clear();
+    }
+
+    @Override
+    public void close() {
+        stopAll();
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException e) {
+            // shutting down already
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        } catch (IOException e) {
+            System.out.println("could not remove " + dir + ": " + e);
+        }
+    }
+}

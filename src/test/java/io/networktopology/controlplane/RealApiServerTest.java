@@ -1,0 +1,231 @@
+package io.networktopology.controlplane;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.Operator;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.ServiceStatus;
+import io.networktopology.api.ServiceType;
+import io.networktopology.reconciler.NetworkTopologyReconciler;
+import io.networktopology.status.ConditionList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static io.networktopology.Topologies.clusterIp;
+import static io.networktopology.Topologies.externalName;
+import static io.networktopology.Topologies.ingress;
+import static io.networktopology.Topologies.port;
+import static io.networktopology.Topologies.service;
+import static io.networktopology.Topologies.topology;
+import static io.networktopology.Topologies.withIngresses;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What the embedded mock cannot prove, against a real kube-apiserver, etcd and kube-controller-manager: the CRD's
+ * schema and CEL rules at admission, API-server allocation and defaulting, garbage collection, and kubectl.
+ * The operator is the production reconciler run by plain JOSDK, as in the benchmark.
+ */
+@ExtendWith(RealControlPlaneExtension.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealApiServerTest {
+
+    static final String CRD = "crds/networktopologies.networktopology.io-v1.yml";
+    static final String NS = "real";
+    static KubernetesClient client;
+    static Operator operator;
+    static NetworkTopologyReconciler reconciler;
+
+    @BeforeAll
+    static void installCrdAndStartTheOperator(ControlPlane plane) throws Exception {
+        client = plane.client();
+        CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(Path.of(CRD)), CustomResourceDefinition.class);
+        client.resource(crd).create();
+        await().atMost(Duration.ofSeconds(60)).conditionEvaluationListener(e -> {
+            if (e.getRemainingTimeInMS() < 1000) {
+                System.out.println("CRD now: " + Serialization.asYaml(client.apiextensions().v1().customResourceDefinitions()
+                        .withName(crd.getMetadata().getName()).get().getStatus()));
+            }
+        }).until(() -> {
+            CustomResourceDefinition c = client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get();
+            return c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+                    && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
+        });
+        for (String ns : List.of(NS, "admission")) {
+            client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        }
+        startOperator(plane);
+    }
+
+    static void startOperator(ControlPlane plane) {
+        reconciler = new NetworkTopologyReconciler("cluster.local");
+        KubernetesClient operatorClient = plane.client();
+        operator = new Operator(o -> o.withKubernetesClient(operatorClient));
+        operator.register(reconciler);
+        operator.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (operator != null) {
+            operator.stop();
+        }
+        if (client != null) {
+            client.close();
+        }
+    }
+
+    static Stream<Path> samples(String dir) throws Exception {
+        try (Stream<Path> files = Files.list(Path.of("src/test/resources/admission", dir))) {
+            return files.sorted().toList().stream();
+        }
+    }
+
+    private static JsonNode yaml(Path file) throws Exception {
+        return new YAMLMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+    }
+
+    /** A dry-run create with strict field validation, as {@code kubectl apply} sends it. */
+    private static HttpResponse<String> admit(ControlPlane plane, JsonNode topology) throws Exception {
+        return plane.request("POST", "/apis/networktopology.io/v1alpha1/namespaces/admission/networktopologies?dryRun=All&fieldValidation=Strict",
+                new ObjectMapper().writeValueAsString(topology));
+    }
+
+    @Test
+    @Order(1)
+    void theApiServerAdmitsEveryGoodSampleAndTheExample(ControlPlane plane) throws Exception {
+        List<String> refused = new ArrayList<>();
+        List<Path> good = new ArrayList<>(samples("good").toList());
+        good.add(Path.of("examples/shop.yaml"));
+        for (Path file : good) {
+            JsonNode topology = yaml(file);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) topology.get("metadata")).remove("namespace");
+            HttpResponse<String> response = admit(plane, topology);
+            if (response.statusCode() != 201) {
+                refused.add(file + ": " + response.statusCode() + " " + message(response.body()));
+            }
+        }
+        assertThat(refused).as("good samples the real API server refused").isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void theApiServerRefusesEveryBadSampleWithTheExpectedMessage(ControlPlane plane) throws Exception {
+        List<String> wrong = new ArrayList<>();
+        for (Path file : samples("bad").toList()) {
+            String text = Files.readString(file);
+            String expected = text.lines().findFirst().orElseThrow().replaceFirst("^# expect: ", "").strip();
+            JsonNode topology = new YAMLMapper().readTree(text);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) topology.get("metadata")).remove("namespace");
+            HttpResponse<String> response = admit(plane, topology);
+            String message = message(response.body());
+            if (response.statusCode() < 400 || !message.contains(expected)) {
+                wrong.add(file.getFileName() + ": HTTP " + response.statusCode() + ", expected \"" + expected + "\" in: " + message);
+            }
+        }
+        assertThat(wrong).as("bad samples not refused as the admission test expects").isEmpty();
+    }
+
+    private static String message(String body) {
+        try {
+            return new ObjectMapper().readTree(body).path("message").asText(body);
+        } catch (Exception e) {
+            return body;
+        }
+    }
+
+    @Test
+    @Order(3)
+    void clusterIpsAndNodePortsAllocatedByTheApiServerAppearInStatus() {
+        var nodePort = service("admin", ServiceType.NodePort, port("http", 8080, 8080));
+        var headless = service("db", ServiceType.Headless, port("pg", 5432, 5432));
+        client.resource(withIngresses(topology(NS, "shop", clusterIp("web"), nodePort, headless,
+                externalName("pay", "payments.example.com")), ingress("shop", "shop.example.com", "/=web:80"))).create();
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            NetworkTopology t = client.resources(NetworkTopology.class).inNamespace(NS).withName("shop").get();
+            return t.getStatus() != null && "4/4".equals(t.getStatus().getServicesReady());
+        });
+        NetworkTopology t = client.resources(NetworkTopology.class).inNamespace(NS).withName("shop").get();
+        Service web = client.services().inNamespace(NS).withName("web").get();
+        Service admin = client.services().inNamespace(NS).withName("admin").get();
+        ServiceStatus webStatus = t.getStatus().getServices().get(0);
+        assertThat(web.getSpec().getClusterIP()).startsWith("10.96.");
+        assertThat(webStatus.getClusterIPs()).containsExactly(web.getSpec().getClusterIP());
+        assertThat(webStatus.getPath()).isEqualTo("web.real.svc.cluster.local:80 → ClusterIP " + web.getSpec().getClusterIP()
+                + ":80 → pods app=web :8080");
+        Integer allocated = admin.getSpec().getPorts().get(0).getNodePort();
+        assertThat(allocated).isBetween(30000, 32767);
+        assertThat(t.getStatus().getServices().get(1).getNodePorts()).singleElement()
+                .satisfies(p -> assertThat(p.getNodePort()).isEqualTo(allocated));
+        assertThat(t.getStatus().getServices().get(2).getClusterIPs()).as("headless").isNull();
+        assertThat(ConditionList.find(t.getStatus().getConditions(), "IngressesReady").getReason())
+                .as("no ingress controller runs here").isEqualTo("AwaitingAddress");
+        assertThat(web.getSpec().getIpFamilies()).as("defaulted by the API server").containsExactly("IPv4");
+        assertThat(web.getSpec().getIpFamilyPolicy()).isEqualTo("SingleStack");
+    }
+
+    @Test
+    @Order(4)
+    void nothingIsWrittenAgainAlthoughTheApiServerDefaultedTheServices(ControlPlane plane) throws Exception {
+        // Quiet first: the API server's defaults must not look like drift (no update loop).
+        await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(2)).until(() -> {
+            long before = reconciler.childWrites() + reconciler.statusWrites();
+            Thread.sleep(1500);
+            return reconciler.childWrites() + reconciler.statusWrites() == before;
+        });
+        // Then a full resync by a fresh operator with empty caches, like a restart.
+        operator.stop();
+        startOperator(plane);
+        await().atMost(Duration.ofSeconds(30)).until(() -> reconciler.reconciles() >= 1);
+        Thread.sleep(2000);
+        assertThat(reconciler.childWrites()).as("Service/Ingress writes after a resync with nothing changed").isZero();
+        assertThat(reconciler.statusWrites()).as("status writes after a resync with nothing changed").isZero();
+    }
+
+    @Test
+    @Order(5)
+    void kubectlGetShowsThePrinterColumns(ControlPlane plane) throws Exception {
+        Process kubectl = new ProcessBuilder("kubectl", "--kubeconfig", plane.kubeconfig().toString(), "get", "ntopo", "-n", NS)
+                .redirectErrorStream(true).start();
+        String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor()).as(out).isZero();
+        System.out.print("[kubectl get ntopo -n real]\n" + out);
+        assertThat(out.lines().findFirst().orElseThrow()).containsPattern("NAME\\s+AGE\\s+REASON\\s+READY\\s+INGRESSES\\s+SERVICES");
+        assertThat(out).containsPattern("shop\\s+\\S+\\s+AwaitingAddress\\s+False\\s+0/1\\s+4/4");
+    }
+
+    @Test
+    @Order(6)
+    void deletingATopologyGarbageCollectsItsServicesAndIngresses() {
+        client.resources(NetworkTopology.class).inNamespace(NS).withName("shop").delete();
+        await().atMost(Duration.ofSeconds(60)).until(() ->
+                client.resources(NetworkTopology.class).inNamespace(NS).withName("shop").get() == null);
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.services().inNamespace(NS).list().getItems().stream()
+                .noneMatch(s -> s.getMetadata().getLabels() != null
+                        && "shop".equals(s.getMetadata().getLabels().get("networktopology.io/topology")))
+                && client.network().v1().ingresses().inNamespace(NS).list().getItems().isEmpty());
+    }
+}
