@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds a real Kubernetes control plane from Go module sources (the Go module proxy):
-#   kube-apiserver, kube-controller-manager  from k8s.io/kubernetes
+#   kube-apiserver, kube-controller-manager, kubectl  from k8s.io/kubernetes
 #   etcd                                     from go.etcd.io/etcd/server/v3
 #   coredns                                  from github.com/coredns/coredns
 # Versions come from versions.env (the only place they are defined).
@@ -34,7 +34,7 @@ fi
 CACHE_ROOT="${NTO_CACHE:-$HOME/.cache/network-topology-operator}/control-plane"
 DIR="$CACHE_ROOT/$KEY"
 BIN="$DIR/bin"
-BINARIES=(kube-apiserver kube-controller-manager etcd coredns)
+BINARIES=(kube-apiserver kube-controller-manager kubectl etcd coredns)
 
 all_present() {
   local b
@@ -156,12 +156,15 @@ build() {
   echo "$bin build_seconds=$secs size=$size version: $ver" >>"$TIMES"
 }
 
-# --- kube-apiserver, kube-controller-manager from k8s.io/kubernetes -----------------
-if [[ ! -x "$BIN/kube-apiserver" || ! -x "$BIN/kube-controller-manager" ]]; then
+# --- kube-apiserver, kube-controller-manager, kubectl from k8s.io/kubernetes --------
+# k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with
+# ./staging/src/...; those replaces do not apply to a dependency, so pin each one to
+# the published staging version.
+kube_module() { # kube_module <module-name> <packages...>
+  local name="$1"
+  shift
+  local kmod staging
   kmod="$(gomod_of "k8s.io/kubernetes@$KUBERNETES_VERSION")"
-  # k8s.io/kubernetes requires its staging modules at v0.0.0 and replaces them with
-  # ./staging/src/...; those replaces do not apply to a dependency, so pin each one to
-  # the published staging version.
   staging="$(sed -e 's://.*$::' "$kmod" |
     awk '$0 !~ /=>/ && $NF == "v0.0.0" { m = ($1 == "require") ? $2 : $1; if (m ~ /^k8s\.io\//) print m }' |
     sort -u)"
@@ -171,20 +174,26 @@ if [[ ! -x "$BIN/kube-apiserver" || ! -x "$BIN/kube-controller-manager" ]]; then
     echo "replace ("
     for m in $staging; do echo "	$m => $m $KUBERNETES_STAGING_VERSION"; done
     echo ")"
-  } | write_module kube k8s.io/kubernetes "$KUBERNETES_VERSION" "$(go_directive "$kmod")" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
-
-  kver="${KUBERNETES_VERSION#v}"
-  kmajor="${kver%%.*}"
-  kminor="${kver#*.}"
-  kminor="${kminor%%.*}"
-  kldflags=""
-  for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
-    kldflags+=" -X $p.gitVersion=$KUBERNETES_VERSION -X $p.gitMajor=$kmajor -X $p.gitMinor=$kminor"
-    kldflags+=" -X $p.gitTreeState=clean"
-  done
+  } | write_module "$name" k8s.io/kubernetes "$KUBERNETES_VERSION" "$(go_directive "$kmod")" "$@"
+}
+kver="${KUBERNETES_VERSION#v}"
+kmajor="${kver%%.*}"
+kminor="${kver#*.}"
+kminor="${kminor%%.*}"
+kldflags=""
+for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
+  kldflags+=" -X $p.gitVersion=$KUBERNETES_VERSION -X $p.gitMajor=$kmajor -X $p.gitMinor=$kminor"
+  kldflags+=" -X $p.gitTreeState=clean"
+done
+if [[ ! -x "$BIN/kube-apiserver" || ! -x "$BIN/kube-controller-manager" ]]; then
+  kube_module kube k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
   build kube kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver "$kldflags" --version
   build kube kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager "$kldflags" --version
+fi
+# kubectl of the same version as the API server (a machine's own kubectl may be too old for it).
+if [[ ! -x "$BIN/kubectl" ]]; then
+  kube_module kubectl k8s.io/kubernetes/cmd/kubectl
+  build kubectl kubectl k8s.io/kubernetes/cmd/kubectl "$kldflags" version --client
 fi
 
 # --- etcd from go.etcd.io/etcd/server/v3 ---------------------------------------------
