@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -178,15 +177,19 @@ public final class ControlPlane implements AutoCloseable {
         return binDir.resolve(name);
     }
 
-    /** A fresh client with the admin token. */
+    /**
+     * A fresh client with the admin token. Built from an empty config, not auto-configured: in the same JVM the
+     * Quarkus tests point the kubernetes.* system properties at their mock server.
+     */
     public KubernetesClient client() {
-        try {
-            Config config = Config.fromKubeconfig(null, Files.readString(kubeconfig), kubeconfig.toString());
-            config.setNamespace("default");
-            return new KubernetesClientBuilder().withConfig(config).build();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        Config config = new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
+                .withMasterUrl(apiServer)
+                .withOauthToken(token)
+                .withCaCertFile(dir.resolve("pki").resolve("ca.crt").toString())
+                .withNamespace("default")
+                .withRequestTimeout(30_000)
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     /** Starts CoreDNS with a Corefile (its file is {@code dir/name.Corefile}); waits until its ready endpoint answers. */

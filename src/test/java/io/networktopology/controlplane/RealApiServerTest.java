@@ -208,7 +208,7 @@ class RealApiServerTest {
     @Test
     @Order(5)
     void kubectlGetShowsThePrinterColumns(ControlPlane plane) throws Exception {
-        Process kubectl = new ProcessBuilder("kubectl", "--kubeconfig", plane.kubeconfig().toString(), "get", "ntopo", "-n", NS)
+        Process kubectl = new ProcessBuilder(plane.bin("kubectl").toString(), "--kubeconfig", plane.kubeconfig().toString(), "get", "ntopo", "-n", NS)
                 .redirectErrorStream(true).start();
         String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(kubectl.waitFor()).as(out).isZero();

@@ -215,13 +215,22 @@ class KustomizeBuildTest {
 
     private static Optional<String> kubectl;
 
-    /** kubectl from PATH (or /usr/bin/kubectl); a missing kubectl is a failure, not a skip. */
+    /** kubectl from PATH (or /usr/bin/kubectl, or the control plane's); a missing kubectl is a failure, not a skip. */
     static synchronized String kubectl() {
         if (kubectl == null) {
             String path = System.getenv("PATH") == null ? "" : System.getenv("PATH");
             kubectl = Stream.concat(Stream.of(path.split(File.pathSeparator)).filter(p -> !p.isEmpty()), Stream.of("/usr/bin", "/usr/local/bin"))
                     .map(p -> Path.of(p, "kubectl")).filter(Files::isRegularFile).filter(Files::isExecutable).map(Path::toString)
                     .findFirst();
+            if (kubectl.isEmpty()) {
+                // No kubectl on this machine: use the one built with the test control plane (tools/control-plane).
+                try {
+                    Path built = io.networktopology.controlplane.ControlPlane.binaries().resolve("kubectl");
+                    kubectl = Files.isExecutable(built) ? Optional.of(built.toString()) : Optional.empty();
+                } catch (Exception e) {
+                    kubectl = Optional.empty();
+                }
+            }
         }
         if (kubectl.isEmpty()) {
             fail("kubectl not found on PATH: the kustomizations are built with `kubectl kustomize` (kubectl 1.14+, "
