@@ -56,7 +56,8 @@ public final class Benchmark {
                     topologies, namespaces, Runtime.getRuntime().availableProcessors());
 
             NetworkTopologyReconciler reconciler = new NetworkTopologyReconciler("cluster.local");
-            Operator operator = new Operator(o -> o.withKubernetesClient(operatorClient));
+            Operator operator = new Operator(o -> o.withKubernetesClient(operatorClient).withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false));
             operator.register(reconciler);
             operator.start();
             api.resetRequestCounts();
@@ -95,7 +96,8 @@ public final class Benchmark {
             NetworkTopologyReconciler fresh = new NetworkTopologyReconciler("cluster.local");
             // JOSDK closes its client on stop; the restarted operator gets its own, as a restarted process would.
             KubernetesClient restartedClient = client(api, OPERATOR_AGENT);
-            Operator restarted = new Operator(o -> o.withKubernetesClient(restartedClient));
+            Operator restarted = new Operator(o -> o.withKubernetesClient(restartedClient).withUseSSAToPatchPrimaryResource(false)
+                    .withSSABasedCreateUpdateMatchForDependentResources(false));
             restarted.register(fresh);
             api.resetRequestCounts();
             long resyncStart = System.nanoTime();

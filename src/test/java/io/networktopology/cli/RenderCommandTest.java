@@ -132,6 +132,39 @@ class RenderCommandTest {
     }
 
     @Test
+    void rendersTheCorefileTheOperatorWouldWrite() throws Exception {
+        Path corefile = Path.of("src/test/resources/corefiles/good/kubeadm.Corefile");
+        Result result = render("--corefile", corefile.toString(), "examples/shop.yaml");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out()).startsWith(".:53 {\n    # >>> network-topology-operator: aliases")
+                .contains("    rewrite stop name exact www.shop.internal. web.shop.svc.cluster.local.\n")
+                .contains("legacy-db.shop.internal:53 3.2.1.10.in-addr.arpa:53 {");
+        assertThat(io.networktopology.dns.CorefilePatch.strip(result.out())).isEqualTo(Files.readString(corefile));
+
+        Result imports = render("--corefile", "src/test/resources/corefiles/good/k3s.Corefile", "examples/shop.yaml");
+        assertThat(imports.out()).contains("# network-topology-operator.override\nrewrite stop name exact www.shop.internal.");
+    }
+
+    @Test
+    void corefileEntriesThePolicyForbidsAreReportedAndExitOne() throws Exception {
+        Path file = dir.resolve("cluster-domain.yaml");
+        Files.writeString(file, """
+                apiVersion: networktopology.io/v1alpha1
+                kind: NetworkTopology
+                metadata: {name: sneaky, namespace: shop}
+                spec:
+                  services: [{name: web, ports: [{port: 80}]}]
+                  dns:
+                    aliases: [{name: kubernetes.default.svc.cluster.local, service: web}]
+                """);
+        Result result = render("--corefile", "src/test/resources/corefiles/good/kind.Corefile", file.toString());
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains("shop/sneaky: Alias kubernetes.default.svc.cluster.local: PolicyViolation: "
+                + "kubernetes.default.svc.cluster.local is inside the cluster domain cluster.local");
+        assertThat(result.out()).isEqualTo(Files.readString(Path.of("src/test/resources/corefiles/good/kind.Corefile")));
+    }
+
+    @Test
     void usageErrorsExitTwo() {
         assertThat(render().code()).isEqualTo(2);
         Result missing = render(dir.resolve("nope.yaml").toString());

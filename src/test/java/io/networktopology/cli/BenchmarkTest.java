@@ -1,0 +1,25 @@
+package io.networktopology.cli;
+
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The benchmark runs end to end (a small N) and its resync writes nothing; its timings are printed, never asserted. */
+class BenchmarkTest {
+
+    @Test
+    void aSmallRunCompletesAndTheResyncWritesNothing() throws Exception {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        int code = Benchmark.run(List.of("--topologies", "6", "--namespaces", "2"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        String out = bytes.toString(StandardCharsets.UTF_8);
+        System.out.print(out);
+        assertThat(code).isZero();
+        assertThat(out).contains("all 6 topologies Ready").contains("POST services").containsPattern("PUT networktopologies/status\\s+\\d+\\n")
+                .containsPattern("resync with nothing changed .*, 0 writes");
+    }
+}
