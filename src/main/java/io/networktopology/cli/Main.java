@@ -40,14 +40,25 @@ public class Main {
                     System.exit(1);
                 }
             }
+            case "probe" -> System.exit(io.networktopology.probe.ProbeCommand.probe(rest, System.out, System.err));
+            case "echo" -> {
+                try {
+                    System.exit(io.networktopology.probe.ProbeCommand.echo(rest));
+                } catch (Exception e) {
+                    e.printStackTrace();
+                    System.exit(1);
+                }
+            }
             case "operator" -> Quarkus.run(rest.toArray(String[]::new));
             case "help", "-h", "--help" -> {
                 System.out.println("""
-                        usage: network-topology-operator [operator | render FILE... | demo | benchmark [--topologies N]]
+                        usage: network-topology-operator [operator | render FILE... | demo | benchmark [--topologies N] | probe | echo]
                           operator  run the operator against the cluster in the kubeconfig or in-cluster config (default)
                           render    print the objects the topologies in FILE(s) would become; no cluster needed
                           demo      run the operator against an embedded API with examples/shop.yaml and print the result
-                          benchmark apply N topologies (default 1000) to an embedded API and print timings and API requests""");
+                          benchmark apply N topologies (default 1000) to an embedded API and print timings and API requests
+                          probe     run connectivity checks (--checks FILE, or PROBE_CHECKS) and report them (probe pods)
+                          echo      answer each connection with this pod's identity and the source address seen (--port N)""");
                 System.exit(0);
             }
             default -> {

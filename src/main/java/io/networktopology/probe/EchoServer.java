@@ -1,0 +1,76 @@
+package io.networktopology.probe;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * The probe program's echo mode: every connection gets one line back, {@code pod=<name> ip=<ip> peer=<address>}, the
+ * server's identity and the source address it saw. A client compares the peer with its own address (no NAT on
+ * pod-to-pod) and counts distinct pods behind a Service (load balancing).
+ */
+public final class EchoServer implements AutoCloseable {
+
+    private final ServerSocket socket;
+    private final String pod;
+    private final ExecutorService workers = Executors.newFixedThreadPool(4);
+    private final Thread acceptor;
+
+    public EchoServer(InetAddress bind, int port, String pod) throws IOException {
+        this.socket = new ServerSocket();
+        this.socket.setReuseAddress(true);
+        this.socket.bind(new InetSocketAddress(bind, port));
+        this.pod = pod;
+        this.acceptor = new Thread(this::acceptLoop, "echo-" + pod);
+        this.acceptor.setDaemon(true);
+        this.acceptor.start();
+    }
+
+    public int port() {
+        return socket.getLocalPort();
+    }
+
+    private void acceptLoop() {
+        while (!socket.isClosed()) {
+            try {
+                Socket client = socket.accept();
+                workers.submit(() -> answer(client));
+            } catch (IOException e) {
+                if (socket.isClosed()) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void answer(Socket client) {
+        try (client; OutputStream out = client.getOutputStream()) {
+            InetSocketAddress peer = (InetSocketAddress) client.getRemoteSocketAddress();
+            String line = "pod=" + pod + " ip=" + client.getLocalAddress().getHostAddress()
+                    + " peer=" + peer.getAddress().getHostAddress() + "\n";
+            out.write(line.getBytes(StandardCharsets.US_ASCII));
+        } catch (IOException e) {
+            // the client went away; nothing to answer
+        }
+    }
+
+    /** Runs the echo server until the process is stopped (the probe image's echo entry point). */
+    public static void serve(int port, String pod) throws IOException, InterruptedException {
+        try (EchoServer server = new EchoServer(InetAddress.getByName("0.0.0.0"), port, pod)) {
+            System.out.println("echo server for " + pod + " on port " + server.port());
+            server.acceptor.join();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+        workers.shutdownNow();
+    }
+}

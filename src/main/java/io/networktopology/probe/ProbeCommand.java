@@ -1,0 +1,73 @@
+package io.networktopology.probe;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * The probe program's entry points in the operator's image:
+ * {@code probe [--checks FILE]} runs the checks (a JSON list; default from the PROBE_CHECKS environment variable),
+ * prints the report and writes it where Kubernetes reads a container's termination message; exit 0 when every
+ * check passed, 1 otherwise, 2 on bad input. {@code echo [--port N]} serves the echo protocol.
+ */
+public final class ProbeCommand {
+
+    public static final String TERMINATION_LOG = "/dev/termination-log";
+
+    private ProbeCommand() {
+    }
+
+    public static int probe(List<String> args, PrintStream out, PrintStream err) {
+        String text;
+        try {
+            int flag = args.indexOf("--checks");
+            if (flag >= 0 && flag + 1 < args.size()) {
+                text = Files.readString(Path.of(args.get(flag + 1)), StandardCharsets.UTF_8);
+            } else {
+                text = System.getenv("PROBE_CHECKS");
+            }
+            if (text == null || text.isBlank()) {
+                err.println("probe: no checks (use --checks FILE or the PROBE_CHECKS environment variable)");
+                return 2;
+            }
+        } catch (IOException e) {
+            err.println("probe: cannot read the checks: " + e.getMessage());
+            return 2;
+        }
+        List<ProbeCheck> checks;
+        try {
+            checks = new ObjectMapper().readValue(text, new TypeReference<List<ProbeCheck>>() { });
+        } catch (IOException e) {
+            err.println("probe: the checks are not a JSON list of checks: " + e.getMessage().lines().findFirst().orElse(""));
+            return 2;
+        }
+        List<ProbeResult> results = ProbeRunner.run(checks);
+        String report = ProbeRunner.report(results);
+        out.println(report);
+        // Kubernetes mounts the termination-log file into the container; outside a pod only an explicit file is written.
+        String target = System.getenv().getOrDefault("PROBE_REPORT_FILE", TERMINATION_LOG);
+        Path file = Path.of(target);
+        if (System.getenv("PROBE_REPORT_FILE") != null || Files.isWritable(file)) {
+            try {
+                Files.writeString(file, report, StandardCharsets.UTF_8);
+            } catch (IOException e) {
+                err.println("probe: could not write the report to " + target + ": " + e.getMessage());
+            }
+        }
+        return results.stream().allMatch(ProbeResult::passed) ? 0 : 1;
+    }
+
+    public static int echo(List<String> args) throws IOException, InterruptedException {
+        int flag = args.indexOf("--port");
+        int port = flag >= 0 && flag + 1 < args.size() ? Integer.parseInt(args.get(flag + 1)) : 8080;
+        String pod = System.getenv().getOrDefault("POD_NAME", java.net.InetAddress.getLocalHost().getHostName());
+        EchoServer.serve(port, pod);
+        return 0;
+    }
+}

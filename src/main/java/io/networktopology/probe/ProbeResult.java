@@ -1,0 +1,22 @@
+package io.networktopology.probe;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** The outcome of one check, in the report's compact JSON form (r: P passed, F failed, S skipped; ms: latency). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record ProbeResult(@JsonProperty("id") String id, @JsonProperty("r") String result, @JsonProperty("ms") Long millis,
+        @JsonProperty("m") String message) {
+
+    public static final String PASSED = "P";
+    public static final String FAILED = "F";
+    public static final String SKIPPED = "S";
+
+    public boolean passed() {
+        return PASSED.equals(result);
+    }
+
+    ProbeResult withMessage(String newMessage) {
+        return new ProbeResult(id, result, millis, newMessage);
+    }
+}

@@ -1,0 +1,332 @@
+package io.networktopology.probe;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.SimpleResolver;
+import org.xbill.DNS.Type;
+
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManager;
+import javax.net.ssl.X509TrustManager;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Runs a list of checks in parallel, each with its own timeout, and reports them in a compact JSON that fits the
+ * 4 KiB Kubernetes allows for a container's termination message (messages are shortened, then dropped, to fit).
+ */
+public final class ProbeRunner {
+
+    /** The termination-message limit (bytes) a report must fit in. */
+    public static final int MAX_REPORT_BYTES = 4096;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ProbeRunner() {
+    }
+
+    public static List<ProbeResult> run(List<ProbeCheck> checks) {
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, checks.size())));
+        try {
+            List<Future<ProbeResult>> futures = new ArrayList<>();
+            for (ProbeCheck check : checks) {
+                futures.add(pool.submit(() -> runOne(check)));
+            }
+            List<ProbeResult> results = new ArrayList<>();
+            for (int i = 0; i < checks.size(); i++) {
+                ProbeCheck check = checks.get(i);
+                try {
+                    // The check enforces its own timeout; this bound only catches a check that ignores it.
+                    results.add(futures.get(i).get(check.timeout() + 2000L, TimeUnit.MILLISECONDS));
+                } catch (TimeoutException e) {
+                    futures.get(i).cancel(true);
+                    results.add(new ProbeResult(check.id(), ProbeResult.FAILED, (long) check.timeout(),
+                            "timed out after " + check.timeout() + " ms"));
+                } catch (Exception e) {
+                    results.add(new ProbeResult(check.id(), ProbeResult.FAILED, null, "probe error: " + e));
+                }
+            }
+            return results;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    static ProbeResult runOne(ProbeCheck check) {
+        long start = System.nanoTime();
+        try {
+            String message = switch (check.type()) {
+                case "tcp" -> tcp(check);
+                case "http" -> http(check);
+                case "dns" -> dns(check);
+                case "echo" -> echo(check);
+                default -> throw new ProbeFailure("unknown check type " + check.type());
+            };
+            return new ProbeResult(check.id(), ProbeResult.PASSED, elapsed(start), message);
+        } catch (ProbeFailure e) {
+            return new ProbeResult(check.id(), ProbeResult.FAILED, elapsed(start), e.getMessage());
+        } catch (SocketTimeoutException e) {
+            return new ProbeResult(check.id(), ProbeResult.FAILED, elapsed(start), "timed out after " + check.timeout() + " ms");
+        } catch (IOException e) {
+            return new ProbeResult(check.id(), ProbeResult.FAILED, elapsed(start), e.getClass().getSimpleName() + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            return new ProbeResult(check.id(), ProbeResult.FAILED, elapsed(start), "probe error: " + e);
+        }
+    }
+
+    private static long elapsed(long start) {
+        return (System.nanoTime() - start) / 1_000_000;
+    }
+
+    private static Socket connect(ProbeCheck check) throws IOException {
+        Socket socket = new Socket();
+        socket.connect(new InetSocketAddress(InetAddress.getByName(check.host()), check.port()), check.timeout());
+        socket.setSoTimeout(check.timeout());
+        return socket;
+    }
+
+    static String tcp(ProbeCheck check) throws IOException {
+        try (Socket socket = connect(check)) {
+            return "connected to " + socket.getRemoteSocketAddress();
+        }
+    }
+
+    /**
+     * HTTP/1.1 by hand, so that the Host header and TLS SNI can name the virtual host while the connection goes to
+     * an address (an ingress controller's, a node's). Certificates are not verified: this checks the path, not trust.
+     */
+    static String http(ProbeCheck check) throws IOException {
+        String host = check.hostHeader() != null ? check.hostHeader() : check.host();
+        try (Socket plain = connect(check); Socket socket = "https".equals(check.scheme()) ? tls(plain, check, host) : plain) {
+            OutputStream out = socket.getOutputStream();
+            String request = "GET " + (check.path() == null ? "/" : check.path()) + " HTTP/1.1\r\nHost: " + host
+                    + "\r\nUser-Agent: network-topology-probe\r\nConnection: close\r\n\r\n";
+            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
+            String status = in.readLine();
+            if (status == null || !status.startsWith("HTTP/")) {
+                throw new ProbeFailure("no HTTP response (got " + (status == null ? "nothing" : "\"" + status + "\"") + ")");
+            }
+            String[] parts = status.split(" ", 3);
+            int code = Integer.parseInt(parts[1]);
+            int expected = check.expectStatusClass() == null ? 2 : check.expectStatusClass();
+            if (code / 100 != expected) {
+                throw new ProbeFailure("HTTP " + code + ", expected " + expected + "xx");
+            }
+            return "HTTP " + code;
+        }
+    }
+
+    private static Socket tls(Socket plain, ProbeCheck check, String serverName) throws IOException {
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, new TrustManager[] {new X509TrustManager() {
+                public void checkClientTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                public void checkServerTrusted(X509Certificate[] chain, String authType) {
+                }
+
+                public X509Certificate[] getAcceptedIssuers() {
+                    return new X509Certificate[0];
+                }
+            }}, new SecureRandom());
+            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, check.host(), check.port(), true);
+            SSLParameters parameters = socket.getSSLParameters();
+            if (!serverName.matches("[0-9.:]+")) {
+                parameters.setServerNames(List.of(new SNIHostName(serverName)));
+            }
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            return socket;
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException("TLS setup failed: " + e.getMessage(), e);
+        }
+    }
+
+    static String dns(ProbeCheck check) throws IOException {
+        int type = Type.value(check.recordType() == null ? "A" : check.recordType());
+        if (type < 0) {
+            throw new ProbeFailure("unknown record type " + check.recordType());
+        }
+        Resolver resolver;
+        if (check.server() != null) {
+            String server = check.server();
+            int colon = server.lastIndexOf(':');
+            boolean hasPort = colon > 0 && server.indexOf(':') == colon;
+            SimpleResolver simple = new SimpleResolver(InetAddress.getByName(hasPort ? server.substring(0, colon) : server));
+            simple.setPort(hasPort ? Integer.parseInt(server.substring(colon + 1)) : 53);
+            resolver = simple;
+        } else {
+            resolver = new SimpleResolver(ResolverConfig.getCurrentConfig().server());
+        }
+        resolver.setTimeout(Duration.ofMillis(check.timeout()));
+        String name = check.name().endsWith(".") ? check.name() : check.name() + ".";
+        Message response = resolver.send(Message.newQuery(Record.newRecord(Name.fromString(name), type, DClass.IN)));
+        int rcode = response.getRcode();
+        if (Boolean.TRUE.equals(check.expectNxdomain())) {
+            if (rcode != Rcode.NXDOMAIN) {
+                throw new ProbeFailure("expected NXDOMAIN, got " + Rcode.string(rcode) + " " + values(response, type));
+            }
+            return "NXDOMAIN as expected";
+        }
+        if (rcode != Rcode.NOERROR) {
+            throw new ProbeFailure(Rcode.string(rcode) + " for " + name + " " + Type.string(type));
+        }
+        List<String> values = values(response, type);
+        if (values.isEmpty()) {
+            throw new ProbeFailure("no " + Type.string(type) + " record for " + name);
+        }
+        for (Record answer : response.getSection(Section.ANSWER)) {
+            if (answer.getType() == type && !answer.getName().equals(Name.fromString(name))) {
+                throw new ProbeFailure("answer name " + answer.getName() + " differs from the question " + name);
+            }
+        }
+        List<String> missing = new ArrayList<>();
+        for (String expected : check.expect() == null ? List.<String>of() : check.expect()) {
+            if (values.stream().noneMatch(v -> v.equalsIgnoreCase(expected) || v.equalsIgnoreCase(expected + "."))) {
+                missing.add(expected);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new ProbeFailure("missing " + String.join(", ", missing) + "; got " + String.join(", ", values));
+        }
+        return String.join(", ", values);
+    }
+
+    private static List<String> values(Message response, int type) {
+        List<String> values = new ArrayList<>();
+        for (Record answer : response.getSection(Section.ANSWER)) {
+            if (answer.getType() == type) {
+                String data = answer.rdataToString();
+                if (type == Type.A || type == Type.AAAA) {
+                    try {
+                        data = InetAddress.getByName(data).getHostAddress();
+                    } catch (IOException e) {
+                        // keep the text as the server sent it
+                    }
+                }
+                values.add(data);
+            }
+        }
+        return values;
+    }
+
+    /** Asks an echo server; its answers prove the client's address arrived unchanged and which backends answered. */
+    static String echo(ProbeCheck check) throws IOException {
+        int attempts = check.attempts() == null ? 1 : check.attempts();
+        Set<String> backends = new LinkedHashSet<>();
+        Map<String, String> peers = new LinkedHashMap<>();
+        for (int i = 0; i < attempts; i++) {
+            try (Socket socket = connect(check)) {
+                String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
+                if (line == null) {
+                    throw new ProbeFailure("the echo server closed without answering");
+                }
+                Map<String, String> fields = new LinkedHashMap<>();
+                for (String part : line.trim().split(" ")) {
+                    int eq = part.indexOf('=');
+                    if (eq > 0) {
+                        fields.put(part.substring(0, eq), part.substring(eq + 1));
+                    }
+                }
+                backends.add(fields.getOrDefault("pod", "?"));
+                peers.put(fields.getOrDefault("pod", "?"), fields.getOrDefault("peer", "?"));
+                if (check.expectSource() != null && !check.expectSource().equals(fields.get("peer"))) {
+                    throw new ProbeFailure("NAT: " + fields.get("pod") + " saw the client as " + fields.get("peer")
+                            + ", not " + check.expectSource());
+                }
+            }
+        }
+        if (check.expectBackends() != null && backends.size() < check.expectBackends()) {
+            throw new ProbeFailure(attempts + " requests reached " + backends.size() + " of " + check.expectBackends()
+                    + " backends: " + String.join(", ", backends));
+        }
+        return "answered by " + String.join(", ", backends) + "; source seen " + String.join(", ", new LinkedHashSet<>(peers.values()));
+    }
+
+    /** The report as JSON, shortened to fit {@link #MAX_REPORT_BYTES}: long messages are cut first, then dropped. */
+    public static String report(List<ProbeResult> results) {
+        for (int limit : new int[] {200, 80, 30, 0}) {
+            List<ProbeResult> shortened = new ArrayList<>();
+            for (ProbeResult r : results) {
+                String m = r.message();
+                if (m != null && m.length() > limit) {
+                    m = limit == 0 ? null : m.substring(0, limit - 1) + "…";
+                }
+                shortened.add(r.withMessage(m));
+            }
+            String json = json(Map.of("v", 1, "checks", shortened));
+            if (json.getBytes(StandardCharsets.UTF_8).length <= MAX_REPORT_BYTES) {
+                return json;
+            }
+        }
+        // Even bare results do not fit: list as many failures as fit (what the operator must know), count the rest.
+        List<ProbeResult> failed = results.stream().filter(r -> !r.passed()).map(r -> new ProbeResult(r.id(), r.result(), null, null)).toList();
+        long passed = results.size() - failed.size();
+        List<ProbeResult> listed = new ArrayList<>();
+        for (ProbeResult r : failed) {
+            listed.add(r);
+            if (json(summary(listed, failed.size(), passed)).getBytes(StandardCharsets.UTF_8).length > MAX_REPORT_BYTES) {
+                listed.remove(listed.size() - 1);
+                break;
+            }
+        }
+        return json(summary(listed, failed.size(), passed));
+    }
+
+    private static Map<String, Object> summary(List<ProbeResult> listed, int failed, long passed) {
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("v", 1);
+        summary.put("checks", listed);
+        summary.put("failedNotListed", failed - listed.size());
+        summary.put("passedNotListed", passed);
+        return summary;
+    }
+
+    private static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static final class ProbeFailure extends IOException {
+        ProbeFailure(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.networktopology.probe;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The probe program against real servers on loopback: TCP and HTTP servers, its own echo server, and a real DNS
+ * server (dnsmasq) serving A, AAAA, SRV, PTR and CNAME records. Only 127.0.0.1 is ever contacted.
+ */
+class ProbeRunnerTest {
+
+    static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    static HttpServer http;
+    static ServerSocket silent;
+    static EchoServer echo;
+    static Process dnsmasq;
+    static int dnsPort;
+
+    @BeforeAll
+    static void startServers() throws Exception {
+        http = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
+        http.createContext("/", exchange -> {
+            // A virtual host: only shop.example.com is served, as an ingress controller would.
+            int code = "shop.example.com".equals(exchange.getRequestHeaders().getFirst("Host")) ? 200 : 404;
+            byte[] body = ("host " + exchange.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(code, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        http.start();
+        silent = new ServerSocket(0, 50, LOOPBACK);
+        Thread accept = new Thread(() -> {
+            List<Socket> held = new ArrayList<>();
+            while (!silent.isClosed()) {
+                try {
+                    held.add(silent.accept()); // accepted, never answered
+                } catch (Exception e) {
+                    return;
+                }
+            }
+        });
+        accept.setDaemon(true);
+        accept.start();
+        echo = new EchoServer(LOOPBACK, 0, "echo-a");
+
+        try (ServerSocket free = new ServerSocket(0, 1, LOOPBACK)) {
+            dnsPort = free.getLocalPort();
+        }
+        dnsmasq = new ProcessBuilder("dnsmasq", "-k", "--conf-file=/dev/null", "--port=" + dnsPort, "--listen-address=127.0.0.1",
+                "--bind-interfaces", "--no-resolv", "--no-hosts", "--local=/cluster.local/",
+                "--host-record=web.default.svc.cluster.local,10.96.0.10,fd00::10",
+                "--srv-host=_http._tcp.web.default.svc.cluster.local,web.default.svc.cluster.local,80,0,10",
+                "--cname=alias.default.svc.cluster.local,web.default.svc.cluster.local")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        // dnsmasq is up when it answers.
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline
+                && !ProbeRunner.runOne(dns("up", "web.default.svc.cluster.local", "A", List.of())).passed()) {
+            Thread.sleep(100);
+        }
+    }
+
+    @AfterAll
+    static void stopServers() throws Exception {
+        http.stop(0);
+        silent.close();
+        echo.close();
+        dnsmasq.destroy();
+        dnsmasq.waitFor();
+    }
+
+    static ProbeCheck dns(String id, String name, String type, List<String> expect) {
+        return ProbeCheck.dns(id, "127.0.0.1:" + dnsPort, name, type, expect).withTimeoutMs(1000);
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket free = new ServerSocket(0, 1, LOOPBACK)) {
+            return free.getLocalPort();
+        }
+    }
+
+    @Test
+    void tcpPassesOnAListeningPortAndFailsOnAClosedOne() throws Exception {
+        assertThat(ProbeRunner.runOne(ProbeCheck.tcp("open", "127.0.0.1", http.getAddress().getPort())).passed()).isTrue();
+        ProbeResult closed = ProbeRunner.runOne(ProbeCheck.tcp("closed", "127.0.0.1", freePort()));
+        assertThat(closed.result()).isEqualTo("F");
+        assertThat(closed.message()).contains("ConnectException");
+    }
+
+    @Test
+    void httpSendsTheHostHeaderOfTheRuleAndChecksTheStatusClass() {
+        int port = http.getAddress().getPort();
+        ProbeResult served = ProbeRunner.runOne(ProbeCheck.http("vhost", "127.0.0.1", port, "/", "shop.example.com"));
+        assertThat(served.passed()).as(served.message()).isTrue();
+        assertThat(served.message()).isEqualTo("HTTP 200");
+        ProbeResult other = ProbeRunner.runOne(ProbeCheck.http("other", "127.0.0.1", port, "/", "evil.example.com"));
+        assertThat(other.result()).isEqualTo("F");
+        assertThat(other.message()).isEqualTo("HTTP 404, expected 2xx");
+        assertThat(ProbeRunner.runOne(ProbeCheck.http("404ok", "127.0.0.1", port, "/", "x.example.com").withExpectStatusClass(4)).passed())
+                .isTrue();
+    }
+
+    @Test
+    void aServerThatNeverAnswersFailsWithinTheTimeout() {
+        ProbeResult result = ProbeRunner.runOne(ProbeCheck.http("silent", "127.0.0.1", silent.getLocalPort(), "/", "shop.example.com")
+                .withTimeoutMs(300));
+        assertThat(result.result()).isEqualTo("F");
+        assertThat(result.message()).isEqualTo("timed out after 300 ms");
+    }
+
+    @Test
+    void dnsChecksEveryRecordKindAgainstARealServer() {
+        assertThat(ProbeRunner.runOne(dns("a", "web.default.svc.cluster.local", "A", List.of("10.96.0.10"))).passed()).isTrue();
+        assertThat(ProbeRunner.runOne(dns("aaaa", "web.default.svc.cluster.local", "AAAA", List.of("fd00:0:0:0:0:0:0:10"))).passed()).isTrue();
+        ProbeResult srv = ProbeRunner.runOne(dns("srv", "_http._tcp.web.default.svc.cluster.local", "SRV", List.of()));
+        assertThat(srv.passed()).as(srv.message()).isTrue();
+        assertThat(srv.message()).contains("80 web.default.svc.cluster.local.");
+        assertThat(ProbeRunner.runOne(dns("ptr", "10.0.96.10.in-addr.arpa", "PTR", List.of("web.default.svc.cluster.local"))).passed()).isTrue();
+        assertThat(ProbeRunner.runOne(dns("cname", "alias.default.svc.cluster.local", "CNAME", List.of("web.default.svc.cluster.local"))).passed())
+                .isTrue();
+        assertThat(ProbeRunner.runOne(dns("nx", "nope.default.svc.cluster.local", "A", List.of()).withExpectNxdomain()).passed()).isTrue();
+    }
+
+    @Test
+    void dnsFailsWhenTheRecordIsMissingOrDifferent() {
+        ProbeResult wrong = ProbeRunner.runOne(dns("wrong", "web.default.svc.cluster.local", "A", List.of("10.96.0.99")));
+        assertThat(wrong.result()).isEqualTo("F");
+        assertThat(wrong.message()).isEqualTo("missing 10.96.0.99; got 10.96.0.10");
+        ProbeResult missing = ProbeRunner.runOne(dns("missing", "gone.default.svc.cluster.local", "A", List.of()));
+        assertThat(missing.message()).isEqualTo("NXDOMAIN for gone.default.svc.cluster.local. A");
+        ProbeResult unexpected = ProbeRunner.runOne(dns("there", "web.default.svc.cluster.local", "A", List.of()).withExpectNxdomain());
+        assertThat(unexpected.message()).startsWith("expected NXDOMAIN, got NOERROR");
+    }
+
+    @Test
+    void echoProvesTheSourceAddressArrivedUnchangedAndCountsBackends() {
+        ProbeResult direct = ProbeRunner.runOne(ProbeCheck.echo("nonat", "127.0.0.1", echo.port(), "127.0.0.1", null, 3));
+        assertThat(direct.passed()).as(direct.message()).isTrue();
+        assertThat(direct.message()).isEqualTo("answered by echo-a; source seen 127.0.0.1");
+        ProbeResult nat = ProbeRunner.runOne(ProbeCheck.echo("nat", "127.0.0.1", echo.port(), "10.244.1.5", null, 1));
+        assertThat(nat.result()).isEqualTo("F");
+        assertThat(nat.message()).isEqualTo("NAT: echo-a saw the client as 127.0.0.1, not 10.244.1.5");
+        ProbeResult oneOfTwo = ProbeRunner.runOne(ProbeCheck.echo("lb", "127.0.0.1", echo.port(), null, 2, 4));
+        assertThat(oneOfTwo.message()).isEqualTo("4 requests reached 1 of 2 backends: echo-a");
+    }
+
+    @Test
+    void checksRunInParallelAndTheReportFitsTheTerminationMessage() throws Exception {
+        List<ProbeCheck> checks = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            checks.add(ProbeCheck.tcp("check-number-" + i + "-with-a-long-identifier", "127.0.0.1", i % 2 == 0 ? http.getAddress().getPort() : freePort())
+                    .withTimeoutMs(1000));
+        }
+        List<ProbeResult> results = ProbeRunner.run(checks);
+        assertThat(results).hasSize(300);
+        String report = ProbeRunner.report(results);
+        assertThat(report.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(ProbeRunner.MAX_REPORT_BYTES);
+        JsonNode parsed = new ObjectMapper().readTree(report);
+        assertThat(parsed.get("v").asInt()).isEqualTo(1);
+        assertThat(parsed.get("checks")).allSatisfy(c -> assertThat(c.get("r").asText()).isEqualTo("F"));
+        long passed = results.stream().filter(ProbeResult::passed).count();
+        assertThat(passed).as("every check against a closed port fails").isLessThanOrEqualTo(150);
+        assertThat(parsed.get("passedNotListed").asLong()).isEqualTo(passed);
+        assertThat(parsed.get("checks").size()).as("as many failures as fit are listed").isGreaterThan(40);
+        assertThat(parsed.get("checks").size() + parsed.get("failedNotListed").asLong()).isEqualTo(300 - passed);
+
+        String small = ProbeRunner.report(ProbeRunner.run(checks.subList(0, 4)));
+        assertThat(new ObjectMapper().readTree(small).get("checks")).extracting(c -> c.get("r").asText()).containsExactly("P", "F", "P", "F");
+    }
+}
