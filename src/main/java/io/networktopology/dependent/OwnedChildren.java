@@ -46,10 +46,19 @@ public class OwnedChildren<R extends HasMetadata> {
             int writes) {
     }
 
+    /** Told of every write the pass makes: (verb, kind and name), e.g. ("Created", "Service web"). */
+    public interface Changes {
+        void changed(String verb, String what);
+    }
+
     private final Kind<R> kind;
 
     public OwnedChildren(Kind<R> kind) {
         this.kind = kind;
+    }
+
+    public Outcome<R> reconcile(NetworkTopology topology, List<R> desired, Set<String> frozen, Context<NetworkTopology> context) {
+        return reconcile(topology, desired, frozen, context, (verb, what) -> { });
     }
 
     /** Maps a child to its topology by the topology label, in the child's namespace. */
@@ -65,8 +74,10 @@ public class OwnedChildren<R extends HasMetadata> {
      * @param frozen names that must not be written (for example routes another topology owns): an existing child of
      *     that name is reported as it is, a missing one is not created
      */
-    public Outcome<R> reconcile(NetworkTopology topology, List<R> desired, Set<String> frozen, Context<NetworkTopology> context) {
+    public Outcome<R> reconcile(NetworkTopology topology, List<R> desired, Set<String> frozen, Context<NetworkTopology> context,
+            Changes changes) {
         KubernetesClient client = context.getClient();
+        String kindName = kind.type().getSimpleName();
         @SuppressWarnings("unchecked")
         InformerEventSource<R, NetworkTopology> cache =
                 (InformerEventSource<R, NetworkTopology>) context.eventSourceRetriever().getEventSourceFor(kind.type());
@@ -107,6 +118,7 @@ public class OwnedChildren<R extends HasMetadata> {
                     cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
                     current.put(name, created);
                     writes++;
+                    changes.changed("Created", kindName + " " + name);
                 } catch (KubernetesClientException e) {
                     if (e.getCode() != 409) {
                         throw e;
@@ -127,6 +139,7 @@ public class OwnedChildren<R extends HasMetadata> {
             if (kind.needsRecreate(want, have)) {
                 client.resource(have).delete();
                 writes++;
+                changes.changed("Recreating", kindName + " " + name);
                 pending.put(name, "being recreated: the change touches a field Kubernetes does not allow to update");
                 continue;
             }
@@ -142,6 +155,7 @@ public class OwnedChildren<R extends HasMetadata> {
                 cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, have);
                 current.put(name, updated);
                 writes++;
+                changes.changed("Updated", kindName + " " + name);
                 continue;
             }
             current.put(name, have);
@@ -153,6 +167,7 @@ public class OwnedChildren<R extends HasMetadata> {
             if (!wanted.contains(stale.getMetadata().getName()) && stale.getMetadata().getDeletionTimestamp() == null) {
                 client.resource(stale).delete();
                 writes++;
+                changes.changed("Deleted", kindName + " " + stale.getMetadata().getName());
             }
         }
         return new Outcome<>(current, conflicts, pending, writes);

@@ -129,14 +129,16 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         }
 
         List<Service> desired = ServiceModel.desiredServices(topology);
-        OwnedChildren.Outcome<Service> outcome = services.reconcile(topology, desired, Set.of(), context);
+        OwnedChildren.Changes changes = (verb, what) -> TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL,
+                verb, verb + " " + what);
+        OwnedChildren.Outcome<Service> outcome = services.reconcile(topology, desired, Set.of(), context, changes);
         childWrites.addAndGet(outcome.writes());
 
         String namespace = topology.getMetadata().getNamespace();
         Map<String, String> routeConflicts = RouteOwnership.conflicts(topology,
                 context.getPrimaryCache().list(namespace).toList());
         OwnedChildren.Outcome<Ingress> ingressOutcome = ingresses.reconcile(topology,
-                IngressModel.desiredIngresses(topology), routeConflicts.keySet(), context);
+                IngressModel.desiredIngresses(topology), routeConflicts.keySet(), context, changes);
         childWrites.addAndGet(ingressOutcome.writes());
         Map<String, Integer> endpoints = EndpointSliceObserver.readyEndpoints(context);
 
@@ -161,6 +163,8 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             DnsSync.Result result = dns.sync(plan.entries(), context.getClient());
             if (result.written()) {
                 childWrites.incrementAndGet();
+                TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, "DnsUpdated",
+                        "Updated CoreDNS configuration " + result.configMap() + " (" + result.strategy() + " strategy)");
             }
             List<DnsPlan.EntryResult> mine = plan.resultsFor(topology);
             if (!mine.isEmpty()) {
@@ -181,6 +185,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             boolean recheck, Context<NetworkTopology> context) {
         if (!Objects.equals(status, topology.getStatus())) {
             writeStatus(topology, status, context.getClient());
+            recordReadyTransition(topology, status, context);
         }
         UpdateControl<NetworkTopology> control = UpdateControl.noUpdate();
         return recheck ? control.rescheduleAfter(CONFLICT_RECHECK) : control;
@@ -211,6 +216,20 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             client.resource(write).updateStatus();
         }
         statusWrites.incrementAndGet();
+    }
+
+    /** An Event when Ready changes reason: a Warning when it starts failing, Normal when it is Ready again. */
+    private static void recordReadyTransition(NetworkTopology topology, NetworkTopologyStatus status, Context<NetworkTopology> context) {
+        var before = topology.getStatus() == null ? null : ConditionList.find(topology.getStatus().getConditions(), Conditions.READY);
+        var after = ConditionList.find(status.getConditions(), Conditions.READY);
+        if (after == null || (before != null && Objects.equals(before.getReason(), after.getReason())
+                && Objects.equals(before.getStatus(), after.getStatus()))) {
+            return;
+        }
+        boolean ok = "True".equals(after.getStatus());
+        boolean progressing = Reasons.AWAITING_ADDRESS.equals(after.getReason()) || Reasons.DNS_PENDING.equals(after.getReason());
+        TopologyEvents.record(context.getClient(), topology, ok || progressing ? TopologyEvents.NORMAL : TopologyEvents.WARNING,
+                after.getReason(), after.getMessage() == null ? after.getReason() : after.getMessage());
     }
 
     /** The topology has DNS entries, or had some that may still be in the Corefile. */

@@ -1,6 +1,8 @@
 package io.networktopology.reconciler;
 
 import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +26,20 @@ public class OperatorLifecycle {
     @ConfigProperty(name = "networktopology.start-operator", defaultValue = "true")
     boolean start;
 
+    @Inject
+    NetworkTopologyReconciler reconciler;
+
+    @Inject
+    MeterRegistry registry;
+
     void onStart(@Observes StartupEvent event) {
+        // The project's own metrics, next to JOSDK's: what the reconciler did and wrote.
+        FunctionCounter.builder("networktopology.reconciles", reconciler, NetworkTopologyReconciler::reconciles)
+                .description("Completed reconciles of NetworkTopologies").register(registry);
+        FunctionCounter.builder("networktopology.child.writes", reconciler, NetworkTopologyReconciler::childWrites)
+                .description("Writes to Services, Ingresses and CoreDNS ConfigMaps").register(registry);
+        FunctionCounter.builder("networktopology.status.writes", reconciler, NetworkTopologyReconciler::statusWrites)
+                .description("Status writes (made only when status changed)").register(registry);
         if (start) {
             LOG.infof("starting the operator with %d controller(s)", operator.getRegisteredControllersNumber());
             operator.start();

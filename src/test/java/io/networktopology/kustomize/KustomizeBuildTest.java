@@ -83,13 +83,25 @@ class KustomizeBuildTest {
     }
 
     @Test
+    void theHaOverlayRunsTwoReplicasWithLeaderElection() {
+        List<JsonNode> objects = build(Path.of("kustomize/overlays/ha"));
+        JsonNode deployment = ofKind(objects, "Deployment").get(0);
+        assertThat(deployment.path("spec").path("replicas").asInt()).isEqualTo(2);
+        assertThat(deployment.path("spec").path("template").path("spec").path("containers").get(0).path("env").toString())
+                .contains("NETWORKTOPOLOGY_LEADER_ELECTION_ENABLED").contains("POD_NAMESPACE");
+        JsonNode role = ofKind(objects, "Role").get(0);
+        assertThat(role.path("metadata").path("namespace").asText()).isEqualTo("network-topology-system");
+        assertThat(role.path("rules").get(0).path("resources").get(0).asText()).isEqualTo("leases");
+    }
+
+    @Test
     void defaultOverlayInstallsExactlyTheOperator() {
         List<JsonNode> objects = build(DEFAULT_OVERLAY);
 
         Set<String> kinds = objects.stream().map(o -> o.path("kind").asText()).collect(Collectors.toCollection(TreeSet::new));
         assertThat(kinds).as("kinds of %s", DEFAULT_OVERLAY)
                 .containsExactlyInAnyOrder("Namespace", "CustomResourceDefinition", "ServiceAccount", "ClusterRole",
-                        "ClusterRoleBinding", "Deployment");
+                        "ClusterRoleBinding", "Role", "RoleBinding", "Deployment");
         for (String kind : List.of("Namespace", "CustomResourceDefinition", "ServiceAccount", "Deployment")) {
             assertThat(ofKind(objects, kind)).as("%ss in %s", kind, DEFAULT_OVERLAY).hasSize(1);
         }

@@ -1,0 +1,53 @@
+package io.networktopology.reconciler;
+
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.quarkus.arc.lookup.LookupIfProperty;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Leader election for running several replicas: only the holder of the Lease reconciles; the others wait, and one
+ * takes over when the leader stops renewing. On when {@code networktopology.leader-election.enabled=true} (the HA
+ * overlay sets it); the Lease lives in the operator's own namespace.
+ */
+@ApplicationScoped
+public class LeaderElection {
+
+    public static final String LEASE_NAME = "network-topology-operator-lease";
+
+    @ConfigProperty(name = "networktopology.leader-election.namespace")
+    Optional<String> namespace;
+
+    @Produces
+    @Singleton
+    @LookupIfProperty(name = "networktopology.leader-election.enabled", stringValue = "true")
+    LeaderElectionConfiguration configuration() {
+        return configuration(namespace.orElse(System.getenv().getOrDefault("POD_NAMESPACE", "network-topology-system")),
+                identity(), Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+    }
+
+    /** A lease in the namespace; never exits the JVM on losing it (the controllers just stop). */
+    public static LeaderElectionConfiguration configuration(String namespace, String identity, Duration lease, Duration renew,
+            Duration retry) {
+        return new LeaderElectionConfiguration(LEASE_NAME, namespace, lease, renew, retry, identity, null, false);
+    }
+
+    static String identity() {
+        String pod = System.getenv("POD_NAME");
+        if (pod != null && !pod.isBlank()) {
+            return pod;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "network-topology-operator-" + ProcessHandle.current().pid();
+        }
+    }
+}
