@@ -1,6 +1,7 @@
 package io.networktopology.reconciler;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.micrometer.core.instrument.Counter;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
@@ -97,6 +98,23 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
                 CorefileWatch.eventSource(context, dns.settings()));
     }
 
+    private volatile Counter reconcileCounter;
+    private volatile Counter childWriteCounter;
+    private volatile Counter statusWriteCounter;
+
+    /** Also count into these metrics (Prometheus networktopology_*_total). */
+    public void countInto(Counter reconcilesCounter, Counter childWritesCounter, Counter statusWritesCounter) {
+        this.reconcileCounter = reconcilesCounter;
+        this.childWriteCounter = childWritesCounter;
+        this.statusWriteCounter = statusWritesCounter;
+    }
+
+    private static void count(Counter counter, long amount) {
+        if (counter != null && amount > 0) {
+            counter.increment(amount);
+        }
+    }
+
     /** Completed reconciles, child writes and status writes since start (for metrics, tests and the benchmark). */
     public long reconciles() {
         return reconciles.get();
@@ -116,6 +134,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             return reconcileOnce(topology, context);
         } finally {
             reconciles.incrementAndGet();
+            count(reconcileCounter, 1);
         }
     }
 
@@ -133,6 +152,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
                 verb, verb + " " + what);
         OwnedChildren.Outcome<Service> outcome = services.reconcile(topology, desired, Set.of(), context, changes);
         childWrites.addAndGet(outcome.writes());
+        count(childWriteCounter, outcome.writes());
 
         String namespace = topology.getMetadata().getNamespace();
         Map<String, String> routeConflicts = RouteOwnership.conflicts(topology,
@@ -140,6 +160,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         OwnedChildren.Outcome<Ingress> ingressOutcome = ingresses.reconcile(topology,
                 IngressModel.desiredIngresses(topology), routeConflicts.keySet(), context, changes);
         childWrites.addAndGet(ingressOutcome.writes());
+        count(childWriteCounter, ingressOutcome.writes());
         Map<String, Integer> endpoints = EndpointSliceObserver.readyEndpoints(context);
 
         List<ServiceObservation> observations = new ArrayList<>();
@@ -163,6 +184,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             DnsSync.Result result = dns.sync(plan.entries(), context.getClient());
             if (result.written()) {
                 childWrites.incrementAndGet();
+                count(childWriteCounter, 1);
                 TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, "DnsUpdated",
                         "Updated CoreDNS configuration " + result.configMap() + " (" + result.strategy() + " strategy)");
             }
@@ -216,6 +238,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             client.resource(write).updateStatus();
         }
         statusWrites.incrementAndGet();
+        count(statusWriteCounter, 1);
     }
 
     /** An Event when Ready changes reason: a Warning when it starts failing, Normal when it is Ready again. */

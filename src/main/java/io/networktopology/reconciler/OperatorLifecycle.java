@@ -1,7 +1,7 @@
 package io.networktopology.reconciler;
 
 import io.javaoperatorsdk.operator.Operator;
-import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -34,12 +34,11 @@ public class OperatorLifecycle {
 
     void onStart(@Observes StartupEvent event) {
         // The project's own metrics, next to JOSDK's: what the reconciler did and wrote.
-        FunctionCounter.builder("networktopology.reconciles", reconciler, NetworkTopologyReconciler::reconciles)
-                .description("Completed reconciles of NetworkTopologies").register(registry);
-        FunctionCounter.builder("networktopology.child.writes", reconciler, NetworkTopologyReconciler::childWrites)
-                .description("Writes to Services, Ingresses and CoreDNS ConfigMaps").register(registry);
-        FunctionCounter.builder("networktopology.status.writes", reconciler, NetworkTopologyReconciler::statusWrites)
-                .description("Status writes (made only when status changed)").register(registry);
+        // Plain counters the reconciler increments: a registry that outlives a restart (as in tests) keeps counting.
+        reconciler.countInto(
+                Counter.builder("networktopology.reconciles").description("Completed reconciles of NetworkTopologies").register(registry),
+                Counter.builder("networktopology.child.writes").description("Writes to Services, Ingresses and CoreDNS ConfigMaps").register(registry),
+                Counter.builder("networktopology.status.writes").description("Status writes (made only when status changed)").register(registry));
         if (start) {
             LOG.infof("starting the operator with %d controller(s)", operator.getRegisteredControllersNumber());
             operator.start();

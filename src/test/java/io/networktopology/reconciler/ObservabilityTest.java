@@ -56,7 +56,15 @@ class ObservabilityTest {
             EmbeddedKubernetes.installCrd(client);
         }
         client.resource(topology("metrics", "shop", clusterIp("web"))).create();
-        await().atMost(Duration.ofSeconds(30)).until(() -> get(metrics).body().matches("(?s).*networktopology_reconciles_total(\\{[^}]*})? [1-9].*"));
+        await().atMost(Duration.ofSeconds(30)).conditionEvaluationListener(e -> {
+            if (e.getRemainingTimeInMS() < 1000) {
+                try {
+                    get(metrics).body().lines().filter(l -> l.startsWith("networktopology_")).forEach(System.out::println);
+                } catch (Exception ex) {
+                    System.out.println(ex);
+                }
+            }
+        }).until(() -> get(metrics).body().matches("(?s).*networktopology_reconciles_total(\\{[^}]*})? [1-9].*"));
         String body = get(metrics).body();
         assertThat(body).contains("networktopology_child_writes_total").contains("networktopology_status_writes_total")
                 .contains("operator_sdk");
