@@ -32,6 +32,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
     private final KubernetesMockServer server;
     private final Map<String, LongAdder> requests = new ConcurrentHashMap<>();
+    private final List<String> recorded = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     private EmbeddedKubernetes(String countedUserAgent) {
         KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of()) {
@@ -40,6 +41,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
                 String agent = request.getHeader("User-Agent");
                 if (countedUserAgent == null || (agent != null && agent.startsWith(countedUserAgent))) {
                     requests.computeIfAbsent(requestKey(request.getMethod(), request.getPath()), k -> new LongAdder()).increment();
+                    recorded.add(request.getMethod() + " " + request.getPath());
                 }
                 return super.dispatch(request);
             }
@@ -93,6 +95,14 @@ public final class EmbeddedKubernetes implements AutoCloseable {
 
     public void resetRequestCounts() {
         requests.clear();
+        recorded.clear();
+    }
+
+    /** Every counted request so far, "METHOD path?query", in order. */
+    public List<String> recordedRequests() {
+        synchronized (recorded) {
+            return List.copyOf(recorded);
+        }
     }
 
     static String requestKey(String method, String path) {

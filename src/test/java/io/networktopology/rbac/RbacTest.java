@@ -1,0 +1,199 @@
+package io.networktopology.rbac;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.javaoperatorsdk.operator.Operator;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.cli.ApiServerStandIn;
+import io.networktopology.cli.DemoApplication;
+import io.networktopology.cli.EmbeddedKubernetes;
+import io.networktopology.reconciler.NetworkTopologyReconciler;
+import io.networktopology.status.ConditionList;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator's ClusterRole against the API calls it really makes: every call the operator makes in a scenario
+ * that uses every feature (services, ingresses, inline and import DNS with a CoreDNS restart, deletion) must be
+ * allowed by config/rbac/role.yaml, and every verb the role grants must have been used. Calls are recorded at the
+ * embedded API server, by the operator's User-Agent.
+ */
+class RbacTest {
+
+    static final String AGENT = "network-topology-operator/rbac-test";
+
+    record Call(String group, String resource, String verb, String name) {
+        @Override
+        public String toString() {
+            return verb + " " + (group.isEmpty() ? "" : group + "/") + resource + (name == null ? "" : " " + name);
+        }
+    }
+
+    record Rule(Set<String> groups, Set<String> resources, Set<String> verbs, Set<String> names) {
+        boolean allows(Call call) {
+            return groups.contains(call.group()) && resources.contains(call.resource()) && verbs.contains(call.verb())
+                    && (names.isEmpty() || (call.name() != null && names.contains(call.name())));
+        }
+    }
+
+    @Test
+    void everyCallIsAllowedAndEveryGrantedVerbIsUsed() throws Exception {
+        List<Rule> rules = rules(Path.of("config/rbac/role.yaml"));
+        List<Call> calls;
+        try (EmbeddedKubernetes api = EmbeddedKubernetes.start(AGENT); KubernetesClient driver = api.client()) {
+            calls = runEveryFeature(api, driver).stream().map(RbacTest::call).toList();
+        }
+        List<String> denied = calls.stream().filter(c -> rules.stream().noneMatch(r -> r.allows(c))).map(Call::toString).distinct().sorted().toList();
+        assertThat(denied).as("calls the ClusterRole does not allow").isEmpty();
+
+        Set<String> unused = new TreeSet<>();
+        for (Rule rule : rules) {
+            for (String group : rule.groups()) {
+                for (String resource : rule.resources()) {
+                    for (String verb : rule.verbs()) {
+                        boolean used = calls.stream().anyMatch(c -> c.group().equals(group) && c.resource().equals(resource)
+                                && c.verb().equals(verb) && (rule.names().isEmpty() || rule.names().contains(c.name())));
+                        if (!used) {
+                            unused.add(verb + " " + (group.isEmpty() ? "" : group + "/") + resource);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(unused).as("verbs the ClusterRole grants but the operator never used").isEmpty();
+    }
+
+    private static List<String> runEveryFeature(EmbeddedKubernetes api, KubernetesClient driver) throws Exception {
+        EmbeddedKubernetes.installCrd(driver);
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.url()).withUserAgent(AGENT).withNamespace("default").build();
+        KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(config).build();
+        NetworkTopologyReconciler reconciler = new NetworkTopologyReconciler("cluster.local");
+        Operator operator = new Operator(o -> o.withKubernetesClient(operatorClient).withUseSSAToPatchPrimaryResource(false)
+                .withSSABasedCreateUpdateMatchForDependentResources(false));
+        operator.register(reconciler);
+        operator.start();
+        try {
+            // Inline DNS, every service type, an ingress: the demo's topology, with the cluster's parts played.
+            NetworkTopology shop = DemoApplication.example();
+            driver.resource(new ConfigMapBuilder().withNewMetadata().withName("coredns").withNamespace("kube-system").endMetadata()
+                    .addToData("Corefile", Files.readString(Path.of("src/main/resources/demo/Corefile"))).build()).create();
+            driver.resource(shop).create();
+            ApiServerStandIn cluster = new ApiServerStandIn(driver, "shop");
+            cluster.registerNodes();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                cluster.pass(true, 1);
+                NetworkTopology t = driver.resources(NetworkTopology.class).inNamespace("shop").withName("shop").get();
+                return t.getStatus() != null && "True".equals(ConditionList.find(t.getStatus().getConditions(), "Ready").getStatus());
+            });
+            // Change and remove children.
+            driver.resources(NetworkTopology.class).inNamespace("shop").withName("shop").edit(t -> {
+                t.getSpec().getServices().removeIf(s -> s.getName().equals("payments"));
+                t.getSpec().getServices().get(0).getPorts().get(0).setTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(9090));
+                return t;
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> driver.services().inNamespace("shop").withName("payments").get() == null
+                    && driver.services().inNamespace("shop").withName("web").get().getSpec().getPorts().get(0).getTargetPort().getIntVal() == 9090);
+
+            // A hand edit of the Ingress is put back; then the Ingress is removed from the spec.
+            driver.network().v1().ingresses().inNamespace("shop").withName("shop")
+                    .edit(i -> { i.getSpec().getRules().get(0).setHost("evil.example.com"); return i; });
+            await().atMost(Duration.ofSeconds(30)).until(() -> "shop.example.com".equals(
+                    driver.network().v1().ingresses().inNamespace("shop").withName("shop").get().getSpec().getRules().get(0).getHost()));
+            driver.resources(NetworkTopology.class).inNamespace("shop").withName("shop").edit(t -> {
+                t.getSpec().getIngresses().clear();
+                return t;
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> driver.network().v1().ingresses().inNamespace("shop").withName("shop").get() == null);
+
+            // Import strategy: a k3s-style Corefile; the operator writes coredns-custom and restarts CoreDNS.
+            driver.resource(new DeploymentBuilder().withNewMetadata().withName("coredns").withNamespace("kube-system").endMetadata()
+                    .withNewSpec().withNewTemplate().withNewMetadata().endMetadata().withNewSpec().addNewContainer().withName("coredns")
+                    .withImage("coredns").endContainer().endSpec().endTemplate().endSpec().build()).create();
+            driver.configMaps().inNamespace("kube-system").withName("coredns").edit(c -> {
+                try {
+                    c.getData().put("Corefile", Files.readString(Path.of("src/test/resources/corefiles/good/k3s.Corefile")));
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+                return c;
+            });
+            await().atMost(Duration.ofSeconds(30)).until(() -> driver.configMaps().inNamespace("kube-system").withName("coredns-custom").get() != null);
+            await().atMost(Duration.ofSeconds(30)).until(() -> driver.apps().deployments().inNamespace("kube-system").withName("coredns").get()
+                    .getSpec().getTemplate().getMetadata().getAnnotations() != null);
+
+            // Deletion: the finalizer takes the DNS entries out.
+            driver.resources(NetworkTopology.class).inNamespace("shop").withName("shop").delete();
+            await().atMost(Duration.ofSeconds(30)).until(() -> driver.resources(NetworkTopology.class).inNamespace("shop").withName("shop").get() == null);
+        } finally {
+            operator.stop();
+        }
+        return api.recordedRequests();
+    }
+
+    /** Maps "METHOD /api[s]/...?query" to the RBAC group, resource (with subresource), verb and name. */
+    static Call call(String request) {
+        String method = request.substring(0, request.indexOf(' '));
+        String full = request.substring(request.indexOf(' ') + 1);
+        String query = full.contains("?") ? URLDecoder.decode(full.substring(full.indexOf('?') + 1), StandardCharsets.UTF_8) : "";
+        String path = full.contains("?") ? full.substring(0, full.indexOf('?')) : full;
+        List<String> parts = new ArrayList<>(List.of(path.substring(1).split("/")));
+        String group;
+        if (parts.get(0).equals("api")) {
+            group = "";
+            parts = parts.subList(2, parts.size());
+        } else {
+            group = parts.get(1);
+            parts = parts.subList(3, parts.size());
+        }
+        if (parts.size() >= 2 && parts.get(0).equals("namespaces") && parts.size() > 2) {
+            parts = parts.subList(2, parts.size());
+        }
+        String resource = parts.get(0);
+        String name = parts.size() > 1 ? parts.get(1) : null;
+        if (parts.size() > 2) {
+            resource = resource + "/" + parts.get(2);
+        }
+        String verb = switch (method) {
+            case "GET" -> name != null ? "get" : query.contains("watch=true") ? "watch" : "list";
+            case "POST" -> "create";
+            case "PUT" -> "update";
+            case "PATCH" -> "patch";
+            case "DELETE" -> name != null ? "delete" : "deletecollection";
+            default -> method.toLowerCase();
+        };
+        return new Call(group, resource, verb, name);
+    }
+
+    static List<Rule> rules(Path file) throws Exception {
+        JsonNode role = new YAMLMapper().readTree(Files.readString(file));
+        List<Rule> rules = new ArrayList<>();
+        for (JsonNode rule : role.path("rules")) {
+            rules.add(new Rule(set(rule.path("apiGroups")), set(rule.path("resources")), set(rule.path("verbs")), set(rule.path("resourceNames"))));
+        }
+        return rules;
+    }
+
+    private static Set<String> set(JsonNode array) {
+        Set<String> values = new TreeSet<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
+    }
+}
