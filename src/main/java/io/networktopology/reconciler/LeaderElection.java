@@ -1,10 +1,9 @@
 package io.networktopology.reconciler;
 
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.quarkus.arc.lookup.LookupIfProperty;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
+import jakarta.enterprise.context.Dependent;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import java.net.InetAddress;
@@ -25,10 +24,19 @@ public class LeaderElection {
     @ConfigProperty(name = "networktopology.leader-election.namespace")
     Optional<String> namespace;
 
+    @ConfigProperty(name = "networktopology.leader-election.enabled", defaultValue = "false")
+    boolean enabled;
+
+    /**
+     * The Quarkus Operator SDK looks this bean up directly and turns leader election on whenever it gets one, so
+     * when it is off the producer gives null (allowed for a dependent bean).
+     */
     @Produces
-    @Singleton
-    @LookupIfProperty(name = "networktopology.leader-election.enabled", stringValue = "true")
+    @Dependent
     LeaderElectionConfiguration configuration() {
+        if (!enabled) {
+            return null;
+        }
         return configuration(namespace.orElse(System.getenv().getOrDefault("POD_NAMESPACE", "network-topology-system")),
                 identity(), Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
     }

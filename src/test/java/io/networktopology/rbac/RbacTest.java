@@ -33,7 +33,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * The operator's ClusterRole against the API calls it really makes: every call the operator makes in a scenario
  * that uses every feature (services, ingresses, inline and import DNS with a CoreDNS restart, deletion) must be
- * allowed by config/rbac/role.yaml, and every verb the role grants must have been used. Calls are recorded at the
+ * allowed by config/rbac/cluster/role.yaml, and every verb the role grants must have been used. Calls are recorded at the
  * embedded API server, by the operator's User-Agent.
  */
 class RbacTest {
@@ -56,7 +56,7 @@ class RbacTest {
 
     @Test
     void everyCallIsAllowedAndEveryGrantedVerbIsUsed() throws Exception {
-        List<Rule> rules = rules(Path.of("config/rbac/role.yaml"));
+        List<Rule> rules = rules(Path.of("config/rbac/cluster/role.yaml"));
         List<Call> calls;
         try (EmbeddedKubernetes api = EmbeddedKubernetes.start(AGENT); KubernetesClient driver = api.client()) {
             calls = runEveryFeature(api, driver).stream().map(RbacTest::call).toList();
@@ -79,6 +79,29 @@ class RbacTest {
             }
         }
         assertThat(unused).as("verbs the ClusterRole grants but the operator never used").isEmpty();
+    }
+
+    /** The own-namespace overlay splits the same grants into a namespaced Role and a small ClusterRole. */
+    @Test
+    void theOwnNamespaceOverlayGrantsExactlyTheSame() throws Exception {
+        Set<String> cluster = grants(rules(Path.of("config/rbac/cluster/role.yaml")));
+        Set<String> split = grants(rules(Path.of("kustomize/overlays/own-namespace/role.yaml")));
+        split.addAll(grants(rules(Path.of("kustomize/overlays/own-namespace/cluster_role.yaml"))));
+        assertThat(split).isEqualTo(cluster);
+    }
+
+    private static Set<String> grants(List<Rule> rules) {
+        Set<String> grants = new TreeSet<>();
+        for (Rule r : rules) {
+            for (String g : r.groups()) {
+                for (String res : r.resources()) {
+                    for (String v : r.verbs()) {
+                        grants.add(g + "/" + res + ":" + v + r.names());
+                    }
+                }
+            }
+        }
+        return grants;
     }
 
     private static List<String> runEveryFeature(EmbeddedKubernetes api, KubernetesClient driver) throws Exception {
@@ -182,11 +205,19 @@ class RbacTest {
         return new Call(group, resource, verb, name);
     }
 
+    /** The rules of the (Cluster)Role documents in a file. */
     static List<Rule> rules(Path file) throws Exception {
-        JsonNode role = new YAMLMapper().readTree(Files.readString(file));
         List<Rule> rules = new ArrayList<>();
-        for (JsonNode rule : role.path("rules")) {
-            rules.add(new Rule(set(rule.path("apiGroups")), set(rule.path("resources")), set(rule.path("verbs")), set(rule.path("resourceNames"))));
+        try (var parser = new YAMLMapper().createParser(Files.readString(file))) {
+            for (var it = new YAMLMapper().readValues(parser, JsonNode.class); it.hasNext(); ) {
+                JsonNode doc = it.next();
+                if (!doc.path("kind").asText().endsWith("Role")) {
+                    continue;
+                }
+                for (JsonNode rule : doc.path("rules")) {
+                    rules.add(new Rule(set(rule.path("apiGroups")), set(rule.path("resources")), set(rule.path("verbs")), set(rule.path("resourceNames"))));
+                }
+            }
         }
         return rules;
     }
