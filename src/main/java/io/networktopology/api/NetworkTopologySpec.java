@@ -24,6 +24,17 @@ public class NetworkTopologySpec {
             message = "ingress names must be unique within a topology", reason = "FieldValueInvalid")
     private List<IngressSpec> ingresses = new ArrayList<>();
 
+    @JsonPropertyDescription("Connectivity probes: which paths to verify and how often.")
+    private ProbesSpec probes;
+
+    public ProbesSpec getProbes() {
+        return probes;
+    }
+
+    public void setProbes(ProbesSpec probes) {
+        this.probes = probes;
+    }
+
     @JsonPropertyDescription("DNS aliases, static hosts and stub domains, served by the cluster's CoreDNS.")
     private DnsSpec dns;
 

@@ -1,0 +1,80 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Size;
+
+import java.util.List;
+
+/** Which network paths the topology's connectivity probes check, and how often. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ProbesSpec {
+
+    /** The paths of the Kubernetes networking model a probe can check. */
+    public enum ProbePath {
+        ContainerToContainer, PodToPod, PodToService, ExternalToService, NodeToNode, DNS
+    }
+
+    @JsonPropertyDescription("How often the probes run, e.g. 5m, 90s, 1h.")
+    @Default("5m")
+    @Pattern("^([0-9]+(s|m|h))+$")
+    @Size(max = 16)
+    private String interval;
+
+    @JsonPropertyDescription("Paths to check; all but NodeToNode by default.")
+    @Size(max = 6)
+    private List<ProbePath> paths;
+
+    @JsonPropertyDescription("Also check node to node with hostNetwork probe pods (needs a namespace that allows them).")
+    private Boolean nodeToNode;
+
+    @JsonPropertyDescription("Consecutive failures before a check turns ConnectivityVerified False.")
+    @Default("2")
+    @Min(1)
+    @Max(10)
+    private Integer failureThreshold;
+
+    public String getInterval() {
+        return interval;
+    }
+
+    public void setInterval(String interval) {
+        this.interval = interval;
+    }
+
+    public List<ProbePath> getPaths() {
+        return paths;
+    }
+
+    public void setPaths(List<ProbePath> paths) {
+        this.paths = paths;
+    }
+
+    public Boolean getNodeToNode() {
+        return nodeToNode;
+    }
+
+    public void setNodeToNode(Boolean nodeToNode) {
+        this.nodeToNode = nodeToNode;
+    }
+
+    public Integer getFailureThreshold() {
+        return failureThreshold;
+    }
+
+    public void setFailureThreshold(Integer failureThreshold) {
+        this.failureThreshold = failureThreshold;
+    }
+
+    /** The paths to check: as declared, else every path but NodeToNode (which also needs nodeToNode: true). */
+    public List<ProbePath> effectivePaths() {
+        List<ProbePath> declared = paths != null && !paths.isEmpty() ? paths
+                : List.of(ProbePath.ContainerToContainer, ProbePath.PodToPod, ProbePath.PodToService, ProbePath.ExternalToService,
+                        ProbePath.DNS);
+        return declared.stream().filter(p -> p != ProbePath.NodeToNode || Boolean.TRUE.equals(nodeToNode)).toList();
+    }
+}
