@@ -17,6 +17,10 @@
 # time, `nice -n 19`, GOMAXPROCS=1, `go build -p 1`. A cold build of all four takes long
 # (tens of minutes); the Go module and build caches (~/go, ~/.cache/go-build) are reused.
 set -euo pipefail
+# Go lives in /usr/local/go on our machines; a non-login shell may not have it on PATH.
+if ! command -v go >/dev/null 2>&1 && [[ -x /usr/local/go/bin/go ]]; then
+  export PATH="/usr/local/go/bin:$PATH"
+fi
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # shellcheck source=versions.env
