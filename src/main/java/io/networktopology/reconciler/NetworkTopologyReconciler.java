@@ -98,6 +98,12 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
                 CorefileWatch.eventSource(context, dns.settings()));
     }
 
+    /** The last status written per topology (by uid), with the resourceVersion it replaced. */
+    private record WrittenStatus(String replacedVersion, NetworkTopologyStatus status) {
+    }
+
+    private final Map<String, WrittenStatus> written = new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile Counter reconcileCounter;
     private volatile Counter childWriteCounter;
     private volatile Counter statusWriteCounter;
@@ -205,8 +211,10 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
     private UpdateControl<NetworkTopology> statusUpdate(NetworkTopology topology, NetworkTopologyStatus status,
             boolean recheck, Context<NetworkTopology> context) {
-        if (!Objects.equals(status, topology.getStatus())) {
+        if (!Objects.equals(status, topology.getStatus()) && !alreadyWritten(topology, status)) {
+            String replaced = topology.getMetadata().getResourceVersion();
             writeStatus(topology, status, context.getClient());
+            written.put(topology.getMetadata().getUid(), new WrittenStatus(replaced, status));
             recordReadyTransition(topology, status, context);
         }
         UpdateControl<NetworkTopology> control = UpdateControl.noUpdate();
@@ -241,6 +249,16 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         count(statusWriteCounter, 1);
     }
 
+    /**
+     * Whether the cache still shows the version our last status write replaced, and that write already said this:
+     * then the difference is only the cache lagging behind our own write, and writing again would change nothing.
+     */
+    private boolean alreadyWritten(NetworkTopology topology, NetworkTopologyStatus status) {
+        WrittenStatus last = topology.getMetadata().getUid() == null ? null : written.get(topology.getMetadata().getUid());
+        return last != null && last.status().equals(status)
+                && Objects.equals(last.replacedVersion(), topology.getMetadata().getResourceVersion());
+    }
+
     /** An Event when Ready changes reason: a Warning when it starts failing, Normal when it is Ready again. */
     private static void recordReadyTransition(NetworkTopology topology, NetworkTopologyStatus status, Context<NetworkTopology> context) {
         var before = topology.getStatus() == null ? null : ConditionList.find(topology.getStatus().getConditions(), Conditions.READY);
@@ -268,6 +286,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
      */
     @Override
     public DeleteControl cleanup(NetworkTopology topology, Context<NetworkTopology> context) {
+        written.remove(topology.getMetadata().getUid());
         if (hasDns(topology)) {
             List<NetworkTopology> others = context.getPrimaryCache().list()
                     .filter(t -> !(t.getMetadata().getName().equals(topology.getMetadata().getName())
