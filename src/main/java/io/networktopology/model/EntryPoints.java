@@ -2,7 +2,6 @@ package io.networktopology.model;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.networktopology.api.EntryPoint;
 import io.networktopology.api.IngressBackendSpec;
@@ -44,7 +43,7 @@ public final class EntryPoints {
             }
             Service actual = services.get(service.getName());
             for (ServicePortSpec port : service.getPorts()) {
-                String servicePort = service.getName() + ":" + port.getPort() + protocolSuffix(port);
+                String servicePort = service.getName() + ":" + port.getPort() + TrafficPath.protocolSuffix(port);
                 String nodePort = nodePort(actual, port).map(String::valueOf).orElse("<pending>");
                 String nodes = nodes(nodeAddresses, nodePort);
                 entries.add(new EntryPoint(EntryPoint.Kind.NodePort, nodes, service.getName(),
@@ -52,7 +51,7 @@ public final class EntryPoints {
                 if (service.effectiveType() == ServiceType.LoadBalancer) {
                     List<String> lb = TrafficPath.loadBalancerAddresses(actual);
                     for (String address : lb.isEmpty() ? List.of("<pending load balancer>") : lb) {
-                        String entry = address + ":" + port.getPort() + protocolSuffix(port);
+                        String entry = address + ":" + port.getPort() + TrafficPath.protocolSuffix(port);
                         entries.add(new EntryPoint(EntryPoint.Kind.LoadBalancer, entry, service.getName(),
                                 entry + " → service " + servicePort + " → " + TrafficPath.backend(service, port)));
                     }
@@ -124,20 +123,7 @@ public final class EntryPoints {
     }
 
     private static Optional<Integer> nodePort(Service actual, ServicePortSpec port) {
-        if (port.getNodePort() != null) {
-            return Optional.of(port.getNodePort());
-        }
-        if (actual == null || actual.getSpec() == null || actual.getSpec().getPorts() == null) {
-            return Optional.empty();
-        }
-        return actual.getSpec().getPorts().stream()
-                .filter(p -> Objects.equals(p.getPort(), port.getPort())
-                        && Objects.equals(p.getProtocol() == null ? "TCP" : p.getProtocol(), ServiceModel.effectiveProtocol(port).name()))
-                .map(ServicePort::getNodePort).filter(Objects::nonNull).findFirst();
-    }
-
-    private static String protocolSuffix(ServicePortSpec port) {
-        return ServiceModel.effectiveProtocol(port) == io.networktopology.api.PortProtocol.TCP ? "" : "/" + ServiceModel.effectiveProtocol(port);
+        return port.getNodePort() != null ? Optional.of(port.getNodePort()) : TrafficPath.allocatedNodePort(actual, port);
     }
 
     /** The addresses an ingress controller published for an Ingress, or a placeholder. */

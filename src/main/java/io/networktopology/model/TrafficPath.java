@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -95,7 +96,8 @@ public final class TrafficPath {
                 : port.getTargetPort().getStrVal() + " (named port)";
     }
 
-    private static String protocolSuffix(ServicePortSpec port) {
+    /** "" for TCP, "/UDP" or "/SCTP" otherwise, as written after a port number. */
+    static String protocolSuffix(ServicePortSpec port) {
         PortProtocol protocol = ServiceModel.effectiveProtocol(port);
         return protocol == PortProtocol.TCP ? "" : "/" + protocol;
     }
@@ -112,14 +114,20 @@ public final class TrafficPath {
         if (actual == null || actual.getSpec() == null || actual.getSpec().getPorts() == null) {
             return port.getNodePort() != null ? String.valueOf(port.getNodePort()) : PENDING;
         }
+        return allocatedNodePort(actual, port).map(String::valueOf).orElse(PENDING);
+    }
+
+    /** The node port the Service has for a declared port (same number and protocol), if one is allocated. */
+    static Optional<Integer> allocatedNodePort(Service actual, ServicePortSpec port) {
+        if (actual == null || actual.getSpec() == null || actual.getSpec().getPorts() == null) {
+            return Optional.empty();
+        }
         return actual.getSpec().getPorts().stream()
                 .filter(p -> Objects.equals(p.getPort(), port.getPort())
                         && Objects.equals(p.getProtocol() == null ? "TCP" : p.getProtocol(), ServiceModel.effectiveProtocol(port).name()))
                 .map(ServicePort::getNodePort)
                 .filter(Objects::nonNull)
-                .map(String::valueOf)
-                .findFirst()
-                .orElse(PENDING);
+                .findFirst();
     }
 
     private static String loadBalancer(Service actual) {
