@@ -13,7 +13,6 @@ import io.networktopology.api.NetworkTopology;
 import io.networktopology.model.ChildLabels;
 import io.networktopology.model.ServiceModel;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -143,14 +142,9 @@ public class OwnedChildren<R extends HasMetadata> {
                 pending.put(name, "being recreated: the change touches a field Kubernetes does not allow to update");
                 continue;
             }
-            if (!kind.matches(want, have) || !hasOwnerReference(have, topology)) {
+            // Here `have` is the topology's (its owner reference was checked above), and the update keeps its metadata.
+            if (!kind.matches(want, have)) {
                 R update = kind.updated(want, have);
-                List<OwnerReference> refs = new ArrayList<>(update.getMetadata().getOwnerReferences() == null
-                        ? List.of() : update.getMetadata().getOwnerReferences());
-                if (!hasOwnerReference(update, topology)) {
-                    refs.add(ownerReference(topology));
-                }
-                update.getMetadata().setOwnerReferences(refs);
                 R updated = client.resource(update).update();
                 cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, have);
                 current.put(name, updated);
@@ -175,10 +169,6 @@ public class OwnedChildren<R extends HasMetadata> {
 
     /** A child is the topology's when it names the topology (this incarnation, by uid) as an owner. */
     public static boolean isOwnedBy(HasMetadata child, NetworkTopology topology) {
-        return hasOwnerReference(child, topology);
-    }
-
-    private static boolean hasOwnerReference(HasMetadata child, NetworkTopology topology) {
         List<OwnerReference> refs = child.getMetadata().getOwnerReferences();
         return refs != null && refs.stream().anyMatch(r -> topology.getMetadata().getUid() != null
                 && topology.getMetadata().getUid().equals(r.getUid()));
