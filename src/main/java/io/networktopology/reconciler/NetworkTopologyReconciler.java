@@ -303,19 +303,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     @Override
     public ErrorStatusUpdateControl<NetworkTopology> updateErrorStatus(NetworkTopology topology,
             Context<NetworkTopology> context, Exception e) {
-        NetworkTopologyStatus previous = topology.getStatus() == null ? new NetworkTopologyStatus() : topology.getStatus();
-        String message = "reconcile failed, retrying: " + e.getClass().getSimpleName() + ": " + e.getMessage();
-        var ready = ConditionList.condition(Conditions.READY, false, Reasons.RECONCILE_FAILED, message,
-                topology.getMetadata().getGeneration(), previous.getConditions(), Instant.now());
-        NetworkTopologyStatus status = new NetworkTopologyStatus();
-        status.setObservedGeneration(previous.getObservedGeneration());
-        status.setServices(previous.getServices());
-        status.setServicesReady(previous.getServicesReady());
-        status.setIngresses(previous.getIngresses());
-        status.setIngressesReady(previous.getIngressesReady());
-        status.setEntryPoints(previous.getEntryPoints());
-        status.setDns(previous.getDns());
-        status.setConditions(ConditionList.put(previous.getConditions(), ready));
+        NetworkTopologyStatus status = statusBuilder.failed(topology, e, Instant.now());
         if (!Objects.equals(status, topology.getStatus())) {
             try {
                 writeStatus(topology, status, context.getClient());

@@ -47,17 +47,8 @@ public final class TopologyStatusBuilder {
     /** Status for a spec that cannot be applied: existing services are reported as they were; nothing was changed. */
     public NetworkTopologyStatus invalid(NetworkTopology topology, List<SpecProblem> problems, Instant now) {
         NetworkTopologyStatus previous = topology.getStatus();
-        NetworkTopologyStatus status = new NetworkTopologyStatus();
         Long generation = topology.getMetadata().getGeneration();
-        status.setObservedGeneration(generation);
-        if (previous != null) {
-            status.setServices(previous.getServices());
-            status.setServicesReady(previous.getServicesReady());
-            status.setIngresses(previous.getIngresses());
-            status.setIngressesReady(previous.getIngressesReady());
-            status.setEntryPoints(previous.getEntryPoints());
-            status.setDns(previous.getDns());
-        }
+        NetworkTopologyStatus status = keepingObservations(previous, generation);
         String message = problems.size() + (problems.size() == 1 ? " problem" : " problems")
                 + " in the spec; nothing was changed: "
                 + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
@@ -66,6 +57,35 @@ public final class TopologyStatusBuilder {
         Condition ingresses = ConditionList.condition(Conditions.INGRESSES_READY, false, Reasons.INVALID_SPEC, message, generation, old, now);
         Condition dns = ConditionList.condition(Conditions.DNS_CONFIGURED, false, Reasons.INVALID_SPEC, message, generation, old, now);
         status.setConditions(withReady(List.of(services, ingresses, dns), generation, old, now));
+        return status;
+    }
+
+    /**
+     * Status after a reconcile that failed talking to the API server: what was observed before stays, including the
+     * observed generation (this one was not observed), and Ready says why, to be retried.
+     */
+    public NetworkTopologyStatus failed(NetworkTopology topology, Exception error, Instant now) {
+        NetworkTopologyStatus previous = topology.getStatus() == null ? new NetworkTopologyStatus() : topology.getStatus();
+        String message = "reconcile failed, retrying: " + error.getClass().getSimpleName() + ": " + error.getMessage();
+        Condition ready = ConditionList.condition(Conditions.READY, false, Reasons.RECONCILE_FAILED, message,
+                topology.getMetadata().getGeneration(), previous.getConditions(), now);
+        NetworkTopologyStatus status = keepingObservations(previous, previous.getObservedGeneration());
+        status.setConditions(ConditionList.put(previous.getConditions(), ready));
+        return status;
+    }
+
+    /** A new status with every observation of {@code previous} (services, ingresses, entry points, DNS), no conditions. */
+    private static NetworkTopologyStatus keepingObservations(NetworkTopologyStatus previous, Long observedGeneration) {
+        NetworkTopologyStatus status = new NetworkTopologyStatus();
+        status.setObservedGeneration(observedGeneration);
+        if (previous != null) {
+            status.setServices(previous.getServices());
+            status.setServicesReady(previous.getServicesReady());
+            status.setIngresses(previous.getIngresses());
+            status.setIngressesReady(previous.getIngressesReady());
+            status.setEntryPoints(previous.getEntryPoints());
+            status.setDns(previous.getDns());
+        }
         return status;
     }
 

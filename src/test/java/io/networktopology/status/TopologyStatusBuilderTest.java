@@ -140,6 +140,21 @@ class TopologyStatusBuilderTest {
     }
 
     @Test
+    void aFailedReconcileKeepsWhatWasObservedAndSaysWhyInReady() {
+        ServiceSpec web = clusterIp("web");
+        NetworkTopology topology = withGeneration(topology("shop", "shop", web), 1);
+        topology.setStatus(builder.build(topology, List.of(new ServiceObservation(web, allocated(web, "10.96.3.4"), null, 1)), T0));
+        withGeneration(topology, 2);
+        NetworkTopologyStatus failed = builder.failed(topology, new IllegalStateException("connection refused"), T1);
+        assertThat(failed.getObservedGeneration()).as("generation 2 was not observed").isEqualTo(1L);
+        assertThat(failed.getServices()).isEqualTo(topology.getStatus().getServices());
+        Condition ready = ConditionList.find(failed.getConditions(), "Ready");
+        assertThat(ready.getReason()).isEqualTo("ReconcileFailed");
+        assertThat(ready.getMessage()).isEqualTo("reconcile failed, retrying: IllegalStateException: connection refused");
+        assertThat(ConditionList.find(failed.getConditions(), "ServicesReady").getStatus()).isEqualTo("True");
+    }
+
+    @Test
     void noEndpointsIsReportedButDoesNotBlockReadiness() {
         ServiceSpec web = clusterIp("web");
         NetworkTopology topology = withGeneration(topology("shop", "shop", web), 1);
