@@ -1,7 +1,11 @@
 package io.networktopology.model;
 
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The labels that mark an object as created by the operator for one topology. */
 public final class ChildLabels {
@@ -20,6 +24,25 @@ public final class ChildLabels {
         labels.put(MANAGED_BY, MANAGED_BY_VALUE);
         labels.put(TOPOLOGY, topologyName);
         return labels;
+    }
+
+    /**
+     * The metadata of a child: the spec's labels with the operator's on top (they cannot be overridden), the spec's
+     * annotations, both sorted so that the same spec always gives the same object.
+     */
+    public static ObjectMeta metadata(String name, String namespace, String topologyName, Map<String, String> specLabels,
+            Map<String, String> specAnnotations) {
+        Map<String, String> labels = new TreeMap<>();
+        if (specLabels != null) {
+            labels.putAll(specLabels);
+        }
+        labels.putAll(forTopology(topologyName));
+        return new ObjectMetaBuilder()
+                .withName(name)
+                .withNamespace(namespace)
+                .withLabels(labels)
+                .withAnnotations(specAnnotations == null || specAnnotations.isEmpty() ? null : new TreeMap<>(specAnnotations))
+                .build();
     }
 
     public static boolean isReserved(String labelKey) {

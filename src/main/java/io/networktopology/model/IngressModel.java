@@ -1,7 +1,6 @@
 package io.networktopology.model;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPathBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
@@ -23,8 +22,6 @@ import io.networktopology.api.NetworkTopology;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Turns the declared ingresses of a topology into networking.k8s.io/v1 Ingresses. Pure, like {@link ServiceModel}:
@@ -47,12 +44,6 @@ public final class IngressModel {
     }
 
     public static Ingress desiredIngress(IngressSpec spec, String namespace, String topologyName) {
-        Map<String, String> labels = new TreeMap<>();
-        if (spec.getLabels() != null) {
-            labels.putAll(spec.getLabels());
-        }
-        labels.putAll(ChildLabels.forTopology(topologyName));
-
         IngressSpecBuilder ingress = new IngressSpecBuilder().withIngressClassName(spec.getClassName());
         if (spec.getDefaultBackend() != null) {
             ingress.withDefaultBackend(backend(spec.getDefaultBackend()));
@@ -81,13 +72,7 @@ public final class IngressModel {
             ingress.withRules(rules);
         }
         return new IngressBuilder()
-                .withMetadata(new ObjectMetaBuilder()
-                        .withName(spec.getName())
-                        .withNamespace(namespace)
-                        .withLabels(labels)
-                        .withAnnotations(spec.getAnnotations() == null || spec.getAnnotations().isEmpty()
-                                ? null : new TreeMap<>(spec.getAnnotations()))
-                        .build())
+                .withMetadata(ChildLabels.metadata(spec.getName(), namespace, topologyName, spec.getLabels(), spec.getAnnotations()))
                 .withSpec(ingress.build())
                 .build();
     }

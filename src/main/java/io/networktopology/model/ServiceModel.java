@@ -1,7 +1,6 @@
 package io.networktopology.model;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.ServicePort;
@@ -51,12 +50,6 @@ public final class ServiceModel {
 
     public static Service desiredService(ServiceSpec spec, String namespace, String topologyName) {
         ServiceType type = spec.effectiveType();
-        Map<String, String> labels = new TreeMap<>();
-        if (spec.getLabels() != null) {
-            labels.putAll(spec.getLabels());
-        }
-        labels.putAll(ChildLabels.forTopology(topologyName));
-
         ServiceSpecBuilder service = new ServiceSpecBuilder()
                 .withType(type.kubernetesType())
                 .withSessionAffinity(type == ServiceType.ExternalName ? null : orDefault(spec.getSessionAffinity(), SessionAffinity.None).name());
@@ -89,13 +82,7 @@ public final class ServiceModel {
             }
         }
         return new ServiceBuilder()
-                .withMetadata(new ObjectMetaBuilder()
-                        .withName(spec.getName())
-                        .withNamespace(namespace)
-                        .withLabels(labels)
-                        .withAnnotations(spec.getAnnotations() == null || spec.getAnnotations().isEmpty()
-                                ? null : new TreeMap<>(spec.getAnnotations()))
-                        .build())
+                .withMetadata(ChildLabels.metadata(spec.getName(), namespace, topologyName, spec.getLabels(), spec.getAnnotations()))
                 .withSpec(service.build())
                 .build();
     }
