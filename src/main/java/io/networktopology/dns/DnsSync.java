@@ -104,7 +104,7 @@ public final class DnsSync {
         }
         DnsEntries writable = new DnsEntries(served, entries.hosts(), entries.stubDomains());
         if (importsCustomFiles(corefile)) {
-            return syncImport(writable, client, corefile, port, notes, unserved);
+            return syncImport(writable, client, corefile.lineEnding(), port, reload, notes, unserved);
         }
 
         String patched;
@@ -138,10 +138,9 @@ public final class DnsSync {
         return new Result(Strategy.Inline, where, reload, notes, written, null, null, unserved);
     }
 
-    private Result syncImport(DnsEntries entries, KubernetesClient client, Corefile corefile, String port,
+    private Result syncImport(DnsEntries entries, KubernetesClient client, String eol, String port, boolean reload,
             List<String> notes, Map<String, String> unserved) {
         String where = settings.namespace() + "/" + settings.customConfigMap();
-        String eol = corefile.lineEnding();
         ConfigMap custom = client.configMaps().inNamespace(settings.namespace()).withName(settings.customConfigMap()).get();
         Map<String, String> data = new LinkedHashMap<>(custom == null || custom.getData() == null ? Map.of() : custom.getData());
         Map<String, String> before = new LinkedHashMap<>(data);
@@ -165,7 +164,6 @@ public final class DnsSync {
         notes.add("CoreDNS does not reload imported files, so the operator restarts Deployment " + settings.namespace() + "/"
                 + settings.deployment() + " whenever it changes " + where);
         nodeLocalDnsCache(client).ifPresent(notes::add);
-        boolean reload = CorefilePatch.clusterBlock(corefile).flatMap(b -> b.directive("reload")).isPresent();
         return new Result(Strategy.Import, where, reload, notes, written, null, null, unserved);
     }
 

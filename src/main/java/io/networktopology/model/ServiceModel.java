@@ -15,7 +15,6 @@ import io.networktopology.api.SessionAffinity;
 import io.networktopology.api.TrafficPolicy;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -113,12 +112,5 @@ public final class ServiceModel {
 
     private static <T> T orDefault(T value, T fallback) {
         return value != null ? value : fallback;
-    }
-
-    /** The desired Services by name, in spec order. */
-    public static Map<String, Service> byName(List<Service> services) {
-        Map<String, Service> byName = new LinkedHashMap<>();
-        services.forEach(s -> byName.put(s.getMetadata().getName(), s));
-        return byName;
     }
 }
