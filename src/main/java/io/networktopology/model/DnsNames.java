@@ -22,18 +22,32 @@ public final class DnsNames {
         return "_" + portName + "._" + protocol.toLowerCase(Locale.ROOT) + "." + fqdn;
     }
 
-    /** The in-addr.arpa / ip6.arpa name of an IP literal; empty when the text is not an IP literal. */
-    public static Optional<String> ptrName(String ip) {
-        if (ip == null || ip.isBlank() || !(ip.contains(".") || ip.contains(":")) || !ip.matches("[0-9a-fA-F:.]+")) {
+    /**
+     * An IPv4 (dotted quad) or IPv6 address literal, parsed; empty for anything else. Never resolves a name: only
+     * text made of hex digits, dots and colons reaches the parser, and IPv4 must have four parts (the JDK would
+     * otherwise read "10.0.0" as 10.0.0.0).
+     */
+    public static Optional<InetAddress> ipLiteral(String text) {
+        if (text == null || text.isEmpty() || !text.matches("[0-9a-fA-F:.]+") || !(text.contains(".") || text.contains(":"))) {
             return Optional.empty();
         }
-        InetAddress address;
+        if (!text.contains(":") && !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
+            return Optional.empty();
+        }
         try {
-            // A literal only: the pattern above keeps this from ever resolving a name.
-            address = InetAddress.getByName(ip);
+            return Optional.of(InetAddress.getByName(text));
         } catch (UnknownHostException e) {
             return Optional.empty();
         }
+    }
+
+    /** The in-addr.arpa / ip6.arpa name of an IP literal; empty when the text is not an IP literal. */
+    public static Optional<String> ptrName(String ip) {
+        Optional<InetAddress> literal = ipLiteral(ip);
+        if (literal.isEmpty()) {
+            return Optional.empty();
+        }
+        InetAddress address = literal.get();
         byte[] bytes = address.getAddress();
         StringBuilder name = new StringBuilder();
         if (address instanceof Inet4Address) {

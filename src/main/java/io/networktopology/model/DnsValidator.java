@@ -4,8 +4,6 @@ import io.networktopology.api.DnsSpec;
 import io.networktopology.api.NetworkTopologySpec;
 import io.networktopology.api.ServiceSpec;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -103,19 +101,7 @@ final class DnsValidator {
     }
 
     static boolean isIp(String text) {
-        if (text == null || text.isEmpty() || !text.matches("[0-9a-fA-F:.]+") || !(text.contains(".") || text.contains(":"))) {
-            return false;
-        }
-        if (text.contains(".") && !text.contains(":") && !text.matches("\\d{1,3}(\\.\\d{1,3}){3}")) {
-            return false;
-        }
-        try {
-            // An IP literal only (checked above), so this never looks a name up.
-            InetAddress.getByName(text);
-            return true;
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        return DnsNames.ipLiteral(text).isPresent();
     }
 
     static boolean isUpstream(String text) {

@@ -9,8 +9,6 @@ import io.networktopology.api.ServicePortSpec;
 import io.networktopology.api.ServiceSpec;
 import io.networktopology.api.ServiceType;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -286,16 +284,12 @@ public final class TopologyValidator {
         }
         String ip = text.substring(0, slash);
         String bits = text.substring(slash + 1);
-        if (!bits.matches("\\d{1,3}") || !ip.matches("[0-9a-fA-F:.]+") || !(ip.contains(".") || ip.contains(":"))) {
+        if (!bits.matches("\\d{1,3}")) {
             return false;
         }
-        try {
-            // An IP literal only (checked above), so this never looks a name up.
-            InetAddress address = InetAddress.getByName(ip);
+        return DnsNames.ipLiteral(ip).map(address -> {
             int max = address.getAddress().length * 8;
             return ip.contains(":") == (max == 128) && Integer.parseInt(bits) <= max;
-        } catch (UnknownHostException e) {
-            return false;
-        }
+        }).orElse(false);
     }
 }

@@ -21,5 +21,6 @@ class DnsNamesTest {
                 "a.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.6.9.0.0.0.1.0.0.0.0.d.f.ip6.arpa");
         assertThat(DnsNames.ptrName("None")).isEmpty();
         assertThat(DnsNames.ptrName("example.com")).isEmpty();
+        assertThat(DnsNames.ptrName("10.96.3")).as("not read as 10.96.0.3").isEmpty();
     }
 }

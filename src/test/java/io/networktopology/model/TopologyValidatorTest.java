@@ -51,6 +51,7 @@ class TopologyValidatorTest {
                 bad("externalTrafficPolicy on ClusterIP", s -> s.setExternalTrafficPolicy(TrafficPolicy.Local), "spec.services[0].externalTrafficPolicy", "allowed only for NodePort and LoadBalancer"),
                 bad("loadBalancerClass on NodePort", s -> { s.setType(ServiceType.NodePort); s.setLoadBalancerClass("example.com/lb"); }, "spec.services[0]", "allowed only for LoadBalancer services"),
                 bad("source range that is not a CIDR", s -> { s.setType(ServiceType.LoadBalancer); s.setLoadBalancerSourceRanges(List.of("10.0.0.0/33")); }, "spec.services[0].loadBalancerSourceRanges[0]", "is not a CIDR"),
+                bad("source range with a three-part address", s -> { s.setType(ServiceType.LoadBalancer); s.setLoadBalancerSourceRanges(List.of("10.0.0/8")); }, "spec.services[0].loadBalancerSourceRanges[0]", "is not a CIDR"),
                 bad("two families with SingleStack", s -> { s.setIpFamilies(List.of(IPFamily.IPv4, IPFamily.IPv6)); s.setIpFamilyPolicy(IPFamilyPolicy.SingleStack); }, "spec.services[0].ipFamilyPolicy", "PreferDualStack or RequireDualStack"),
                 bad("repeated family", s -> { s.setIpFamilies(List.of(IPFamily.IPv4, IPFamily.IPv4)); s.setIpFamilyPolicy(IPFamilyPolicy.RequireDualStack); }, "spec.services[0].ipFamilies", "must not repeat a family"),
                 bad("bad selector key", s -> s.setSelector(Map.of("app/", "web")), "spec.services[0].selector[app/]", "is not a valid key"),
