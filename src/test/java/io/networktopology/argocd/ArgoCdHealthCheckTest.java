@@ -5,23 +5,21 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.networktopology.status.Reasons;
+import io.networktopology.Processes;
 import org.junit.jupiter.api.Named;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -29,8 +27,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -170,7 +166,7 @@ class ArgoCdHealthCheckTest {
                 + "if type(hs.status) ~= 'string' then error('hs.status is ' .. type(hs.status) .. ', not a string') end\n"
                 + "if hs.message ~= nil and type(hs.message) ~= 'string' then error('hs.message is ' .. type(hs.message)) end\n"
                 + "write(hs.status, '\\n', hs.message or '')\n";
-        ProcessResult result = run(List.of(luaInterpreter(), "-"), driver);
+        Processes.Result result = run(List.of(luaInterpreter(), "-"), driver);
         if (result.exitCode() != 0) {
             fail("%s exited %d on %s:%n%s%n--- script ---%n%s", luaInterpreter(), result.exitCode(), HEALTH_LUA, result.err(), driver);
         }
@@ -263,37 +259,7 @@ class ArgoCdHealthCheckTest {
                 .filter(Files::isRegularFile).filter(Files::isExecutable).map(Path::toString).findFirst();
     }
 
-    record ProcessResult(int exitCode, String out, String err) {
-    }
-
-    static ProcessResult run(List<String> command, String stdin) throws IOException {
-        Process process = new ProcessBuilder(command).start();
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-        try (OutputStream in = process.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        }
-        try {
-            if (!process.waitFor(30, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("%s did not finish within 30 s", command);
-            }
-            return new ProcessResult(process.exitValue(), new String(out.get(), StandardCharsets.UTF_8),
-                    new String(err.get(), StandardCharsets.UTF_8));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private static byte[] readAll(InputStream stream) {
-        try (stream; ByteArrayOutputStream buffer = new ByteArrayOutputStream()) {
-            stream.transferTo(buffer);
-            return buffer.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static Processes.Result run(List<String> command, String stdin) {
+        return Processes.run(new ProcessBuilder(command), stdin, Duration.ofSeconds(30));
     }
 }

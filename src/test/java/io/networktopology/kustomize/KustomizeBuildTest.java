@@ -3,18 +3,17 @@ package io.networktopology.kustomize;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.networktopology.Processes;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -23,9 +22,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
@@ -213,7 +209,7 @@ class KustomizeBuildTest {
     static synchronized List<JsonNode> build(Path dir) {
         return BUILDS.computeIfAbsent(dir, d -> {
             List<String> command = List.of(kubectl(), "kustomize", d.toString());
-            ProcessResult result = run(command);
+            Processes.Result result = run(command);
             if (result.exitCode() != 0) {
                 fail("%s failed (exit %d):%n%s", String.join(" ", command), result.exitCode(), result.err());
             }
@@ -251,39 +247,10 @@ class KustomizeBuildTest {
         return kubectl.get();
     }
 
-    record ProcessResult(int exitCode, String out, String err) {
-    }
-
-    static ProcessResult run(List<String> command) {
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            // Offline: no cluster is needed or contacted.
-            builder.environment().put("KUBECONFIG", "/dev/null");
-            Process process = builder.start();
-            CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> readAll(process.getInputStream()));
-            CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-            if (!process.waitFor(120, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                fail("%s did not finish within 120 s", command);
-            }
-            return new ProcessResult(process.exitValue(), new String(out.get(), StandardCharsets.UTF_8),
-                    new String(err.get(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException(e.getCause());
-        }
-    }
-
-    private static byte[] readAll(InputStream stream) {
-        try (stream; ByteArrayOutputStream buffer = new ByteArrayOutputStream()) {
-            stream.transferTo(buffer);
-            return buffer.toByteArray();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    static Processes.Result run(List<String> command) {
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        // Offline: no cluster is needed or contacted.
+        builder.environment().put("KUBECONFIG", "/dev/null");
+        return Processes.run(builder, null, Duration.ofSeconds(120));
     }
 }
