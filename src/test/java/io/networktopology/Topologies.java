@@ -67,6 +67,15 @@ public final class Topologies {
         return topology;
     }
 
+    public static io.networktopology.api.DnsSpec dns(List<io.networktopology.api.DnsSpec.Alias> aliases,
+            List<io.networktopology.api.DnsSpec.Host> hosts, List<io.networktopology.api.DnsSpec.StubDomain> stubs) {
+        io.networktopology.api.DnsSpec dns = new io.networktopology.api.DnsSpec();
+        dns.setAliases(aliases);
+        dns.setHosts(hosts);
+        dns.setStubDomains(stubs);
+        return dns;
+    }
+
     public static ServicePortSpec port(String name, int port, int targetPort) {
         return new ServicePortSpec(name, port, new IntOrString(targetPort));
     }

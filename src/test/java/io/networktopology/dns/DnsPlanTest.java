@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.List;
 
 import static io.networktopology.Topologies.clusterIp;
+import static io.networktopology.Topologies.dns;
 import static io.networktopology.Topologies.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -21,14 +22,6 @@ class DnsPlanTest {
         t.getMetadata().setCreationTimestamp(created);
         t.getSpec().setDns(dns);
         return t;
-    }
-
-    private static DnsSpec dns(List<DnsSpec.Alias> aliases, List<DnsSpec.Host> hosts, List<DnsSpec.StubDomain> stubs) {
-        DnsSpec dns = new DnsSpec();
-        dns.setAliases(aliases);
-        dns.setHosts(hosts);
-        dns.setStubDomains(stubs);
-        return dns;
     }
 
     @Test

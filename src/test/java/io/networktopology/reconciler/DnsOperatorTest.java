@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import static io.networktopology.Topologies.clusterIp;
+import static io.networktopology.Topologies.dns;
 import static io.networktopology.Topologies.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -93,14 +94,6 @@ class DnsOperatorTest {
         NetworkTopology t = topology(namespace, name, clusterIp("web"));
         t.getSpec().setDns(dns);
         return client.resource(t).create();
-    }
-
-    private static DnsSpec dns(List<DnsSpec.Alias> aliases, List<DnsSpec.Host> hosts, List<DnsSpec.StubDomain> stubs) {
-        DnsSpec dns = new DnsSpec();
-        dns.setAliases(aliases);
-        dns.setHosts(hosts);
-        dns.setStubDomains(stubs);
-        return dns;
     }
 
     private NetworkTopology awaitDns(String namespace, String name, String status, String reason, Predicate<NetworkTopology> check) {
