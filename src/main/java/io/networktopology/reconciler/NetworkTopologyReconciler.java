@@ -121,6 +121,12 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         }
     }
 
+    /** Writes to Services, Ingresses and CoreDNS ConfigMaps, into both the plain count and the metric. */
+    private void countChildWrites(int writes) {
+        childWrites.addAndGet(writes);
+        count(childWriteCounter, writes);
+    }
+
     /** Completed reconciles, child writes and status writes since start (for metrics, tests and the benchmark). */
     public long reconciles() {
         return reconciles.get();
@@ -157,16 +163,14 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         OwnedChildren.Changes changes = (verb, what) -> TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL,
                 verb, verb + " " + what);
         OwnedChildren.Outcome<Service> outcome = services.reconcile(topology, desired, Set.of(), context, changes);
-        childWrites.addAndGet(outcome.writes());
-        count(childWriteCounter, outcome.writes());
+        countChildWrites(outcome.writes());
 
         String namespace = topology.getMetadata().getNamespace();
         Map<String, String> routeConflicts = RouteOwnership.conflicts(topology,
                 context.getPrimaryCache().list(namespace).toList());
         OwnedChildren.Outcome<Ingress> ingressOutcome = ingresses.reconcile(topology,
                 IngressModel.desiredIngresses(topology), routeConflicts.keySet(), context, changes);
-        childWrites.addAndGet(ingressOutcome.writes());
-        count(childWriteCounter, ingressOutcome.writes());
+        countChildWrites(ingressOutcome.writes());
         Map<String, Integer> endpoints = EndpointSliceObserver.readyEndpoints(context);
 
         List<ServiceObservation> observations = new ArrayList<>();
@@ -189,8 +193,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             DnsPlan plan = DnsPlan.of(context.getPrimaryCache().list().toList(), dns.settings());
             DnsSync.Result result = dns.sync(plan.entries(), context.getClient());
             if (result.written()) {
-                childWrites.incrementAndGet();
-                count(childWriteCounter, 1);
+                countChildWrites(1);
                 TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, "DnsUpdated",
                         "Updated CoreDNS configuration " + result.configMap() + " (" + result.strategy() + " strategy)");
             }
@@ -294,7 +297,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
                     .toList();
             DnsSync.Result result = dns.sync(DnsPlan.of(others, dns.settings()).entries(), context.getClient());
             if (result.written()) {
-                childWrites.incrementAndGet();
+                countChildWrites(1);
             }
         }
         return DeleteControl.defaultDelete();
