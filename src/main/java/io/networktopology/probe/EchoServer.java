@@ -52,17 +52,23 @@ public final class EchoServer implements AutoCloseable {
     private void answer(Socket client) {
         try (client; OutputStream out = client.getOutputStream()) {
             InetSocketAddress peer = (InetSocketAddress) client.getRemoteSocketAddress();
-            String line = "pod=" + pod + " ip=" + client.getLocalAddress().getHostAddress()
-                    + " peer=" + peer.getAddress().getHostAddress() + "\n";
+            String line = "pod=" + pod + " ip=" + plain(client.getLocalAddress()) + " peer=" + plain(peer.getAddress()) + "\n";
             out.write(line.getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             // the client went away; nothing to answer
         }
     }
 
+    /** An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d; report the address the client has. */
+    private static String plain(InetAddress address) {
+        String text = address.getHostAddress();
+        return text.startsWith("::ffff:") && text.indexOf('.') > 0 ? text.substring(7) : text;
+    }
+
     /** Runs the echo server until the process is stopped (the probe image's echo entry point). */
     public static void serve(int port, String pod) throws IOException, InterruptedException {
-        try (EchoServer server = new EchoServer(InetAddress.getByName("0.0.0.0"), port, pod)) {
+        // The wildcard address: every IPv4 and (where the pod has it) IPv6 address of the pod.
+        try (EchoServer server = new EchoServer(null, port, pod)) {
             System.out.println("echo server for " + pod + " on port " + server.port());
             server.acceptor.join();
         }

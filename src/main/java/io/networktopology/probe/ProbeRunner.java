@@ -141,9 +141,15 @@ public final class ProbeRunner {
             }
             String[] parts = status.split(" ", 3);
             int code = Integer.parseInt(parts[1]);
-            int expected = check.expectStatusClass() == null ? 2 : check.expectStatusClass();
-            if (code / 100 != expected) {
-                throw new ProbeFailure("HTTP " + code + ", expected " + expected + "xx");
+            if (check.maxStatusClass() != null) {
+                if (code / 100 > check.maxStatusClass()) {
+                    throw new ProbeFailure("HTTP " + code + ", expected " + check.maxStatusClass() + "xx or less");
+                }
+            } else {
+                int expected = check.expectStatusClass() == null ? 2 : check.expectStatusClass();
+                if (code / 100 != expected) {
+                    throw new ProbeFailure("HTTP " + code + ", expected " + expected + "xx");
+                }
             }
             return "HTTP " + code;
         }
@@ -247,6 +253,7 @@ public final class ProbeRunner {
     /** Asks an echo server; its answers prove the client's address arrived unchanged and which backends answered. */
     static String echo(ProbeCheck check) throws IOException {
         int attempts = check.attempts() == null ? 1 : check.attempts();
+        String expectSource = fromEnvironment(check.expectSource());
         Set<String> backends = new LinkedHashSet<>();
         Map<String, String> peers = new LinkedHashMap<>();
         for (int i = 0; i < attempts; i++) {
@@ -264,9 +271,9 @@ public final class ProbeRunner {
                 }
                 backends.add(fields.getOrDefault("pod", "?"));
                 peers.put(fields.getOrDefault("pod", "?"), fields.getOrDefault("peer", "?"));
-                if (check.expectSource() != null && !check.expectSource().equals(fields.get("peer"))) {
+                if (expectSource != null && !expectSource.equals(fields.get("peer"))) {
                     throw new ProbeFailure("NAT: " + fields.get("pod") + " saw the client as " + fields.get("peer")
-                            + ", not " + check.expectSource());
+                            + ", not " + expectSource);
                 }
             }
         }
@@ -275,6 +282,18 @@ public final class ProbeRunner {
                     + " backends: " + String.join(", ", backends));
         }
         return "answered by " + String.join(", ", backends) + "; source seen " + String.join(", ", new LinkedHashSet<>(peers.values()));
+    }
+
+    /** {@code $NAME} is the environment variable NAME (a pod's own IP comes in through the downward API). */
+    static String fromEnvironment(String value) throws ProbeFailure {
+        if (value == null || !value.startsWith("$")) {
+            return value;
+        }
+        String resolved = System.getenv(value.substring(1));
+        if (resolved == null || resolved.isBlank()) {
+            throw new ProbeFailure("the environment variable " + value.substring(1) + " (the expected source address) is not set");
+        }
+        return resolved;
     }
 
     /** The report as JSON, shortened to fit {@link #MAX_REPORT_BYTES}: long messages are cut first, then dropped. */

@@ -1,0 +1,216 @@
+package io.networktopology.lab;
+
+import io.networktopology.Processes;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * A cluster-shaped network built from Linux network namespaces, for running the probe program where the Kubernetes
+ * networking model really holds (or is broken on purpose):
+ *
+ * <pre>
+ *   pod-a 10.244.1.2 ── 10.244.1.1 node-1 192.168.77.1 ──── 192.168.77.2 node-2 10.244.2.1 ── 10.244.2.2 pod-b
+ *                        (cluster DNS: dnsmasq             (NodePort 192.168.77.2:30080 → pod-b:8080,
+ *                         on 10.244.1.1:53; ClusterIP       a second, empty dnsmasq on 10.244.2.1:53)
+ *                         10.96.0.10:80 → pod-b:8080)
+ * </pre>
+ *
+ * Pod CIDRs are routed between the nodes without NAT; the ClusterIP and the NodePort are nftables DNAT rules in the
+ * node that receives the traffic, as kube-proxy's would be. Every address lives inside namespaces this lab created;
+ * nothing leaves them. {@link #close()} kills the lab's processes and deletes its namespaces.
+ */
+public final class NetworkLab implements AutoCloseable {
+
+    public static final String POD_A = "10.244.1.2";
+    public static final String POD_B = "10.244.2.2";
+    public static final String NODE_1 = "192.168.77.1";
+    public static final String NODE_2 = "192.168.77.2";
+    public static final String CLUSTER_IP = "10.96.0.10";
+    public static final String CLUSTER_DNS = "10.244.1.1";
+    public static final String EMPTY_DNS = "10.244.2.1";
+    public static final int NODE_PORT = 30080;
+    public static final int HOST_ECHO_PORT = 31999;
+    public static final String SERVICE = "web.shop.svc.cluster.local";
+
+    private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+
+    private final String id = "ntl" + Integer.toHexString(ThreadLocalRandom.current().nextInt(0x1000, 0xffff));
+    private final List<String> namespaces = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+
+    /** Whether this machine can build the lab: root, iproute2, nftables and dnsmasq. */
+    public static String unavailableBecause() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            return "network namespaces need root (CI runs as root)";
+        }
+        for (String tool : List.of("ip", "nft", "dnsmasq")) {
+            if (Processes.run(new ProcessBuilder("sh", "-c", "command -v " + tool), null, COMMAND_TIMEOUT).exitCode() != 0) {
+                return tool + " is not installed (.ci/run installs it)";
+            }
+        }
+        return null;
+    }
+
+    public String ns(String role) {
+        return id + "-" + role;
+    }
+
+    public static NetworkLab start() {
+        NetworkLab lab = new NetworkLab();
+        try {
+            lab.build();
+            return lab;
+        } catch (RuntimeException | Error e) {
+            lab.close();
+            throw e;
+        }
+    }
+
+    private void build() {
+        for (String role : List.of("node-1", "node-2", "pod-a", "pod-b")) {
+            ip("netns", "add", ns(role));
+            namespaces.add(ns(role));
+            ip("-n", ns(role), "link", "set", "lo", "up");
+        }
+        // The node network.
+        link("node-1", "eth0", NODE_1 + "/24", "node-2", "eth0", NODE_2 + "/24");
+        // Each pod on its node, with the node as its gateway.
+        link("pod-a", "eth0", POD_A + "/24", "node-1", "veth-a", CLUSTER_DNS + "/24");
+        link("pod-b", "eth0", POD_B + "/24", "node-2", "veth-b", EMPTY_DNS + "/24");
+        ip("-n", ns("pod-a"), "route", "add", "default", "via", "10.244.1.1");
+        ip("-n", ns("pod-b"), "route", "add", "default", "via", "10.244.2.1");
+        // Pod CIDRs routed node to node, without NAT.
+        ip("-n", ns("node-1"), "route", "add", "10.244.2.0/24", "via", NODE_2);
+        ip("-n", ns("node-2"), "route", "add", "10.244.1.0/24", "via", NODE_1);
+        for (String node : List.of("node-1", "node-2")) {
+            exec(node, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        }
+        // kube-proxy's part: a ClusterIP on node-1 (where pod-a's traffic enters) and a NodePort on node-2.
+        nft("node-1", "add table ip kubeproxy\n"
+                + "add chain ip kubeproxy pre { type nat hook prerouting priority -100; }\n"
+                + "add rule ip kubeproxy pre ip daddr " + CLUSTER_IP + " tcp dport 80 dnat to " + POD_B + ":8080\n");
+        nft("node-2", "add table ip kubeproxy\n"
+                + "add chain ip kubeproxy pre { type nat hook prerouting priority -100; }\n"
+                + "add rule ip kubeproxy pre ip daddr " + NODE_2 + " tcp dport " + NODE_PORT + " dnat to " + POD_B + ":8080\n");
+        // Cluster DNS for pod-a: dnsmasq on node-1, and pod-a's resolv.conf (ip netns exec bind-mounts /etc/netns/NS/).
+        background("node-1", Map.of(), "dnsmasq", "-k", "--conf-file=/dev/null", "--listen-address=" + CLUSTER_DNS,
+                "--bind-interfaces", "--no-resolv", "--no-hosts", "--local=/cluster.local/", "--pid-file=",
+                "--host-record=" + SERVICE + "," + CLUSTER_IP,
+                "--srv-host=_http._tcp." + SERVICE + "," + SERVICE + ",80,0,10",
+                "--cname=ext.shop.svc.cluster.local," + SERVICE);
+        // A DNS server that knows no records: "DNS pointed at the wrong server".
+        background("node-2", Map.of(), "dnsmasq", "-k", "--conf-file=/dev/null", "--listen-address=" + EMPTY_DNS,
+                "--bind-interfaces", "--no-resolv", "--no-hosts", "--local=/cluster.local/", "--pid-file=");
+        resolver("pod-a", CLUSTER_DNS);
+    }
+
+    /** Points a namespace's /etc/resolv.conf (as {@code ip netns exec} shows it) at a DNS server. */
+    public void resolver(String role, String server) {
+        try {
+            Path dir = Path.of("/etc/netns", ns(role));
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve("resolv.conf"), "nameserver " + server + "\nsearch shop.svc.cluster.local svc.cluster.local\n",
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void link(String leftNs, String leftName, String leftAddress, String rightNs, String rightName, String rightAddress) {
+        ip("link", "add", leftName, "netns", ns(leftNs), "type", "veth", "peer", "name", rightName, "netns", ns(rightNs));
+        ip("-n", ns(leftNs), "addr", "add", leftAddress, "dev", leftName);
+        ip("-n", ns(rightNs), "addr", "add", rightAddress, "dev", rightName);
+        ip("-n", ns(leftNs), "link", "set", leftName, "up");
+        ip("-n", ns(rightNs), "link", "set", rightName, "up");
+    }
+
+    public void ip(String... args) {
+        List<String> command = new ArrayList<>(List.of("ip"));
+        command.addAll(Arrays.asList(args));
+        check(command);
+    }
+
+    /** Applies an nftables script inside a namespace. */
+    public void nft(String role, String script) {
+        Processes.Result result = Processes.run(new ProcessBuilder("ip", "netns", "exec", ns(role), "nft", "-f", "-"), script, COMMAND_TIMEOUT);
+        if (result.exitCode() != 0) {
+            fail("nft in %s failed: %s\n%s", role, result.err(), script);
+        }
+    }
+
+    public void exec(String role, String... args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns(role)));
+        command.addAll(Arrays.asList(args));
+        check(command);
+    }
+
+    /** Runs a program in a namespace until the lab closes. */
+    public Process background(String role, Map<String, String> env, String... args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns(role)));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().putAll(env);
+        try {
+            Process process = builder.start();
+            processes.add(process);
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Runs a program in a namespace to its end. */
+    public Processes.Result run(String role, Map<String, String> env, Duration timeout, List<String> args) {
+        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns(role)));
+        command.addAll(args);
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        return Processes.run(builder, null, timeout);
+    }
+
+    private static void check(List<String> command) {
+        Processes.Result result = Processes.run(new ProcessBuilder(command), null, COMMAND_TIMEOUT);
+        if (result.exitCode() != 0) {
+            fail("%s failed (%d): %s", String.join(" ", command), result.exitCode(), result.err());
+        }
+    }
+
+    @Override
+    public void close() {
+        for (Process process : processes) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+        for (Process process : processes) {
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (String namespace : namespaces) {
+            Processes.run(new ProcessBuilder("ip", "netns", "del", namespace), null, COMMAND_TIMEOUT);
+            try {
+                Path dir = Path.of("/etc/netns", namespace);
+                if (Files.isDirectory(dir)) {
+                    Files.deleteIfExists(dir.resolve("resolv.conf"));
+                    Files.deleteIfExists(dir);
+                }
+            } catch (IOException e) {
+                // best effort; the namespace itself is gone
+            }
+        }
+    }
+}
