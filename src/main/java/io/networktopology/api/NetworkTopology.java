@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @ShortNames("ntopo")
 @AdditionalPrinterColumn(name = "Services", jsonPath = ".status.servicesReady", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Ingresses", jsonPath = ".status.ingressesReady", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Connectivity", jsonPath = ".status.connectivity.summary", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Reason", jsonPath = ".status.conditions[?(@.type==\"Ready\")].reason", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)

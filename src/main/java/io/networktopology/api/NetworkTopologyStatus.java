@@ -36,6 +36,17 @@ public class NetworkTopologyStatus {
     @JsonPropertyDescription("How the cluster's DNS was changed: strategy, entries and their state.")
     private DnsStatus dns;
 
+    @JsonPropertyDescription("What the connectivity probes found: summary and one entry per check.")
+    private ConnectivityStatus connectivity;
+
+    public ConnectivityStatus getConnectivity() {
+        return connectivity;
+    }
+
+    public void setConnectivity(ConnectivityStatus connectivity) {
+        this.connectivity = connectivity;
+    }
+
     public DnsStatus getDns() {
         return dns;
     }
@@ -111,11 +122,12 @@ public class NetworkTopologyStatus {
         return Objects.equals(observedGeneration, that.observedGeneration) && Objects.equals(conditions, that.conditions)
                 && Objects.equals(servicesReady, that.servicesReady) && Objects.equals(services, that.services)
                 && Objects.equals(ingressesReady, that.ingressesReady) && Objects.equals(ingresses, that.ingresses)
-                && Objects.equals(entryPoints, that.entryPoints) && Objects.equals(dns, that.dns);
+                && Objects.equals(entryPoints, that.entryPoints) && Objects.equals(dns, that.dns)
+                && Objects.equals(connectivity, that.connectivity);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(observedGeneration, conditions, servicesReady, services, ingressesReady, ingresses, entryPoints, dns);
+        return Objects.hash(observedGeneration, conditions, servicesReady, services, ingressesReady, ingresses, entryPoints, dns, connectivity);
     }
 }

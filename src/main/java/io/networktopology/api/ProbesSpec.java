@@ -19,6 +19,9 @@ public class ProbesSpec {
         ContainerToContainer, PodToPod, PodToService, ExternalToService, NodeToNode, DNS
     }
 
+    @JsonPropertyDescription("Run connectivity probes for this topology (default true).")
+    private Boolean enabled;
+
     @JsonPropertyDescription("How often the probes run, e.g. 5m, 90s, 1h.")
     @Default("5m")
     @Pattern("^([0-9]+(s|m|h))+$")
@@ -37,6 +40,39 @@ public class ProbesSpec {
     @Min(1)
     @Max(10)
     private Integer failureThreshold;
+
+    public Boolean getEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(Boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isOn() {
+        return !Boolean.FALSE.equals(enabled);
+    }
+
+    /** The interval as a Duration (the schema admits only sums of s, m and h). */
+    public java.time.Duration intervalDuration() {
+        String text = interval == null || interval.isBlank() ? "5m" : interval;
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]+)([smh])").matcher(text);
+        java.time.Duration total = java.time.Duration.ZERO;
+        while (m.find()) {
+            long n = Long.parseLong(m.group(1));
+            total = total.plus(switch (m.group(2)) {
+                case "s" -> java.time.Duration.ofSeconds(n);
+                case "m" -> java.time.Duration.ofMinutes(n);
+                default -> java.time.Duration.ofHours(n);
+            });
+        }
+        return total.isZero() ? java.time.Duration.ofMinutes(5) : total;
+    }
+
+    public int effectiveFailureThreshold() {
+        return failureThreshold == null ? 2 : failureThreshold;
+    }
 
     public String getInterval() {
         return interval;

@@ -34,23 +34,44 @@ public final class NodeAddresses {
 
     /** ExternalIP first, then InternalIP, per node, nodes in name order. */
     public static List<String> of(Context<NetworkTopology> context) {
+        List<String> addresses = new ArrayList<>();
+        for (Node node : nodes(context)) {
+            String address = preferred(node);
+            if (address != null) {
+                addresses.add(address);
+            }
+        }
+        return addresses;
+    }
+
+    /** The cached Nodes, in name order. */
+    public static List<Node> nodes(Context<NetworkTopology> context) {
         @SuppressWarnings("unchecked")
         InformerEventSource<Node, NetworkTopology> nodes =
                 (InformerEventSource<Node, NetworkTopology>) context.eventSourceRetriever().getEventSourceFor(Node.class);
         List<Node> sorted = new ArrayList<>(nodes.list(n -> true).toList());
         sorted.sort(Comparator.comparing(n -> n.getMetadata().getName()));
-        List<String> addresses = new ArrayList<>();
-        for (Node node : sorted) {
-            if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
-                continue;
-            }
-            node.getStatus().getAddresses().stream()
-                    .filter(a -> "ExternalIP".equals(a.getType()) || "InternalIP".equals(a.getType()))
-                    .sorted(Comparator.comparing(a -> "ExternalIP".equals(a.getType()) ? 0 : 1))
-                    .map(NodeAddress::getAddress)
-                    .findFirst()
-                    .ifPresent(addresses::add);
+        return sorted;
+    }
+
+    /** The address a NodePort is reached on from outside: ExternalIP, else InternalIP; null when the node has neither. */
+    public static String preferred(Node node) {
+        if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
+            return null;
         }
-        return addresses;
+        return node.getStatus().getAddresses().stream()
+                .filter(a -> "ExternalIP".equals(a.getType()) || "InternalIP".equals(a.getType()))
+                .sorted(Comparator.comparing(a -> "ExternalIP".equals(a.getType()) ? 0 : 1))
+                .map(NodeAddress::getAddress)
+                .findFirst()
+                .orElse(null);
+    }
+
+    public static String internal(Node node) {
+        if (node.getStatus() == null || node.getStatus().getAddresses() == null) {
+            return null;
+        }
+        return node.getStatus().getAddresses().stream().filter(a -> "InternalIP".equals(a.getType())).map(NodeAddress::getAddress)
+                .findFirst().orElse(null);
     }
 }

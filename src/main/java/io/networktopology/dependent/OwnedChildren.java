@@ -83,7 +83,7 @@ public class OwnedChildren<R extends HasMetadata> {
         String namespace = ServiceModel.namespaceOf(topology);
         Map<String, R> owned = new LinkedHashMap<>();
         for (R child : context.getSecondaryResources(kind.type())) {
-            if (isOwnedBy(child, topology) && namespace.equals(child.getMetadata().getNamespace())) {
+            if (isOwnedBy(child, topology) && namespace.equals(child.getMetadata().getNamespace()) && !ChildLabels.isProbeObject(child)) {
                 owned.put(child.getMetadata().getName(), child);
             }
         }
@@ -174,7 +174,7 @@ public class OwnedChildren<R extends HasMetadata> {
                 && topology.getMetadata().getUid().equals(r.getUid()));
     }
 
-    static OwnerReference ownerReference(NetworkTopology topology) {
+    public static OwnerReference ownerReference(NetworkTopology topology) {
         return new OwnerReferenceBuilder()
                 .withApiVersion(NetworkTopology.API_VERSION)
                 .withKind(NetworkTopology.KIND)

@@ -16,6 +16,11 @@ public final class ChildLabels {
     /** Label selector for the operator's informers: only objects it created are cached. */
     public static final String SELECTOR = MANAGED_BY + "=" + MANAGED_BY_VALUE;
 
+    /** On probe pods and the probe echo Service: the run they belong to. Probe objects live only for one run. */
+    public static final String PROBE_RUN = "networktopology.io/probe-run";
+    /** On probe pods: echo, host-echo, local, client or node-client. */
+    public static final String PROBE_ROLE = "networktopology.io/probe-role";
+
     private ChildLabels() {
     }
 
@@ -43,6 +48,10 @@ public final class ChildLabels {
                 .withLabels(labels)
                 .withAnnotations(specAnnotations == null || specAnnotations.isEmpty() ? null : new TreeMap<>(specAnnotations))
                 .build();
+    }
+
+    public static boolean isProbeObject(io.fabric8.kubernetes.api.model.HasMetadata object) {
+        return object.getMetadata().getLabels() != null && object.getMetadata().getLabels().containsKey(PROBE_RUN);
     }
 
     public static boolean isReserved(String labelKey) {

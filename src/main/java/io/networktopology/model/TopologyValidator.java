@@ -31,6 +31,9 @@ public final class TopologyValidator {
     private TopologyValidator() {
     }
 
+    /** Each probe run starts pods; more often than this would be load, not information. */
+    public static final java.time.Duration MIN_PROBE_INTERVAL = java.time.Duration.ofSeconds(30);
+
     public static List<SpecProblem> validate(NetworkTopology topology) {
         List<SpecProblem> problems = new ArrayList<>();
         NetworkTopologySpec spec = topology.getSpec();
@@ -40,6 +43,11 @@ public final class TopologyValidator {
         validateServices(spec, problems);
         IngressValidator.validate(spec, problems);
         DnsValidator.validate(spec, problems);
+        if (spec.getProbes() != null && spec.getProbes().getInterval() != null
+                && spec.getProbes().intervalDuration().compareTo(MIN_PROBE_INTERVAL) < 0) {
+            problems.add(new SpecProblem("spec.probes.interval", "must be at least 30s (each run starts pods), got "
+                    + spec.getProbes().getInterval()));
+        }
         return problems;
     }
 

@@ -1,36 +1,161 @@
 package io.networktopology.probe;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.networktopology.api.DnsSpec;
+import io.networktopology.api.IngressSpec;
 import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.PortProtocol;
 import io.networktopology.api.ProbesSpec.ProbePath;
 import io.networktopology.api.ServicePortSpec;
 import io.networktopology.api.ServiceSpec;
 import io.networktopology.api.ServiceType;
 import io.networktopology.model.DnsNames;
+import io.networktopology.model.EntryPoints;
+import io.networktopology.model.Routes;
 import io.networktopology.model.ServiceModel;
+import io.networktopology.model.TrafficPath;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The checks a client probe pod runs for a topology's Pod-to-Service and DNS paths, from what the cluster really
- * assigned (cluster IPs of the observed Services). Pure. DNS checks ask the pod's own resolver, as an application
- * would; the operator asks each CoreDNS replica directly in a later step.
+ * The checks of one probe run, from the topology and what the cluster really assigned (cluster IPs, node ports, load
+ * balancer and ingress addresses, the run's echo pods and the CoreDNS replicas). Pure.
  */
 public final class ProbePlan {
+
+    /** An echo pod of the run that came up: where it runs and its address. */
+    public record EchoTarget(String pod, String node, String ip) {
+    }
+
+    /** A node: its name, the address NodePorts are reached on (external first) and its internal address. */
+    public record NodeTarget(String name, String address, String internalIp) {
+    }
+
+    /** A CoreDNS replica, asked directly. */
+    public record DnsReplica(String pod, String ip) {
+    }
+
+    /**
+     * What a run's client pods probe.
+     *
+     * @param echoes       the run's echo pods that are up
+     * @param echoService  the cluster IP of the run's echo Service, or null
+     * @param hostEchoes   the run's hostNetwork echo pods that are up (node IPs)
+     */
+    public record Targets(Map<String, Service> services, Map<String, Ingress> ingresses, List<NodeTarget> nodes,
+            List<EchoTarget> echoes, String echoService, int echoPort, List<EchoTarget> hostEchoes, int hostEchoPort,
+            List<DnsReplica> dnsReplicas, String clusterDomain) {
+    }
 
     private ProbePlan() {
     }
 
+    /** The client pod's checks: pod to pod, pod to Service, external to Service and DNS, as far as {@code paths} ask. */
+    public static List<ProbeCheck> client(NetworkTopology topology, Targets targets, List<ProbePath> paths) {
+        List<ProbeCheck> checks = new ArrayList<>();
+        if (paths.contains(ProbePath.PodToPod)) {
+            for (EchoTarget echo : targets.echoes()) {
+                checks.add(ProbeCheck.echo("pod-to-pod-" + echo.pod(), echo.ip(), targets.echoPort(), "$POD_IP", null, 1)
+                        .on(ProbePath.PodToPod.name(), "probe client pod", "echo pod " + echo.pod() + " on " + echo.node() + " (" + echo.ip() + ")"));
+            }
+        }
+        if (paths.contains(ProbePath.PodToService) && targets.echoService() != null && !targets.echoes().isEmpty()) {
+            int n = targets.echoes().size();
+            checks.add(ProbeCheck.echo("load-balancing", targets.echoService(), targets.echoPort(), null, n, Math.max(6, 8 * n))
+                    .withTimeoutMs(8000)
+                    .on(ProbePath.PodToService.name(), "probe client pod", "probe echo Service " + targets.echoService() + " → "
+                            + n + (n == 1 ? " echo pod" : " echo pods")));
+        }
+        checks.addAll(clientChecks(topology, targets.services(), targets.clusterDomain(), paths));
+        if (paths.contains(ProbePath.ExternalToService)) {
+            checks.addAll(external(topology, targets));
+        }
+        if (!targets.dnsReplicas().isEmpty()) {
+            List<ProbeCheck> perReplica = new ArrayList<>();
+            for (ProbeCheck check : checks) {
+                if (!"dns".equals(check.type())) {
+                    perReplica.add(check);
+                    continue;
+                }
+                for (DnsReplica replica : targets.dnsReplicas()) {
+                    String server = replica.ip().contains(":") ? "[" + replica.ip() + "]:53" : replica.ip() + ":53";
+                    perReplica.add(check.withId(check.id() + "@" + replica.pod()).withServer(server)
+                            .on(check.network(), check.from(), check.to() + " from CoreDNS pod " + replica.pod()));
+                }
+            }
+            return perReplica;
+        }
+        return checks;
+    }
+
+    /** The hostNetwork client's checks: every hostNetwork echo pod's node, by its internal address. */
+    public static List<ProbeCheck> nodeClient(Targets targets, String fromNode) {
+        List<ProbeCheck> checks = new ArrayList<>();
+        for (EchoTarget echo : targets.hostEchoes()) {
+            checks.add(ProbeCheck.echo("node-to-node-" + echo.node(), echo.ip(), targets.hostEchoPort(), "$NODE_IP", null, 1)
+                    .on(ProbePath.NodeToNode.name(), "node " + fromNode, "node " + echo.node() + " (" + echo.ip() + ")"));
+        }
+        return checks;
+    }
+
+    /** NodePorts on (a sample of) node addresses, load balancer addresses, and every ingress route through its address. */
+    static List<ProbeCheck> external(NetworkTopology topology, Targets targets) {
+        List<ProbeCheck> checks = new ArrayList<>();
+        for (ServiceSpec spec : services(topology)) {
+            Service actual = targets.services().get(spec.getName());
+            if (actual == null || actual.getSpec() == null || actual.getSpec().getPorts() == null) {
+                continue;
+            }
+            for (ServicePort port : actual.getSpec().getPorts()) {
+                if (port.getProtocol() != null && !"TCP".equals(port.getProtocol())) {
+                    continue;
+                }
+                if (spec.effectiveType().exposesNodePorts() && port.getNodePort() != null) {
+                    for (NodeTarget node : targets.nodes()) {
+                        checks.add(ProbeCheck.tcp("nodeport-" + spec.getName() + "-" + port.getPort() + "-" + node.name(), node.address(),
+                                port.getNodePort()).on(ProbePath.ExternalToService.name(), "probe client pod",
+                                        "NodePort " + node.address() + ":" + port.getNodePort() + " → " + spec.getName() + ":" + port.getPort()));
+                    }
+                }
+                for (String lb : TrafficPath.loadBalancerAddresses(actual)) {
+                    checks.add(ProbeCheck.tcp("lb-" + spec.getName() + "-" + port.getPort() + "-" + lb, lb, port.getPort())
+                            .on(ProbePath.ExternalToService.name(), "probe client pod",
+                                    "load balancer " + lb + ":" + port.getPort() + " → " + spec.getName()));
+                }
+            }
+        }
+        List<IngressSpec> ingresses = topology.getSpec().getIngresses() == null ? List.of() : topology.getSpec().getIngresses();
+        for (IngressSpec ingress : ingresses) {
+            List<String> addresses = EntryPoints.ingressAddresses(targets.ingresses().get(ingress.getName()));
+            if (addresses.isEmpty()) {
+                continue;
+            }
+            String address = addresses.get(0);
+            for (Routes.Route route : Routes.of(ingress)) {
+                // A wildcard host is probed with one name it covers; a rule without host by the address itself.
+                String host = route.host() == null ? address : route.host().startsWith("*.") ? "probe" + route.host().substring(1) : route.host();
+                boolean tls = route.host() != null && Routes.tlsCovers(ingress, route.host());
+                ProbeCheck check = ProbeCheck.http("ingress-" + ingress.getName() + "-" + route.toString(), address, tls ? 443 : 80,
+                        route.path(), host).withMaxStatusClass(4).on(ProbePath.ExternalToService.name(), "probe client pod",
+                                Routes.url(ingress, route.host(), route.path()) + " via " + address);
+                checks.add(tls ? check.withScheme("https") : check);
+            }
+        }
+        return checks;
+    }
+
+    /** The Pod-to-Service and DNS checks of the topology's own Services and DNS entries. */
     public static List<ProbeCheck> clientChecks(NetworkTopology topology, Map<String, Service> observed, String clusterDomain,
             List<ProbePath> paths) {
         List<ProbeCheck> checks = new ArrayList<>();
         String namespace = ServiceModel.namespaceOf(topology);
-        List<ServiceSpec> services = topology.getSpec() == null || topology.getSpec().getServices() == null
-                ? List.of() : topology.getSpec().getServices();
-        for (ServiceSpec spec : services) {
+        String dnsPath = ProbePath.DNS.name();
+        String from = "probe client pod";
+        for (ServiceSpec spec : services(topology)) {
             String fqdn = DnsNames.serviceFqdn(spec.getName(), namespace, clusterDomain);
             Service actual = observed.get(spec.getName());
             String clusterIp = actual == null || actual.getSpec() == null ? null : actual.getSpec().getClusterIP();
@@ -38,30 +163,35 @@ public final class ProbePlan {
             ServiceType type = spec.effectiveType();
             if (paths.contains(ProbePath.DNS)) {
                 if (type == ServiceType.ExternalName) {
-                    checks.add(ProbeCheck.dns("dns-cname-" + spec.getName(), null, fqdn, "CNAME", List.of(spec.getExternalName())));
+                    checks.add(ProbeCheck.dns("dns-cname-" + spec.getName(), null, fqdn, "CNAME", List.of(spec.getExternalName()))
+                            .on(dnsPath, from, "CNAME " + fqdn));
                 } else if (type == ServiceType.Headless) {
-                    checks.add(ProbeCheck.dns("dns-a-" + spec.getName(), null, fqdn, "A", List.of()));
+                    checks.add(ProbeCheck.dns("dns-a-" + spec.getName(), null, fqdn, "A", List.of()).on(dnsPath, from, "A " + fqdn));
                 } else if (hasIp) {
-                    checks.add(ProbeCheck.dns("dns-a-" + spec.getName(), null, fqdn, "A", List.of(clusterIp)));
+                    String recordType = clusterIp.contains(":") ? "AAAA" : "A";
+                    checks.add(ProbeCheck.dns("dns-a-" + spec.getName(), null, fqdn, recordType, List.of(clusterIp))
+                            .on(dnsPath, from, recordType + " " + fqdn));
                     DnsNames.ptrName(clusterIp).ifPresent(ptr ->
-                            checks.add(ProbeCheck.dns("dns-ptr-" + spec.getName(), null, ptr, "PTR", List.of(fqdn))));
+                            checks.add(ProbeCheck.dns("dns-ptr-" + spec.getName(), null, ptr, "PTR", List.of(fqdn)).on(dnsPath, from, "PTR " + ptr)));
                 }
                 for (ServicePortSpec port : ports(spec)) {
                     if (port.getName() != null && type != ServiceType.ExternalName) {
-                        checks.add(ProbeCheck.dns("dns-srv-" + spec.getName() + "-" + port.getName(), null,
-                                DnsNames.srvName(port.getName(), ServiceModel.effectiveProtocol(port).name(), fqdn), "SRV", List.of()));
+                        String srv = DnsNames.srvName(port.getName(), ServiceModel.effectiveProtocol(port).name(), fqdn);
+                        checks.add(ProbeCheck.dns("dns-srv-" + spec.getName() + "-" + port.getName(), null, srv, "SRV", List.of())
+                                .on(dnsPath, from, "SRV " + srv));
                     }
                 }
             }
             boolean selectorBased = spec.getSelector() != null && !spec.getSelector().isEmpty();
             if (paths.contains(ProbePath.PodToService) && hasIp && selectorBased) {
                 for (ServicePortSpec port : ports(spec)) {
-                    if (ServiceModel.effectiveProtocol(port) != io.networktopology.api.PortProtocol.TCP) {
+                    if (ServiceModel.effectiveProtocol(port) != PortProtocol.TCP) {
                         continue; // a TCP connect proves nothing about UDP or SCTP
                     }
                     String suffix = spec.getName() + "-" + port.getPort();
-                    checks.add(ProbeCheck.tcp("svc-ip-" + suffix, clusterIp, port.getPort()));
-                    checks.add(ProbeCheck.tcp("svc-name-" + suffix, fqdn, port.getPort()));
+                    String path = ProbePath.PodToService.name();
+                    checks.add(ProbeCheck.tcp("svc-ip-" + suffix, clusterIp, port.getPort()).on(path, from, "ClusterIP " + clusterIp + ":" + port.getPort()));
+                    checks.add(ProbeCheck.tcp("svc-name-" + suffix, fqdn, port.getPort()).on(path, from, fqdn + ":" + port.getPort()));
                 }
             }
         }
@@ -71,19 +201,29 @@ public final class ProbePlan {
                 Service target = observed.get(alias.getService());
                 String ip = target == null || target.getSpec() == null ? null : target.getSpec().getClusterIP();
                 checks.add(ProbeCheck.dns("dns-alias-" + alias.getName(), null, alias.getName(), "A",
-                        ip == null || ip.isEmpty() || "None".equals(ip) ? List.of() : List.of(ip)));
+                        ip == null || ip.isEmpty() || "None".equals(ip) ? List.of() : List.of(ip))
+                        .on(dnsPath, from, "alias " + alias.getName() + " → " + alias.getService()));
             }
             for (DnsSpec.Host host : dns.getHosts() == null ? List.<DnsSpec.Host>of() : dns.getHosts()) {
                 for (String address : host.getAddresses() == null ? List.<String>of() : host.getAddresses()) {
                     boolean v6 = address.contains(":");
                     checks.add(ProbeCheck.dns("dns-host-" + host.getHostname() + "-" + address, null, host.getHostname(),
-                            v6 ? "AAAA" : "A", List.of(address)));
+                            v6 ? "AAAA" : "A", List.of(address)).on(dnsPath, from, "host " + host.getHostname() + " → " + address));
                     DnsNames.ptrName(address).ifPresent(ptr -> checks.add(ProbeCheck.dns("dns-host-ptr-" + address, null, ptr, "PTR",
-                            List.of(host.getHostname()))));
+                            List.of(host.getHostname())).on(dnsPath, from, "PTR " + ptr)));
                 }
+            }
+            for (DnsSpec.StubDomain stub : dns.getStubDomains() == null ? List.<DnsSpec.StubDomain>of() : dns.getStubDomains()) {
+                // The zone's SOA comes from its own servers: an answer proves CoreDNS forwards the zone.
+                checks.add(ProbeCheck.dns("dns-stub-" + stub.getDomain(), null, stub.getDomain(), "SOA", List.of())
+                        .on(dnsPath, from, "stub domain " + stub.getDomain() + " → " + String.join(", ", stub.getUpstreams())));
             }
         }
         return checks;
+    }
+
+    private static List<ServiceSpec> services(NetworkTopology topology) {
+        return topology.getSpec() == null || topology.getSpec().getServices() == null ? List.of() : topology.getSpec().getServices();
     }
 
     private static List<ServicePortSpec> ports(ServiceSpec spec) {

@@ -30,6 +30,10 @@ import io.networktopology.api.IngressSpec;
 import io.networktopology.dependent.IngressesDependent;
 import io.networktopology.dependent.NodeAddresses;
 import io.networktopology.dependent.OwnedChildren;
+import io.networktopology.dependent.ProbeRuns;
+import io.networktopology.api.ConnectivityStatus;
+import io.networktopology.probe.ProbeSettings;
+import io.networktopology.status.ConnectivityReport;
 import io.networktopology.dependent.ServicesDependent;
 import io.networktopology.model.EntryPoints;
 import io.networktopology.model.IngressModel;
@@ -59,8 +63,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Reconciles one NetworkTopology: validate, bring the Services in line, and write status only when it changed.
  * An invalid spec changes nothing that exists; a conflict leaves the foreign object alone and retries later.
+ * Not generation-aware: the probe-now annotation (metadata only) must start a probe run; a status write wakes it once,
+ * finds nothing changed and writes nothing.
  */
-@ControllerConfiguration(name = NetworkTopologyReconciler.NAME)
+@ControllerConfiguration(name = NetworkTopologyReconciler.NAME, generationAwareEventProcessing = false)
 public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, Cleaner<NetworkTopology> {
 
     public static final String NAME = "networktopology";
@@ -77,25 +83,36 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     private final OwnedChildren<Ingress> ingresses = new OwnedChildren<>(new IngressesDependent());
 
     private final DnsSync dns;
+    private final ProbeRuns probes;
+    private volatile ProbeMetrics probeMetrics;
 
     @Inject
     public NetworkTopologyReconciler(
             @ConfigProperty(name = "networktopology.cluster-domain", defaultValue = "cluster.local") String clusterDomain,
-            DnsSettings dnsSettings) {
+            DnsSettings dnsSettings, ProbeSettings probeSettings) {
         this.statusBuilder = new TopologyStatusBuilder(clusterDomain);
         this.dns = new DnsSync(dnsSettings);
+        this.probes = new ProbeRuns(probeSettings);
     }
 
-    /** For running the reconciler without CDI (the benchmark): default DNS settings. */
+    /**
+     * For running the reconciler without CDI (the benchmark): default DNS settings, probes off (the benchmark measures
+     * reconciling; a probe run needs a kubelet).
+     */
     public NetworkTopologyReconciler(String clusterDomain) {
-        this(clusterDomain, DnsSettings.defaults(clusterDomain));
+        this(clusterDomain, DnsSettings.defaults(clusterDomain), ProbeSettings.defaults(clusterDomain).withEnabled(false));
+    }
+
+    /** Also publish probe results as metrics. */
+    public void probeMetricsInto(ProbeMetrics metrics) {
+        this.probeMetrics = metrics;
     }
 
     @Override
     public List<EventSource<?, NetworkTopology>> prepareEventSources(EventSourceContext<NetworkTopology> context) {
         return List.of(ServicesDependent.eventSource(context), IngressesDependent.eventSource(context),
                 EndpointSliceObserver.eventSource(context), NodeAddresses.eventSource(context),
-                CorefileWatch.eventSource(context, dns.settings()));
+                CorefileWatch.eventSource(context, dns.settings()), ProbeRuns.eventSource(context));
     }
 
     /** The last status written per topology (by uid), with the resourceVersion it replaced. */
@@ -156,7 +173,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         if (!problems.isEmpty()) {
             LOG.debugf("%s/%s: invalid spec, changing nothing: %s", topology.getMetadata().getNamespace(),
                     topology.getMetadata().getName(), problems);
-            return statusUpdate(topology, statusBuilder.invalid(topology, problems, now), false, context);
+            return statusUpdate(topology, statusBuilder.invalid(topology, problems, now), null, context);
         }
 
         List<Service> desired = ServiceModel.desiredServices(topology);
@@ -204,16 +221,62 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
                 dnsConflict = !dnsVerdict.ok();
             }
         }
+        ProbeRuns.Outcome probe = probes.step(topology, lastConnectivity(topology), context, outcome.current(),
+                ingressOutcome.current(), now);
+        countChildWrites(probe.writes());
+        int threshold = topology.getSpec().getProbes() == null ? 2 : topology.getSpec().getProbes().effectiveFailureThreshold();
+        ConnectivityReport.Verdict connectivityVerdict = ConnectivityReport.verdict(probe.connectivity(), probes.probing(topology),
+                threshold, probe.runInProgress());
+        if (probe.finishedRun() != null) {
+            recordProbeTransitions(topology, probe.finishedRun(), context);
+            if (probeMetrics != null) {
+                probeMetrics.record(topology, probe.connectivity());
+            }
+        }
         NetworkTopologyStatus status = statusBuilder.build(topology, observations, ingressObservations, entryPoints,
-                dnsStatus, dnsVerdict, now);
-        boolean recheck = !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty()
+                dnsStatus, dnsVerdict, probe.connectivity(), connectivityVerdict, now);
+        boolean conflicts = !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty()
                 || !ingressOutcome.conflicts().isEmpty() || !ingressOutcome.pending().isEmpty() || !routeConflicts.isEmpty()
                 || dnsConflict;
+        Duration recheck = conflicts ? CONFLICT_RECHECK : null;
+        if (probe.recheck() != null) {
+            Duration probeRecheck = probe.recheck().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : probe.recheck();
+            recheck = recheck == null || probeRecheck.compareTo(recheck) < 0 ? probeRecheck : recheck;
+        }
         return statusUpdate(topology, status, recheck, context);
     }
 
+    /**
+     * The connectivity status as last written: the cache may still show the version before our last write, and a run
+     * that just finished must not look like one still due.
+     */
+    private ConnectivityStatus lastConnectivity(NetworkTopology topology) {
+        WrittenStatus last = topology.getMetadata().getUid() == null ? null : written.get(topology.getMetadata().getUid());
+        if (last != null && Objects.equals(last.replacedVersion(), topology.getMetadata().getResourceVersion())) {
+            return last.status().getConnectivity();
+        }
+        return topology.getStatus() == null ? null : topology.getStatus().getConnectivity();
+    }
+
+    /** One Warning for the checks that started failing in a run, one Normal for those that recovered. */
+    private static void recordProbeTransitions(NetworkTopology topology, ConnectivityReport.Run run, Context<NetworkTopology> context) {
+        if (!run.startedFailing().isEmpty()) {
+            TopologyEvents.record(context.getClient(), topology, TopologyEvents.WARNING, "ProbeFailing",
+                    run.startedFailing().size() + (run.startedFailing().size() == 1 ? " check" : " checks") + " started failing: "
+                            + run.startedFailing().stream().map(c -> c.getId() + " (" + c.getPath() + "): " + c.getMessage())
+                                    .collect(java.util.stream.Collectors.joining("; ")));
+        }
+        if (!run.recovered().isEmpty()) {
+            TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, "ProbeRecovered",
+                    run.recovered().size() + (run.recovered().size() == 1 ? " check" : " checks") + " passing again: "
+                            + run.recovered().stream().map(c -> c.getId() + " (" + c.getPath() + ", down since "
+                                    + (c.getLastOutage() == null ? "?" : c.getLastOutage().getStart()) + ")")
+                                    .collect(java.util.stream.Collectors.joining("; ")));
+        }
+    }
+
     private UpdateControl<NetworkTopology> statusUpdate(NetworkTopology topology, NetworkTopologyStatus status,
-            boolean recheck, Context<NetworkTopology> context) {
+            Duration recheck, Context<NetworkTopology> context) {
         if (!Objects.equals(status, topology.getStatus()) && !alreadyWritten(topology, status)) {
             String replaced = topology.getMetadata().getResourceVersion();
             writeStatus(topology, status, context.getClient());
@@ -221,7 +284,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             recordReadyTransition(topology, status, context);
         }
         UpdateControl<NetworkTopology> control = UpdateControl.noUpdate();
-        return recheck ? control.rescheduleAfter(CONFLICT_RECHECK) : control;
+        return recheck != null ? control.rescheduleAfter(recheck) : control;
     }
 
     /**
@@ -290,6 +353,10 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     @Override
     public DeleteControl cleanup(NetworkTopology topology, Context<NetworkTopology> context) {
         written.remove(topology.getMetadata().getUid());
+        countChildWrites(probes.forget(topology, context));
+        if (probeMetrics != null) {
+            probeMetrics.forget(topology);
+        }
         if (hasDns(topology)) {
             List<NetworkTopology> others = context.getPrimaryCache().list()
                     .filter(t -> !(t.getMetadata().getName().equals(topology.getMetadata().getName())

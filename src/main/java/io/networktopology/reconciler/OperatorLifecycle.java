@@ -39,6 +39,7 @@ public class OperatorLifecycle {
                 Counter.builder("networktopology.reconciles").description("Completed reconciles of NetworkTopologies").register(registry),
                 Counter.builder("networktopology.child.writes").description("Writes to Services, Ingresses and CoreDNS ConfigMaps").register(registry),
                 Counter.builder("networktopology.status.writes").description("Status writes (made only when status changed)").register(registry));
+        reconciler.probeMetricsInto(new ProbeMetrics(registry));
         if (start) {
             LOG.infof("starting the operator with %d controller(s)", operator.getRegisteredControllersNumber());
             operator.start();

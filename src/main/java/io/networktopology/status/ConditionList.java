@@ -22,7 +22,12 @@ public final class ConditionList {
 
     public static Condition condition(String type, boolean status, String reason, String message, Long generation,
             List<Condition> previous, Instant now) {
-        String statusText = status ? "True" : "False";
+        return condition(type, status ? "True" : "False", reason, message, generation, previous, now);
+    }
+
+    /** @param statusText True, False or Unknown */
+    public static Condition condition(String type, String statusText, String reason, String message, Long generation,
+            List<Condition> previous, Instant now) {
         String transition = previous == null ? null : previous.stream()
                 .filter(c -> type.equals(c.getType()) && statusText.equals(c.getStatus()))
                 .map(Condition::getLastTransitionTime)

@@ -3,7 +3,7 @@ package io.networktopology.status;
 /** Condition types the operator writes into {@code status.conditions}. Documented in the README's status reference. */
 public final class Conditions {
 
-    /** The roll-up: True only when every other condition is True. */
+    /** The roll-up: True only when no other condition is False (ConnectivityVerified is Unknown until the first probe run). */
     public static final String READY = "Ready";
     /** Every declared Service exists, is the operator's, matches the spec and has its addresses. */
     public static final String SERVICES_READY = "ServicesReady";
@@ -11,6 +11,9 @@ public final class Conditions {
     public static final String INGRESSES_READY = "IngressesReady";
     /** Every DNS entry of the topology is served by the cluster's CoreDNS configuration. */
     public static final String DNS_CONFIGURED = "DnsConfigured";
+
+    /** The last connectivity probe run found every probed path working (damped: see spec.probes.failureThreshold). */
+    public static final String CONNECTIVITY_VERIFIED = "ConnectivityVerified";
 
     private Conditions() {
     }

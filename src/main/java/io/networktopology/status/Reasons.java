@@ -34,6 +34,15 @@ public final class Reasons {
     /** The last reconcile failed with an error talking to the API server; it is retried with backoff. */
     public static final String RECONCILE_FAILED = "ReconcileFailed";
 
+    /** Ready=True and ConnectivityVerified=True: the last probe run found every path working (or failing too briefly to count). */
+    public static final String ALL_PATHS_VERIFIED = "AllPathsVerified";
+    /** ConnectivityVerified=False: a check failed failureThreshold runs in a row. */
+    public static final String CONNECTIVITY_FAILED = "ConnectivityFailed";
+    /** ConnectivityVerified=Unknown: no probe run has finished yet. */
+    public static final String PROBES_PENDING = "ProbesPending";
+    /** ConnectivityVerified=True: the topology (or the operator) switched probes off. */
+    public static final String PROBES_DISABLED = "ProbesDisabled";
+
     private Reasons() {
     }
 }

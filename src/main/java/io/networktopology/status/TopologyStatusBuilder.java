@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.networktopology.api.ConnectivityStatus;
 import io.networktopology.api.DnsStatus;
 import io.networktopology.api.EntryPoint;
 import io.networktopology.api.IngressPathSpec;
@@ -56,7 +57,12 @@ public final class TopologyStatusBuilder {
         Condition services = ConditionList.condition(Conditions.SERVICES_READY, false, Reasons.INVALID_SPEC, message, generation, old, now);
         Condition ingresses = ConditionList.condition(Conditions.INGRESSES_READY, false, Reasons.INVALID_SPEC, message, generation, old, now);
         Condition dns = ConditionList.condition(Conditions.DNS_CONFIGURED, false, Reasons.INVALID_SPEC, message, generation, old, now);
-        status.setConditions(withReady(List.of(services, ingresses, dns), generation, old, now));
+        List<Condition> parts = new ArrayList<>(List.of(services, ingresses, dns));
+        Condition connectivity = ConditionList.find(old, Conditions.CONNECTIVITY_VERIFIED);
+        if (connectivity != null) {
+            parts.add(connectivity); // what the last run found is still true of what exists
+        }
+        status.setConditions(withReady(parts, generation, old, now));
         return status;
     }
 
@@ -85,6 +91,7 @@ public final class TopologyStatusBuilder {
             status.setIngressesReady(previous.getIngressesReady());
             status.setEntryPoints(previous.getEntryPoints());
             status.setDns(previous.getDns());
+            status.setConnectivity(previous.getConnectivity());
         }
         return status;
     }
@@ -105,6 +112,17 @@ public final class TopologyStatusBuilder {
     public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations,
             List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, DnsStatus dns,
             DnsReport.Verdict dnsVerdict, Instant now) {
+        return build(topology, observations, ingressObservations, entryPoints, dns, dnsVerdict, null, null, now);
+    }
+
+    /**
+     * @param connectivity what the last probe run found, or null before the first
+     * @param connectivityVerdict the ConnectivityVerified verdict, or null to leave the condition out (probing not wired)
+     */
+    public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations,
+            List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, DnsStatus dns,
+            DnsReport.Verdict dnsVerdict, ConnectivityStatus connectivity, ConnectivityReport.Verdict connectivityVerdict,
+            Instant now) {
         NetworkTopologyStatus previous = topology.getStatus();
         List<Condition> old = previous == null ? null : previous.getConditions();
         Long generation = topology.getMetadata().getGeneration();
@@ -131,8 +149,14 @@ public final class TopologyStatusBuilder {
         Condition dnsCondition = dnsVerdict == null
                 ? ConditionList.condition(Conditions.DNS_CONFIGURED, true, Reasons.NO_DNS_ENTRIES, "no DNS entries declared", generation, old, now)
                 : ConditionList.condition(Conditions.DNS_CONFIGURED, dnsVerdict.ok(), dnsVerdict.reason(), dnsVerdict.message(), generation, old, now);
-        status.setConditions(withReady(List.of(servicesCondition(services, generation, old, now),
-                ingressesCondition(ingresses, generation, old, now), dnsCondition), generation, old, now));
+        List<Condition> parts = new ArrayList<>(List.of(servicesCondition(services, generation, old, now),
+                ingressesCondition(ingresses, generation, old, now), dnsCondition));
+        status.setConnectivity(connectivity);
+        if (connectivityVerdict != null) {
+            parts.add(ConditionList.condition(Conditions.CONNECTIVITY_VERIFIED, connectivityVerdict.status(), connectivityVerdict.reason(),
+                    connectivityVerdict.message(), generation, old, now));
+        }
+        status.setConditions(withReady(parts, generation, old, now));
         return status;
     }
 
@@ -230,13 +254,22 @@ public final class TopologyStatusBuilder {
         return services.stream().map(s -> s.getName() + ": " + s.getMessage()).collect(Collectors.joining("; "));
     }
 
-    /** Adds the Ready roll-up in front of the part conditions. */
+    /**
+     * Adds the Ready roll-up in front of the part conditions: False with the first False part's reason; True otherwise
+     * (Unknown, connectivity not probed yet, does not hold Ready back), as AllPathsVerified once the probes found
+     * every path working.
+     */
     static List<Condition> withReady(List<Condition> parts, Long generation, List<Condition> old, Instant now) {
-        Optional<Condition> failing = parts.stream().filter(c -> !"True".equals(c.getStatus())).findFirst();
+        Optional<Condition> failing = parts.stream().filter(c -> "False".equals(c.getStatus())).findFirst();
+        boolean verified = parts.stream().anyMatch(c -> Conditions.CONNECTIVITY_VERIFIED.equals(c.getType())
+                && Reasons.ALL_PATHS_VERIFIED.equals(c.getReason()));
         Condition ready = failing
                 .map(c -> ConditionList.condition(Conditions.READY, false, c.getReason(), c.getType() + ": " + c.getMessage(), generation, old, now))
-                .orElseGet(() -> ConditionList.condition(Conditions.READY, true, Reasons.TOPOLOGY_READY,
-                        "everything the topology declares is in place", generation, old, now));
+                .orElseGet(() -> verified
+                        ? ConditionList.condition(Conditions.READY, true, Reasons.ALL_PATHS_VERIFIED,
+                                "everything the topology declares is in place, and the probes found every path working", generation, old, now)
+                        : ConditionList.condition(Conditions.READY, true, Reasons.TOPOLOGY_READY,
+                                "everything the topology declares is in place", generation, old, now));
         List<Condition> all = new ArrayList<>();
         all.add(ready);
         all.addAll(parts);

@@ -1,0 +1,142 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.Objects;
+
+/** The latest result of one connectivity check, with its history. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class CheckStatus {
+
+    /** The outcome of a check. */
+    public enum Result {
+        Passed, Failed, Skipped
+    }
+
+    @JsonPropertyDescription("Stable identifier of the check.")
+    private String id;
+
+    @JsonPropertyDescription("The network path: ContainerToContainer, PodToPod, PodToService, ExternalToService, NodeToNode or DNS.")
+    private String path;
+
+    @JsonPropertyDescription("Where the check ran from.")
+    private String from;
+
+    @JsonPropertyDescription("What it reached for.")
+    private String to;
+
+    @JsonPropertyDescription("Passed, Failed or Skipped.")
+    private Result result;
+
+    @JsonPropertyDescription("How long the check took, in milliseconds.")
+    private Long latencyMs;
+
+    @JsonPropertyDescription("What the probe saw.")
+    private String message;
+
+    @JsonPropertyDescription("Failed runs in a row (0 when the last run passed).")
+    private Integer consecutiveFailures;
+
+    @JsonPropertyDescription("When the result last changed between passing and failing (RFC 3339).")
+    private String lastTransitionTime;
+
+    @JsonPropertyDescription("The last time this check was failing.")
+    private OutageWindow lastOutage;
+
+    public String getId() {
+        return id;
+    }
+
+    public void setId(String id) {
+        this.id = id;
+    }
+
+    public String getPath() {
+        return path;
+    }
+
+    public void setPath(String path) {
+        this.path = path;
+    }
+
+    public String getFrom() {
+        return from;
+    }
+
+    public void setFrom(String from) {
+        this.from = from;
+    }
+
+    public String getTo() {
+        return to;
+    }
+
+    public void setTo(String to) {
+        this.to = to;
+    }
+
+    public Result getResult() {
+        return result;
+    }
+
+    public void setResult(Result result) {
+        this.result = result;
+    }
+
+    public Long getLatencyMs() {
+        return latencyMs;
+    }
+
+    public void setLatencyMs(Long latencyMs) {
+        this.latencyMs = latencyMs;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public Integer getConsecutiveFailures() {
+        return consecutiveFailures;
+    }
+
+    public void setConsecutiveFailures(Integer consecutiveFailures) {
+        this.consecutiveFailures = consecutiveFailures;
+    }
+
+    public String getLastTransitionTime() {
+        return lastTransitionTime;
+    }
+
+    public void setLastTransitionTime(String lastTransitionTime) {
+        this.lastTransitionTime = lastTransitionTime;
+    }
+
+    public OutageWindow getLastOutage() {
+        return lastOutage;
+    }
+
+    public void setLastOutage(OutageWindow lastOutage) {
+        this.lastOutage = lastOutage;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof CheckStatus that)) {
+            return false;
+        }
+        return Objects.equals(id, that.id) && Objects.equals(path, that.path) && Objects.equals(from, that.from) && Objects.equals(to, that.to) && Objects.equals(result, that.result) && Objects.equals(latencyMs, that.latencyMs) && Objects.equals(message, that.message) && Objects.equals(consecutiveFailures, that.consecutiveFailures) && Objects.equals(lastTransitionTime, that.lastTransitionTime) && Objects.equals(lastOutage, that.lastOutage);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(id, path, from, to, result, latencyMs, message, consecutiveFailures, lastTransitionTime, lastOutage);
+    }
+}

@@ -1,0 +1,104 @@
+package io.networktopology.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+
+import java.util.Objects;
+
+/** What the last connectivity probe run found, path by path. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ConnectivityStatus {
+
+    @JsonPropertyDescription("When the last probe run finished (RFC 3339).")
+    private String lastRun;
+
+    @JsonPropertyDescription("The id of the last finished run (the networktopology.io/probe-run label of its pods).")
+    private String lastRunId;
+
+    @JsonPropertyDescription("The metadata.generation the last run probed.")
+    private Long observedGeneration;
+
+    @JsonPropertyDescription("The last networktopology.io/probe-now annotation value a run answered.")
+    private String lastRequest;
+
+    @JsonPropertyDescription("Checks passed out of those run, e.g. 17/18 passed.")
+    private String summary;
+
+    @JsonPropertyDescription("Why the last run could not probe everything (e.g. probe pods could not be created).")
+    private String message;
+
+    @JsonPropertyDescription("One entry per check of the last run.")
+    private java.util.List<CheckStatus> checks;
+
+    public String getLastRun() {
+        return lastRun;
+    }
+
+    public void setLastRun(String lastRun) {
+        this.lastRun = lastRun;
+    }
+
+    public String getLastRunId() {
+        return lastRunId;
+    }
+
+    public void setLastRunId(String lastRunId) {
+        this.lastRunId = lastRunId;
+    }
+
+    public Long getObservedGeneration() {
+        return observedGeneration;
+    }
+
+    public void setObservedGeneration(Long observedGeneration) {
+        this.observedGeneration = observedGeneration;
+    }
+
+    public String getLastRequest() {
+        return lastRequest;
+    }
+
+    public void setLastRequest(String lastRequest) {
+        this.lastRequest = lastRequest;
+    }
+
+    public String getSummary() {
+        return summary;
+    }
+
+    public void setSummary(String summary) {
+        this.summary = summary;
+    }
+
+    public String getMessage() {
+        return message;
+    }
+
+    public void setMessage(String message) {
+        this.message = message;
+    }
+
+    public java.util.List<CheckStatus> getChecks() {
+        return checks;
+    }
+
+    public void setChecks(java.util.List<CheckStatus> checks) {
+        this.checks = checks;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (this == o) {
+            return true;
+        }
+        if (!(o instanceof ConnectivityStatus that)) {
+            return false;
+        }
+        return Objects.equals(lastRun, that.lastRun) && Objects.equals(lastRunId, that.lastRunId) && Objects.equals(observedGeneration, that.observedGeneration) && Objects.equals(lastRequest, that.lastRequest) && Objects.equals(summary, that.summary) && Objects.equals(message, that.message) && Objects.equals(checks, that.checks);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(lastRun, lastRunId, observedGeneration, lastRequest, summary, message, checks);
+    }
+}

@@ -1,0 +1,542 @@
+package io.networktopology.dependent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.networktopology.api.ConnectivityStatus;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.ProbesSpec;
+import io.networktopology.api.ProbesSpec.ProbePath;
+import io.networktopology.model.ChildLabels;
+import io.networktopology.probe.ProbeCheck;
+import io.networktopology.probe.ProbePlan;
+import io.networktopology.probe.ProbePods;
+import io.networktopology.probe.ProbePods.Role;
+import io.networktopology.probe.ProbeResult;
+import io.networktopology.probe.ProbeSettings;
+import io.networktopology.status.ConnectivityReport;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Runs a topology's connectivity probes, one step per reconcile, without ever blocking one:
+ * <ol>
+ * <li>when a run is due (never ran, spec changed, interval passed, or the probe-now annotation changed): create the
+ *     echo pods on a sample of nodes, the local (container-to-container) pod, the run's echo Service and, with
+ *     NodeToNode, hostNetwork echo pods;</li>
+ * <li>when the echo pods are up (or half the run deadline passed): plan the checks from what the cluster assigned and
+ *     create the client pods, which run them;</li>
+ * <li>when every reporting pod finished (or the deadline passed): read each report from its termination message,
+ *     fail the checks of pods that never reported with the reason (unschedulable, image pull, deadline), delete the
+ *     run's pods and Service, and merge the results into status.connectivity.</li>
+ * </ol>
+ * The run's pods are the record of a run (labels, start time, planned checks in their spec), so a restarted operator
+ * picks up where it was; memory only bridges the moments the informer cache lags behind the operator's own writes.
+ */
+public final class ProbeRuns {
+
+    /** Annotation on a topology: any new value starts a probe run now. */
+    public static final String PROBE_NOW_ANNOTATION = "networktopology.io/probe-now";
+
+    private static final Logger LOG = Logger.getLogger(ProbeRuns.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ProbeSettings settings;
+    private final ProbePods pods;
+    private final Map<String, Active> active = new ConcurrentHashMap<>();
+    private final Map<String, String> finished = new ConcurrentHashMap<>();
+
+    /** A run in progress: its id, when it started and the probe-now value it answers. */
+    private record Active(String runId, Instant started, String request) {
+    }
+
+    /**
+     * @param connectivity   the connectivity status to report (the new one when a run just finished)
+     * @param runInProgress  the id of the run in progress, or null
+     * @param recheck        when to look again even if nothing happens, or null
+     * @param finishedRun    the run that just finished (for Events and metrics), or null
+     * @param writes         objects created or deleted
+     */
+    public record Outcome(ConnectivityStatus connectivity, String runInProgress, Duration recheck, ConnectivityReport.Run finishedRun,
+            int writes) {
+    }
+
+    public ProbeRuns(ProbeSettings settings) {
+        this.settings = settings;
+        this.pods = new ProbePods(settings);
+    }
+
+    public ProbeSettings settings() {
+        return settings;
+    }
+
+    public static InformerEventSource<Pod, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, NetworkTopology.class)
+                .withName("probe-pods")
+                .withLabelSelector(ChildLabels.SELECTOR + "," + ChildLabels.PROBE_RUN)
+                .withSecondaryToPrimaryMapper(OwnedChildren.byTopologyLabel())
+                .build(), context);
+    }
+
+    /** Whether this topology is probed at all. */
+    public boolean probing(NetworkTopology topology) {
+        ProbesSpec probes = topology.getSpec().getProbes();
+        return settings.enabled() && (probes == null || probes.isOn());
+    }
+
+    public Outcome step(NetworkTopology topology, ConnectivityStatus previous, Context<NetworkTopology> context,
+            Map<String, Service> services, Map<String, Ingress> ingresses, Instant now) {
+        String uid = topology.getMetadata().getUid();
+        KubernetesClient client = context.getClient();
+        List<Pod> mine = context.getSecondaryResources(Pod.class).stream()
+                .filter(p -> OwnedChildren.isOwnedBy(p, topology) && p.getMetadata().getDeletionTimestamp() == null)
+                .toList();
+        if (!probing(topology)) {
+            active.remove(uid);
+            int writes = deleteAll(client, topology, mine, null);
+            return new Outcome(null, null, null, null, writes);
+        }
+        ProbesSpec probes = topology.getSpec().getProbes() == null ? new ProbesSpec() : topology.getSpec().getProbes();
+        Active run = active.get(uid);
+        if (run == null) {
+            run = adopt(topology, mine, previous);
+        }
+        String current = run == null ? null : run.runId();
+        List<Pod> leftovers = mine.stream().filter(p -> !Objects.equals(runId(p), current)).toList();
+        int writes = deleteAll(client, topology, leftovers, current);
+        if (run == null) {
+            String request = annotation(topology);
+            Duration untilDue = untilDue(topology, previous, request, probes, now);
+            if (!untilDue.isNegative() && !untilDue.isZero()) {
+                return new Outcome(previous, null, untilDue, null, writes);
+            }
+            Instant started = now;
+            while (ProbePods.runId(started).equals(finished.get(uid))) {
+                started = started.plusMillis(1); // run ids must differ: pods, the echo Service and status name runs by them
+            }
+            run = new Active(ProbePods.runId(started), started, request);
+            active.put(uid, run);
+            writes += start(topology, run, probes.effectivePaths(), context);
+            return new Outcome(previous, run.runId(), settings.runDeadline().dividedBy(2), null, writes);
+        }
+        String runId = run.runId();
+        List<Pod> runPods = mine.stream().filter(p -> runId.equals(runId(p))).toList();
+        Instant deadline = run.started().plus(settings.runDeadline());
+        boolean clientsCreated = runPods.stream().anyMatch(p -> Role.of(p) == Role.client || Role.of(p) == Role.node_client);
+        if (!clientsCreated) {
+            boolean allUp = runPods.stream().filter(p -> Role.of(p) == Role.echo || Role.of(p) == Role.host_echo).allMatch(ProbeRuns::up);
+            Instant giveUp = run.started().plus(settings.runDeadline().dividedBy(2));
+            if (!allUp && now.isBefore(giveUp)) {
+                return new Outcome(previous, runId, Duration.between(now, giveUp), null, writes);
+            }
+            writes += startClients(topology, run, runPods, probes.effectivePaths(), context, services, ingresses, now);
+            return new Outcome(previous, runId, Duration.between(now, deadline).isNegative() ? Duration.ofSeconds(1)
+                    : Duration.between(now, deadline), null, writes);
+        }
+        List<Pod> reporters = runPods.stream().filter(p -> Role.of(p) != null && Role.of(p).reports()).toList();
+        boolean done = reporters.stream().allMatch(p -> report(p) != null || finishedWithoutReport(p));
+        if (!done && now.isBefore(deadline)) {
+            return new Outcome(previous, runId, Duration.between(now, deadline), null, writes);
+        }
+        List<ConnectivityReport.Outcome> outcomes = new ArrayList<>();
+        for (Pod pod : reporters) {
+            outcomes.addAll(outcomes(pod, now, run.started()));
+        }
+        writes += deleteAll(client, topology, runPods, null);
+        active.remove(uid);
+        finished.put(uid, runId);
+        String message = reporters.size() < expectedReporters(probes.effectivePaths()) ? "some probe pods could not be created" : null;
+        ConnectivityReport.Run result = ConnectivityReport.merge(previous, outcomes, now, runId, topology.getMetadata().getGeneration(),
+                run.request(), message);
+        return new Outcome(result.status(), null, probes.intervalDuration(), result, writes);
+    }
+
+    /** Pods and run state of a deleted topology (its pods are garbage-collected too; the mock API does not). */
+    public int forget(NetworkTopology topology, Context<NetworkTopology> context) {
+        String uid = topology.getMetadata().getUid();
+        active.remove(uid);
+        finished.remove(uid);
+        List<Pod> mine = context.getSecondaryResources(Pod.class).stream().filter(p -> OwnedChildren.isOwnedBy(p, topology)).toList();
+        return deleteAll(context.getClient(), topology, mine, null);
+    }
+
+    private static int expectedReporters(List<ProbePath> paths) {
+        int n = 0;
+        if (paths.contains(ProbePath.ContainerToContainer)) {
+            n++;
+        }
+        if (paths.stream().anyMatch(p -> p != ProbePath.ContainerToContainer && p != ProbePath.NodeToNode)) {
+            n++;
+        }
+        if (paths.contains(ProbePath.NodeToNode)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** After a restart: the newest run whose pods are still there and that was not already reported. */
+    private Active adopt(NetworkTopology topology, List<Pod> mine, ConnectivityStatus previous) {
+        String done = finished.get(topology.getMetadata().getUid());
+        String reported = previous == null ? null : previous.getLastRunId();
+        return mine.stream()
+                .filter(p -> runId(p) != null && !runId(p).equals(done) && !runId(p).equals(reported))
+                .max(Comparator.comparing(ProbeRuns::runId))
+                .map(p -> {
+                    Active adopted = new Active(runId(p), started(p), annotation(topology));
+                    active.put(topology.getMetadata().getUid(), adopted);
+                    return adopted;
+                })
+                .orElse(null);
+    }
+
+    static Duration untilDue(NetworkTopology topology, ConnectivityStatus previous, String request, ProbesSpec probes, Instant now) {
+        if (previous == null || previous.getLastRun() == null) {
+            return Duration.ZERO;
+        }
+        if (request != null && !request.equals(previous.getLastRequest())) {
+            return Duration.ZERO;
+        }
+        if (!Objects.equals(previous.getObservedGeneration(), topology.getMetadata().getGeneration())) {
+            return Duration.ZERO;
+        }
+        Instant due = Instant.parse(previous.getLastRun()).plus(probes.intervalDuration());
+        return Duration.between(now, due);
+    }
+
+    private static String annotation(NetworkTopology topology) {
+        return topology.getMetadata().getAnnotations() == null ? null : topology.getMetadata().getAnnotations().get(PROBE_NOW_ANNOTATION);
+    }
+
+    private int start(NetworkTopology topology, Active run, List<ProbePath> paths, Context<NetworkTopology> context) {
+        KubernetesClient client = context.getClient();
+        OwnerReference owner = OwnedChildren.ownerReference(topology);
+        List<HasMetadata> objects = new ArrayList<>();
+        List<String> nodes = sampleNodes(topology, context);
+        boolean needsEchoes = paths.contains(ProbePath.PodToPod) || paths.contains(ProbePath.PodToService);
+        if (needsEchoes) {
+            List<String> targets = nodes.isEmpty() ? java.util.Collections.singletonList(null) : nodes;
+            for (int i = 0; i < targets.size(); i++) {
+                objects.add(pods.echo(topology, owner, run.runId(), run.started(), i, targets.get(i)));
+            }
+        }
+        if (paths.contains(ProbePath.PodToService)) {
+            objects.add(pods.echoService(topology, owner, run.runId(), run.started()));
+        }
+        if (paths.contains(ProbePath.NodeToNode)) {
+            List<String> targets = nodes.isEmpty() ? java.util.Collections.singletonList(null) : nodes;
+            for (int i = 0; i < targets.size(); i++) {
+                objects.add(pods.hostEcho(topology, owner, run.runId(), run.started(), i, targets.get(i)));
+            }
+        }
+        if (paths.contains(ProbePath.ContainerToContainer)) {
+            objects.add(pods.local(topology, owner, run.runId(), run.started()));
+        }
+        int writes = 0;
+        for (HasMetadata object : objects) {
+            writes += create(client, topology, object);
+        }
+        return writes;
+    }
+
+    private int startClients(NetworkTopology topology, Active run, List<Pod> runPods, List<ProbePath> paths,
+            Context<NetworkTopology> context, Map<String, Service> services, Map<String, Ingress> ingresses, Instant now) {
+        KubernetesClient client = context.getClient();
+        OwnerReference owner = OwnedChildren.ownerReference(topology);
+        List<ProbePlan.EchoTarget> echoes = new ArrayList<>();
+        List<ProbePlan.EchoTarget> hostEchoes = new ArrayList<>();
+        List<ProbePods.Preset> preset = new ArrayList<>();
+        List<ProbePods.Preset> nodePreset = new ArrayList<>();
+        for (Pod pod : runPods) {
+            Role role = Role.of(pod);
+            if (role != Role.echo && role != Role.host_echo) {
+                continue;
+            }
+            String name = pod.getMetadata().getName();
+            String node = pod.getSpec().getNodeName() != null ? pod.getSpec().getNodeName() : pinnedNode(pod);
+            if (up(pod)) {
+                ProbePlan.EchoTarget target = new ProbePlan.EchoTarget(name, node == null ? "a node" : node,
+                        role == Role.echo ? pod.getStatus().getPodIP() : pod.getStatus().getHostIP() != null ? pod.getStatus().getHostIP()
+                                : pod.getStatus().getPodIP());
+                (role == Role.echo ? echoes : hostEchoes).add(target);
+            } else {
+                String problem = problem(pod, now, run.started());
+                if (role == Role.echo) {
+                    preset.add(new ProbePods.Preset(ProbeCheck.tcp("pod-to-pod-" + name, null, settings.echoPort())
+                            .on(ProbePath.PodToPod.name(), "probe client pod", "echo pod " + name + (node == null ? "" : " on " + node)),
+                            new ProbeResult("pod-to-pod-" + name, ProbeResult.FAILED, null, problem)));
+                } else {
+                    nodePreset.add(new ProbePods.Preset(ProbeCheck.tcp("node-to-node-" + (node == null ? name : node), null, settings.hostEchoPort())
+                            .on(ProbePath.NodeToNode.name(), "a node", "node " + (node == null ? name : node)),
+                            new ProbeResult("node-to-node-" + (node == null ? name : node), ProbeResult.FAILED, null, problem)));
+                }
+            }
+        }
+        String echoServiceIp = null;
+        if (paths.contains(ProbePath.PodToService)) {
+            Service echoService = client.services().inNamespace(topology.getMetadata().getNamespace())
+                    .withName(ProbePods.echoServiceName(topology, run.runId())).get();
+            String ip = echoService == null || echoService.getSpec() == null ? null : echoService.getSpec().getClusterIP();
+            echoServiceIp = ip == null || ip.isEmpty() || "None".equals(ip) ? null : ip;
+        }
+        List<ProbePlan.NodeTarget> nodes = nodeTargets(topology, context);
+        ProbePlan.Targets targets = new ProbePlan.Targets(services, ingresses, nodes, echoes, echoServiceIp, settings.echoPort(), hostEchoes,
+                settings.hostEchoPort(), paths.contains(ProbePath.DNS) ? dnsReplicas(client) : List.of(), settings.clusterDomain());
+        int writes = 0;
+        List<ProbePath> clientPaths = paths.stream().filter(p -> p != ProbePath.ContainerToContainer && p != ProbePath.NodeToNode).toList();
+        if (!clientPaths.isEmpty()) {
+            List<ProbeCheck> checks = ProbePlan.client(topology, targets, clientPaths);
+            writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), checks, preset, false, null));
+        }
+        if (paths.contains(ProbePath.NodeToNode)) {
+            String from = hostEchoes.isEmpty() ? null : hostEchoes.get(0).node();
+            List<ProbeCheck> checks = ProbePlan.nodeClient(targets, from == null ? "a node" : from);
+            writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), checks, nodePreset, true,
+                    "a node".equals(from) ? null : from));
+        }
+        return writes;
+    }
+
+    /** The nodes a run spreads over: schedulable ones, a deterministic per-topology sample of at most maxNodes. */
+    private List<String> sampleNodes(NetworkTopology topology, Context<NetworkTopology> context) {
+        String seed = topology.getMetadata().getUid() == null ? topology.getMetadata().getName() : topology.getMetadata().getUid();
+        return NodeAddresses.nodes(context).stream()
+                .filter(n -> n.getSpec() == null || !Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+                .map(n -> n.getMetadata().getName())
+                .sorted(Comparator.comparing((String name) -> Integer.toUnsignedString((seed + "/" + name).hashCode())).thenComparing(name -> name))
+                .limit(settings.maxNodes())
+                .sorted()
+                .toList();
+    }
+
+    private List<ProbePlan.NodeTarget> nodeTargets(NetworkTopology topology, Context<NetworkTopology> context) {
+        List<String> sample = sampleNodes(topology, context);
+        List<ProbePlan.NodeTarget> targets = new ArrayList<>();
+        for (Node node : NodeAddresses.nodes(context)) {
+            if (sample.contains(node.getMetadata().getName())) {
+                String address = NodeAddresses.preferred(node);
+                if (address != null) {
+                    targets.add(new ProbePlan.NodeTarget(node.getMetadata().getName(), address, NodeAddresses.internal(node)));
+                }
+            }
+        }
+        return targets;
+    }
+
+    /** The CoreDNS replicas that are running and ready: each is asked directly. None found: the pod's resolver is asked. */
+    private List<ProbePlan.DnsReplica> dnsReplicas(KubernetesClient client) {
+        try {
+            return client.pods().inNamespace(settings.dnsNamespace()).withLabels(settings.dnsPodLabels()).list().getItems().stream()
+                    .filter(ProbeRuns::up)
+                    .sorted(Comparator.comparing(p -> p.getMetadata().getName()))
+                    .map(p -> new ProbePlan.DnsReplica(p.getMetadata().getName(), p.getStatus().getPodIP()))
+                    .toList();
+        } catch (KubernetesClientException e) {
+            LOG.debugf("cannot list CoreDNS pods in %s, asking the probe pod's resolver: %s", settings.dnsNamespace(), e.getMessage());
+            return List.of();
+        }
+    }
+
+    private static String pinnedNode(Pod pod) {
+        try {
+            return pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                    .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues().get(0);
+        } catch (RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Running, with an address, and ready (the echo server's readiness probe passed). */
+    static boolean up(Pod pod) {
+        if (pod.getStatus() == null || !"Running".equals(pod.getStatus().getPhase()) || pod.getStatus().getPodIP() == null) {
+            return false;
+        }
+        List<PodCondition> conditions = pod.getStatus().getConditions() == null ? List.of() : pod.getStatus().getConditions();
+        return conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    private static ContainerStatus probeContainer(Pod pod) {
+        if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+            return null;
+        }
+        return pod.getStatus().getContainerStatuses().stream().filter(c -> ProbePods.PROBE_CONTAINER.equals(c.getName())).findFirst().orElse(null);
+    }
+
+    /** The report a probe container left in its termination message, or null. */
+    static String report(Pod pod) {
+        ContainerStatus status = probeContainer(pod);
+        if (status == null || status.getState() == null || status.getState().getTerminated() == null) {
+            return null;
+        }
+        String message = status.getState().getTerminated().getMessage();
+        return message == null || message.isBlank() ? null : message;
+    }
+
+    private static boolean finishedWithoutReport(Pod pod) {
+        ContainerStatus status = probeContainer(pod);
+        boolean terminated = status != null && status.getState() != null && status.getState().getTerminated() != null;
+        String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+        return terminated || "Failed".equals(phase) || "Succeeded".equals(phase);
+    }
+
+    /** Every planned check of a reporting pod with its result: from the report, else failed with why there is none. */
+    private List<ConnectivityReport.Outcome> outcomes(Pod pod, Instant now, Instant started) {
+        Map<String, ProbeResult> results = new LinkedHashMap<>();
+        boolean unlistedPassed = false;
+        String report = report(pod);
+        String problem = null;
+        if (report != null) {
+            try {
+                JsonNode json = JSON.readTree(report);
+                for (JsonNode check : json.path("checks")) {
+                    ProbeResult result = JSON.treeToValue(check, ProbeResult.class);
+                    results.put(result.id(), result);
+                }
+                unlistedPassed = json.path("failedNotListed").asInt(0) == 0 && json.has("passedNotListed");
+            } catch (Exception e) {
+                problem = "the probe report could not be read: " + e.getMessage();
+            }
+        } else {
+            problem = problem(pod, now, started);
+        }
+        List<ConnectivityReport.Outcome> outcomes = new ArrayList<>();
+        for (ProbePods.Preset preset : ProbePods.presetResults(pod)) {
+            outcomes.add(new ConnectivityReport.Outcome(preset.check(), preset.result()));
+        }
+        for (ProbeCheck check : ProbePods.plannedChecks(pod)) {
+            ProbeResult result = results.get(check.id());
+            if (result == null) {
+                result = problem != null ? new ProbeResult(check.id(), ProbeResult.FAILED, null, problem)
+                        : unlistedPassed ? new ProbeResult(check.id(), ProbeResult.PASSED, null, "passed (details left out of the 4 KiB report)")
+                        : new ProbeResult(check.id(), ProbeResult.SKIPPED, null, "not in the report (4 KiB limit)");
+            }
+            outcomes.add(new ConnectivityReport.Outcome(check, result));
+        }
+        return outcomes;
+    }
+
+    /** Why a probe pod has no report, in words a user can act on. */
+    static String problem(Pod pod, Instant now, Instant started) {
+        long seconds = Duration.between(started, now).toSeconds();
+        if (pod.getStatus() == null) {
+            return "probe pod " + pod.getMetadata().getName() + " has no status after " + seconds + " s (no kubelet took it)";
+        }
+        for (PodCondition condition : pod.getStatus().getConditions() == null ? List.<PodCondition>of() : pod.getStatus().getConditions()) {
+            if ("PodScheduled".equals(condition.getType()) && "False".equals(condition.getStatus())) {
+                return "probe pod unschedulable: " + (condition.getMessage() != null ? condition.getMessage() : condition.getReason());
+            }
+        }
+        List<ContainerStatus> containers = new ArrayList<>();
+        if (pod.getStatus().getInitContainerStatuses() != null) {
+            containers.addAll(pod.getStatus().getInitContainerStatuses());
+        }
+        if (pod.getStatus().getContainerStatuses() != null) {
+            containers.addAll(pod.getStatus().getContainerStatuses());
+        }
+        for (ContainerStatus container : containers) {
+            if (container.getState() != null && container.getState().getWaiting() != null
+                    && container.getState().getWaiting().getReason() != null
+                    && !"ContainerCreating".equals(container.getState().getWaiting().getReason())
+                    && !"PodInitializing".equals(container.getState().getWaiting().getReason())) {
+                var waiting = container.getState().getWaiting();
+                return "probe pod container " + container.getName() + " " + waiting.getReason()
+                        + (waiting.getMessage() == null ? "" : ": " + waiting.getMessage());
+            }
+            if (ProbePods.PROBE_CONTAINER.equals(container.getName()) && container.getState() != null
+                    && container.getState().getTerminated() != null) {
+                var terminated = container.getState().getTerminated();
+                return "probe container exited with code " + terminated.getExitCode() + " without a report"
+                        + (terminated.getReason() == null ? "" : " (" + terminated.getReason() + ")");
+            }
+        }
+        String phase = pod.getStatus().getPhase();
+        if ("Failed".equals(phase)) {
+            return "probe pod failed: " + (pod.getStatus().getReason() == null ? "" : pod.getStatus().getReason() + " ")
+                    + Objects.requireNonNullElse(pod.getStatus().getMessage(), "");
+        }
+        return "probe pod " + (phase == null ? "not started" : phase) + " and without a report after " + seconds + " s (run deadline)";
+    }
+
+    private static String runId(Pod pod) {
+        return pod.getMetadata().getLabels() == null ? null : pod.getMetadata().getLabels().get(ChildLabels.PROBE_RUN);
+    }
+
+    private static Instant started(Pod pod) {
+        try {
+            return Instant.parse(pod.getMetadata().getAnnotations().get(ProbePods.STARTED_ANNOTATION));
+        } catch (RuntimeException e) {
+            return Instant.now();
+        }
+    }
+
+    private static int create(KubernetesClient client, NetworkTopology topology, HasMetadata object) {
+        try {
+            client.resource(object).create();
+            return 1;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+                return 0; // created by an earlier step whose write the cache had not shown yet
+            }
+            LOG.warnf("%s/%s: could not create probe %s %s: %s", topology.getMetadata().getNamespace(), topology.getMetadata().getName(),
+                    object.getKind(), object.getMetadata().getName(), e.getMessage());
+            return 0;
+        }
+    }
+
+    /** Deletes probe pods (all but those of {@code keepRun}) and the echo Services of their runs. */
+    private static int deleteAll(KubernetesClient client, NetworkTopology topology, List<Pod> doomed, String keepRun) {
+        int writes = 0;
+        java.util.Set<String> runs = new java.util.TreeSet<>();
+        for (Pod pod : doomed) {
+            if (Objects.equals(runId(pod), keepRun)) {
+                continue;
+            }
+            runs.add(runId(pod));
+            writes += delete(client, pod);
+        }
+        for (String run : runs) {
+            if (run == null) {
+                continue;
+            }
+            Service service = client.services().inNamespace(topology.getMetadata().getNamespace())
+                    .withName(ProbePods.echoServiceName(topology, run)).get();
+            if (service != null && OwnedChildren.isOwnedBy(service, topology)) {
+                writes += delete(client, service);
+            }
+        }
+        return writes;
+    }
+
+    private static int delete(KubernetesClient client, HasMetadata object) {
+        try {
+            client.resource(object).withGracePeriod(0).delete();
+            return 1;
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package io.networktopology.reconciler;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.networktopology.api.CheckStatus;
+import io.networktopology.api.ConnectivityStatus;
+import io.networktopology.api.NetworkTopology;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Probe results on {@code /q/metrics}: per check {@code networktopology_probe_check_passed} (1/0) and
+ * {@code networktopology_probe_check_latency_seconds}, per path {@code networktopology_probe_path_passed}, and
+ * {@code networktopology_probe_runs_total{result}}. Label cardinality is bounded: at most {@link #MAX_CHECK_SERIES}
+ * check series per topology (the path series always cover every check), and a topology's series go with it.
+ */
+public final class ProbeMetrics {
+
+    public static final int MAX_CHECK_SERIES = 50;
+
+    private final MeterRegistry registry;
+    /** Per topology (namespace/name): the values its gauges read, by meter id. */
+    private final Map<String, Map<Meter.Id, AtomicReference<Double>>> series = new ConcurrentHashMap<>();
+
+    public ProbeMetrics(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    public void record(NetworkTopology topology, ConnectivityStatus connectivity) {
+        String namespace = topology.getMetadata().getNamespace();
+        String name = topology.getMetadata().getName();
+        Map<Meter.Id, Double> values = new LinkedHashMap<>();
+        Map<String, Boolean> paths = new LinkedHashMap<>();
+        List<CheckStatus> checks = connectivity == null || connectivity.getChecks() == null ? List.of() : connectivity.getChecks();
+        int listed = 0;
+        boolean allPassed = true;
+        for (CheckStatus check : checks) {
+            if (check.getResult() == CheckStatus.Result.Skipped) {
+                continue;
+            }
+            boolean passed = check.getResult() == CheckStatus.Result.Passed;
+            allPassed &= passed;
+            String path = check.getPath() == null ? "unknown" : check.getPath();
+            paths.merge(path, passed, Boolean::logicalAnd);
+            if (listed++ < MAX_CHECK_SERIES) {
+                Tags tags = Tags.of("namespace", namespace, "topology", name, "path", path, "check", check.getId());
+                values.put(id("networktopology.probe.check.passed", tags), passed ? 1.0 : 0.0);
+                if (check.getLatencyMs() != null) {
+                    values.put(id("networktopology.probe.check.latency.seconds", tags), check.getLatencyMs() / 1000.0);
+                }
+            }
+        }
+        paths.forEach((path, passed) -> values.put(id("networktopology.probe.path.passed",
+                Tags.of("namespace", namespace, "topology", name, "path", path)), passed ? 1.0 : 0.0));
+        Map<Meter.Id, AtomicReference<Double>> mine = series.computeIfAbsent(namespace + "/" + name, k -> new ConcurrentHashMap<>());
+        for (Meter.Id stale : new ArrayList<>(mine.keySet())) {
+            if (!values.containsKey(stale)) {
+                registry.remove(stale);
+                mine.remove(stale);
+            }
+        }
+        values.forEach((id, value) -> mine.computeIfAbsent(id, k -> {
+            AtomicReference<Double> holder = new AtomicReference<>(value);
+            Gauge.builder(k.getName(), holder, AtomicReference::get).tags(k.getTags()).register(registry);
+            return holder;
+        }).set(value));
+        if (!checks.isEmpty()) {
+            Counter.builder("networktopology.probe.runs").description("Finished probe runs, by whether every check passed")
+                    .tag("result", allPassed ? "passed" : "failed").register(registry).increment();
+        }
+    }
+
+    public void forget(NetworkTopology topology) {
+        Map<Meter.Id, AtomicReference<Double>> mine = series.remove(topology.getMetadata().getNamespace() + "/" + topology.getMetadata().getName());
+        if (mine != null) {
+            mine.keySet().forEach(registry::remove);
+        }
+    }
+
+    private static Meter.Id id(String name, Tags tags) {
+        return new Meter.Id(name, tags, null, null, Meter.Type.GAUGE);
+    }
+
+    /** For tests: the current gauge values of a topology by name and tags. */
+    Map<String, Double> values(String namespace, String name) {
+        Map<String, Double> out = new HashMap<>();
+        series.getOrDefault(namespace + "/" + name, Map.of()).forEach((id, v) -> out.put(id.getName() + id.getTags(), v.get()));
+        return out;
+    }
+}

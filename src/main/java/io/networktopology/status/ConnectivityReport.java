@@ -1,0 +1,187 @@
+package io.networktopology.status;
+
+import io.networktopology.api.CheckStatus;
+import io.networktopology.api.ConnectivityStatus;
+import io.networktopology.api.OutageWindow;
+import io.networktopology.probe.ProbeCheck;
+import io.networktopology.probe.ProbeResult;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Turns the results of a probe run into {@code status.connectivity}, carrying each check's history (consecutive
+ * failures, last transition, last outage) over from the previous run, and decides ConnectivityVerified with damping:
+ * a check fails the condition only after {@code failureThreshold} failed runs in a row. Pure.
+ */
+public final class ConnectivityReport {
+
+    /** A planned check and what its probe reported. */
+    public record Outcome(ProbeCheck check, ProbeResult result) {
+    }
+
+    /** The condition's verdict: status True, False or Unknown. */
+    public record Verdict(String status, String reason, String message) {
+    }
+
+    /** The new status, and the checks that started or stopped failing in this run (for Events). */
+    public record Run(ConnectivityStatus status, List<CheckStatus> startedFailing, List<CheckStatus> recovered) {
+    }
+
+    private ConnectivityReport() {
+    }
+
+    public static Run merge(ConnectivityStatus previous, List<Outcome> outcomes, Instant finished, String runId, Long generation,
+            String request, String runMessage) {
+        String now = finished.truncatedTo(ChronoUnit.SECONDS).toString();
+        Map<String, CheckStatus> before = new LinkedHashMap<>();
+        if (previous != null && previous.getChecks() != null) {
+            previous.getChecks().forEach(c -> before.put(c.getId(), c));
+        }
+        List<CheckStatus> checks = new ArrayList<>();
+        List<CheckStatus> startedFailing = new ArrayList<>();
+        List<CheckStatus> recovered = new ArrayList<>();
+        for (List<Outcome> group : byCheck(outcomes).values()) {
+            CheckStatus check = aggregate(group);
+            CheckStatus old = before.get(check.getId());
+            boolean wasFailing = old != null && old.getResult() == CheckStatus.Result.Failed;
+            if (check.getResult() == CheckStatus.Result.Failed) {
+                check.setConsecutiveFailures(old == null || old.getConsecutiveFailures() == null ? 1 : old.getConsecutiveFailures() + 1);
+                if (wasFailing) {
+                    check.setLastTransitionTime(old.getLastTransitionTime());
+                    check.setLastOutage(old.getLastOutage());
+                } else {
+                    check.setLastTransitionTime(now);
+                    OutageWindow outage = new OutageWindow();
+                    outage.setStart(now);
+                    check.setLastOutage(outage);
+                    startedFailing.add(check);
+                }
+            } else {
+                check.setConsecutiveFailures(0);
+                check.setLastOutage(old == null ? null : old.getLastOutage());
+                if (wasFailing && check.getResult() == CheckStatus.Result.Passed) {
+                    check.setLastTransitionTime(now);
+                    if (old.getLastOutage() != null) {
+                        OutageWindow closed = new OutageWindow();
+                        closed.setStart(old.getLastOutage().getStart());
+                        closed.setEnd(now);
+                        check.setLastOutage(closed);
+                    }
+                    recovered.add(check);
+                } else {
+                    check.setLastTransitionTime(old == null || old.getLastTransitionTime() == null ? now : old.getLastTransitionTime());
+                }
+            }
+            checks.add(check);
+        }
+        ConnectivityStatus status = new ConnectivityStatus();
+        status.setLastRun(now);
+        status.setLastRunId(runId);
+        status.setObservedGeneration(generation);
+        status.setLastRequest(request);
+        status.setMessage(runMessage);
+        status.setChecks(checks);
+        status.setSummary(summary(checks));
+        return new Run(status, startedFailing, recovered);
+    }
+
+    static String summary(List<CheckStatus> checks) {
+        long run = checks.stream().filter(c -> c.getResult() != CheckStatus.Result.Skipped).count();
+        long passed = checks.stream().filter(c -> c.getResult() == CheckStatus.Result.Passed).count();
+        return passed + "/" + run + " passed";
+    }
+
+    /** Checks asked of several CoreDNS replicas ({@code id@replica}) are one check: passed only if every replica passed. */
+    private static Map<String, List<Outcome>> byCheck(List<Outcome> outcomes) {
+        Map<String, List<Outcome>> groups = new LinkedHashMap<>();
+        for (Outcome outcome : outcomes) {
+            groups.computeIfAbsent(baseId(outcome.check().id()), k -> new ArrayList<>()).add(outcome);
+        }
+        return groups;
+    }
+
+    static String baseId(String id) {
+        int at = id.indexOf('@');
+        return at < 0 ? id : id.substring(0, at);
+    }
+
+    private static CheckStatus aggregate(List<Outcome> group) {
+        Outcome first = group.get(0);
+        CheckStatus check = new CheckStatus();
+        check.setId(baseId(first.check().id()));
+        check.setPath(first.check().network());
+        check.setFrom(first.check().from());
+        String to = first.check().to();
+        check.setLatencyMs(group.stream().map(o -> o.result().millis()).filter(java.util.Objects::nonNull).max(Long::compare).orElse(null));
+        if (group.size() == 1 && !first.check().id().contains("@")) {
+            check.setTo(to);
+            check.setResult(result(first.result()));
+            check.setMessage(first.result().message());
+            return check;
+        }
+        int at = to == null ? -1 : to.indexOf(" from CoreDNS pod ");
+        check.setTo(at < 0 ? to : to.substring(0, at));
+        List<Outcome> failed = group.stream().filter(o -> !o.result().passed()).toList();
+        long passed = group.size() - failed.size();
+        String served = "served by " + passed + "/" + group.size() + " CoreDNS pods";
+        if (failed.isEmpty()) {
+            check.setResult(CheckStatus.Result.Passed);
+            check.setMessage(served + ": " + first.result().message());
+        } else {
+            boolean allSkipped = failed.stream().allMatch(o -> ProbeResult.SKIPPED.equals(o.result().result()));
+            check.setResult(allSkipped && passed == 0 ? CheckStatus.Result.Skipped : CheckStatus.Result.Failed);
+            check.setMessage(served + "; " + failed.stream()
+                    .map(o -> o.check().id().substring(o.check().id().indexOf('@') + 1) + ": " + o.result().message())
+                    .collect(Collectors.joining("; ")));
+        }
+        return check;
+    }
+
+    private static CheckStatus.Result result(ProbeResult result) {
+        return switch (result.result()) {
+            case ProbeResult.PASSED -> CheckStatus.Result.Passed;
+            case ProbeResult.SKIPPED -> CheckStatus.Result.Skipped;
+            default -> CheckStatus.Result.Failed;
+        };
+    }
+
+    /**
+     * ConnectivityVerified: Unknown before the first run, False when a check failed {@code threshold} runs in a row,
+     * True otherwise (naming checks that failed fewer times, which are not yet an outage).
+     */
+    public static Verdict verdict(ConnectivityStatus connectivity, boolean probing, int threshold, String runInProgress) {
+        if (!probing) {
+            return new Verdict("True", Reasons.PROBES_DISABLED, "connectivity probes are switched off for this topology");
+        }
+        if (connectivity == null || connectivity.getChecks() == null) {
+            return new Verdict("Unknown", Reasons.PROBES_PENDING, runInProgress != null
+                    ? "probe run " + runInProgress + " in progress; no results yet" : "the first probe run has not started yet");
+        }
+        List<CheckStatus> failing = connectivity.getChecks().stream()
+                .filter(c -> c.getResult() == CheckStatus.Result.Failed).toList();
+        List<CheckStatus> down = failing.stream()
+                .filter(c -> c.getConsecutiveFailures() != null && c.getConsecutiveFailures() >= threshold).toList();
+        if (!down.isEmpty()) {
+            return new Verdict("False", Reasons.CONNECTIVITY_FAILED, connectivity.getSummary() + "; failing: " + describe(down));
+        }
+        String message = connectivity.getChecks().isEmpty() ? "nothing to probe for the chosen paths" : connectivity.getSummary();
+        if (!failing.isEmpty()) {
+            message += "; failed " + (failing.size() == 1 ? "once" : "in the last run") + ", below the threshold of " + threshold
+                    + " runs in a row: " + describe(failing);
+        }
+        if (connectivity.getMessage() != null) {
+            message += "; " + connectivity.getMessage();
+        }
+        return new Verdict("True", Reasons.ALL_PATHS_VERIFIED, message);
+    }
+
+    private static String describe(List<CheckStatus> checks) {
+        return checks.stream().map(c -> c.getId() + " (" + c.getPath() + "): " + c.getMessage()).collect(Collectors.joining("; "));
+    }
+}

@@ -1,0 +1,310 @@
+package io.networktopology.reconciler;
+
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.networktopology.api.CheckStatus;
+import io.networktopology.api.ConnectivityStatus;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.ProbesSpec;
+import io.networktopology.api.ProbesSpec.ProbePath;
+import io.networktopology.cli.EmbeddedKubernetes;
+import io.networktopology.dependent.ProbeRuns;
+import io.networktopology.model.ChildLabels;
+import io.networktopology.probe.FakeKubelet;
+import io.networktopology.probe.ProbeCheck;
+import io.networktopology.status.ConditionList;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static io.networktopology.Topologies.clusterIp;
+import static io.networktopology.Topologies.topology;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The operator's side of the connectivity probes against the embedded API, the test playing scheduler and kubelet
+ * ({@link FakeKubelet}): the pods a run plans (placement, security, ownership, deadline), the checks the client is
+ * given (every CoreDNS replica asked directly), status.connectivity, ConnectivityVerified with damping, outage
+ * windows, Events, metrics, cleanup, the run deadline for pods that cannot be scheduled, and the on-demand annotation.
+ */
+@QuarkusTest
+@TestProfile(ProbeOperatorTest.ProbesOn.class)
+@WithKubernetesTestServer(crud = true)
+class ProbeOperatorTest {
+
+    /** Probes on, with a short run deadline so that the unschedulable case ends quickly. */
+    public static class ProbesOn implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("networktopology.probes.enabled", "true", "networktopology.probes.run-deadline", "10s");
+        }
+    }
+
+    @RegisterExtension
+    static ClusterState clusterState = new ClusterState();
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    MeterRegistry registry;
+
+    @BeforeEach
+    void cluster() {
+        if (client.apiextensions().v1().customResourceDefinitions().withName("networktopologies.networktopology.io").get() == null) {
+            EmbeddedKubernetes.installCrd(client);
+        }
+        for (String node : List.of("node-a", "node-b")) {
+            if (client.nodes().withName(node).get() == null) {
+                client.resource(new NodeBuilder().withNewMetadata().withName(node).addToLabels("kubernetes.io/hostname", node).endMetadata()
+                        .withNewStatus().addNewAddress().withType("InternalIP").withAddress(node.equals("node-a") ? "192.168.0.1" : "192.168.0.2")
+                        .endAddress().endStatus().build()).create();
+            }
+        }
+        for (int i = 1; i <= 2; i++) {
+            String name = "coredns-" + i;
+            if (client.pods().inNamespace("kube-system").withName(name).get() == null) {
+                Pod pod = client.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace("kube-system")
+                        .addToLabels("k8s-app", "kube-dns").endMetadata().withNewSpec().addNewContainer().withName("coredns").withImage("coredns")
+                        .endContainer().endSpec().build()).create();
+                pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP("10.244.9." + i)
+                        .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
+                client.resource(pod).updateStatus();
+            }
+        }
+    }
+
+    private NetworkTopology get(String namespace) {
+        return client.resources(NetworkTopology.class).inNamespace(namespace).withName("shop").get();
+    }
+
+    private static Condition condition(NetworkTopology t, String type) {
+        return t == null || t.getStatus() == null ? null : ConditionList.find(t.getStatus().getConditions(), type);
+    }
+
+    /** Gives the topology's services a cluster IP (the mock allocates none) and plays the kubelet until a run is reported. */
+    private ConnectivityStatus untilRunFinished(String namespace, FakeKubelet kubelet, String afterRun) {
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            for (Service service : client.services().inNamespace(namespace).list().getItems()) {
+                if (service.getSpec().getClusterIP() == null && !ChildLabels.isProbeObject(service)) {
+                    service.getSpec().setClusterIP("10.96.0.10");
+                    client.resource(service).update();
+                }
+            }
+            kubelet.step(namespace);
+            NetworkTopology t = get(namespace);
+            ConnectivityStatus c = t == null || t.getStatus() == null ? null : t.getStatus().getConnectivity();
+            return c != null && !c.getLastRunId().equals(afterRun);
+        });
+        return get(namespace).getStatus().getConnectivity();
+    }
+
+    private void probeNow(String namespace, String value) {
+        client.resources(NetworkTopology.class).inNamespace(namespace).withName("shop")
+                .edit(t -> {
+                    t.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of(ProbeRuns.PROBE_NOW_ANNOTATION, value)));
+                    return t;
+                });
+    }
+
+    private static CheckStatus check(ConnectivityStatus status, String id) {
+        return status.getChecks().stream().filter(c -> c.getId().equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no check " + id + " in " + status.getChecks().stream().map(CheckStatus::getId).toList()));
+    }
+
+    private List<Event> events(String namespace, String reason) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream().filter(e -> reason.equals(e.getReason())).toList();
+    }
+
+    @Test
+    void aRunPlansRestrictedPodsOnEveryNodeAsksEveryCoreDnsReplicaAndReportsEveryPath() {
+        String ns = "probe-ok";
+        client.resource(topology(ns, "shop", clusterIp("web"))).create();
+
+        // Phase one: an echo pod pinned to each node, the local pod with its sidecar, the run's echo Service.
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_ROLE, "echo").list()
+                .getItems().size() == 2 && client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_ROLE, "local").list().getItems().size() == 1);
+        NetworkTopology topology = get(ns);
+        assertThat(condition(topology, "ConnectivityVerified")).satisfiesAnyOf(
+                c -> assertThat(c).isNull(), c -> assertThat(c.getStatus()).isEqualTo("Unknown"));
+        List<Pod> echoes = client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_ROLE, "echo").list().getItems();
+        assertThat(echoes).extracting(p -> p.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues().get(0)).containsExactlyInAnyOrder("node-a", "node-b");
+        for (Pod pod : client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems()) {
+            assertThat(pod.getMetadata().getOwnerReferences()).singleElement()
+                    .satisfies(o -> assertThat(o.getUid()).isEqualTo(topology.getMetadata().getUid()));
+            assertThat(pod.getMetadata().getLabels()).containsEntry(ChildLabels.TOPOLOGY, "shop");
+            assertThat(pod.getSpec().getActiveDeadlineSeconds()).isEqualTo(10L);
+            assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+            assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+            assertThat(pod.getSpec().getHostNetwork()).isNull();
+            assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+            assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            List<Container> containers = new java.util.ArrayList<>(pod.getSpec().getContainers());
+            if (pod.getSpec().getInitContainers() != null) {
+                containers.addAll(pod.getSpec().getInitContainers());
+            }
+            for (Container container : containers) {
+                assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+                assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+                assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+                assertThat(container.getImage()).isEqualTo("network-topology-operator:0.1.0");
+                assertThat(container.getResources().getLimits()).containsKey("memory");
+            }
+        }
+        Pod local = client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_ROLE, "local").list().getItems().get(0);
+        assertThat(local.getSpec().getInitContainers()).singleElement().satisfies(sidecar -> {
+            assertThat(sidecar.getRestartPolicy()).isEqualTo("Always");
+            assertThat(sidecar.getStartupProbe().getTcpSocket().getPort().getIntVal()).isEqualTo(8081);
+        });
+        assertThat(client.services().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems()).hasSize(1);
+
+        FakeKubelet kubelet = new FakeKubelet(client);
+        ConnectivityStatus connectivity = untilRunFinished(ns, kubelet, "");
+
+        assertThat(connectivity.getChecks()).extracting(CheckStatus::getPath).contains("ContainerToContainer", "PodToPod",
+                "PodToService", "DNS");
+        assertThat(connectivity.getChecks().stream().filter(c -> c.getId().startsWith("pod-to-pod-"))).hasSize(2);
+        assertThat(check(connectivity, "load-balancing").getTo()).contains("2 echo pods");
+        assertThat(check(connectivity, "svc-ip-web-80").getTo()).isEqualTo("ClusterIP 10.96.0.10:80");
+        // Each DNS record was asked of both CoreDNS pods directly, and reported as one check.
+        assertThat(check(connectivity, "dns-a-web").getMessage()).startsWith("served by 2/2 CoreDNS pods");
+        assertThat(kubelet.plannedChecks()).filteredOn(c -> c.id().startsWith("dns-a-web@")).extracting(ProbeCheck::server)
+                .containsExactlyInAnyOrder("10.244.9.1:53", "10.244.9.2:53");
+        // Pod to pod expects the client's own address at the echo (no NAT), filled in from the downward API.
+        assertThat(kubelet.plannedChecks()).filteredOn(c -> c.id().startsWith("pod-to-pod-")).extracting(ProbeCheck::expectSource)
+                .containsOnly("$POD_IP");
+        assertThat(connectivity.getSummary()).isEqualTo(connectivity.getChecks().size() + "/" + connectivity.getChecks().size() + " passed");
+        assertThat(connectivity.getChecks()).allSatisfy(c -> {
+            assertThat(c.getResult()).isEqualTo(CheckStatus.Result.Passed);
+            assertThat(c.getConsecutiveFailures()).isZero();
+            assertThat(c.getLastOutage()).isNull();
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            NetworkTopology t = get(ns);
+            assertThat(condition(t, "ConnectivityVerified").getStatus()).isEqualTo("True");
+            assertThat(condition(t, "ConnectivityVerified").getReason()).isEqualTo("AllPathsVerified");
+            assertThat(condition(t, "Ready").getReason()).isEqualTo("AllPathsVerified");
+        });
+        // The run's pods and Service are gone once their reports were read.
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems().isEmpty()
+                && client.services().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems().isEmpty());
+        // Metrics: one series per check and per path.
+        Gauge passed = registry.find("networktopology.probe.check.passed").tags("namespace", ns, "check", "container-to-container").gauge();
+        assertThat(passed).isNotNull();
+        assertThat(passed.value()).isEqualTo(1.0);
+        assertThat(registry.find("networktopology.probe.path.passed").tags("namespace", ns, "path", "DNS").gauge().value()).isEqualTo(1.0);
+        // No second run without a reason: the interval is 5 minutes.
+        String runId = connectivity.getLastRunId();
+        await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
+        assertThat(client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems()).isEmpty();
+        assertThat(get(ns).getStatus().getConnectivity().getLastRunId()).isEqualTo(runId);
+    }
+
+    @Test
+    void aFailureIsDampedThenReportedWithItsOutageAndRecovers() {
+        String ns = "probe-flap";
+        NetworkTopology topology = topology(ns, "shop", clusterIp("web"));
+        ProbesSpec probes = new ProbesSpec();
+        probes.setPaths(List.of(ProbePath.PodToPod, ProbePath.PodToService));
+        topology.getSpec().setProbes(probes);
+        client.resource(topology).create();
+        FakeKubelet kubelet = new FakeKubelet(client).fail("svc-ip-web", "ConnectException: Connection refused");
+
+        ConnectivityStatus first = untilRunFinished(ns, kubelet, "");
+        CheckStatus failing = check(first, "svc-ip-web-80");
+        assertThat(failing.getResult()).isEqualTo(CheckStatus.Result.Failed);
+        assertThat(failing.getConsecutiveFailures()).isEqualTo(1);
+        assertThat(failing.getLastOutage().getStart()).isEqualTo(failing.getLastTransitionTime());
+        assertThat(failing.getLastOutage().getEnd()).isNull();
+        // Once is not an outage yet (failureThreshold 2): still verified, but named.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            Condition verified = condition(get(ns), "ConnectivityVerified");
+            assertThat(verified.getStatus()).isEqualTo("True");
+            assertThat(verified.getMessage()).contains("below the threshold of 2").contains("svc-ip-web-80");
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> events(ns, "ProbeFailing").size() == 1);
+        assertThat(events(ns, "ProbeFailing").get(0).getMessage()).contains("svc-ip-web-80 (PodToService): ConnectException");
+        assertThat(registry.find("networktopology.probe.check.passed").tags("namespace", ns, "check", "svc-ip-web-80").gauge().value()).isZero();
+
+        probeNow(ns, "second");
+        ConnectivityStatus second = untilRunFinished(ns, kubelet, first.getLastRunId());
+        assertThat(second.getLastRequest()).isEqualTo("second");
+        assertThat(check(second, "svc-ip-web-80").getConsecutiveFailures()).isEqualTo(2);
+        assertThat(check(second, "svc-ip-web-80").getLastOutage()).isEqualTo(failing.getLastOutage());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            NetworkTopology t = get(ns);
+            assertThat(condition(t, "ConnectivityVerified").getStatus()).isEqualTo("False");
+            assertThat(condition(t, "ConnectivityVerified").getReason()).isEqualTo("ConnectivityFailed");
+            assertThat(condition(t, "Ready").getStatus()).isEqualTo("False");
+            assertThat(condition(t, "Ready").getMessage()).contains("svc-ip-web-80");
+        });
+        // The failure is announced once, when it starts, not on every run.
+        assertThat(events(ns, "ProbeFailing")).hasSize(1);
+
+        kubelet.passAll();
+        probeNow(ns, "third");
+        ConnectivityStatus third = untilRunFinished(ns, kubelet, second.getLastRunId());
+        CheckStatus recovered = check(third, "svc-ip-web-80");
+        assertThat(recovered.getResult()).isEqualTo(CheckStatus.Result.Passed);
+        assertThat(recovered.getConsecutiveFailures()).isZero();
+        assertThat(recovered.getLastOutage().getStart()).isEqualTo(failing.getLastOutage().getStart());
+        assertThat(recovered.getLastOutage().getEnd()).isEqualTo(third.getLastRun());
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(condition(get(ns), "ConnectivityVerified").getStatus()).isEqualTo("True");
+            assertThat(events(ns, "ProbeRecovered")).hasSize(1);
+        });
+    }
+
+    @Test
+    void podsThatCannotBeScheduledFailTheirChecksWithTheSchedulersReasonAtTheDeadline() {
+        String ns = "probe-stuck";
+        NetworkTopology topology = topology(ns, "shop", clusterIp("web"));
+        ProbesSpec probes = new ProbesSpec();
+        probes.setPaths(List.of(ProbePath.PodToPod, ProbePath.ContainerToContainer));
+        topology.getSpec().setProbes(probes);
+        client.resource(topology).create();
+        String reason = "0/2 nodes are available: 2 Insufficient memory.";
+        FakeKubelet kubelet = new FakeKubelet(client).unschedulable(reason);
+
+        ConnectivityStatus connectivity = untilRunFinished(ns, kubelet, "");
+        assertThat(connectivity.getChecks()).isNotEmpty().allSatisfy(c -> {
+            assertThat(c.getResult()).isEqualTo(CheckStatus.Result.Failed);
+            assertThat(c.getMessage()).isEqualTo("probe pod unschedulable: " + reason);
+        });
+        assertThat(connectivity.getChecks()).extracting(CheckStatus::getPath).contains("PodToPod", "ContainerToContainer");
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems().isEmpty());
+    }
+
+    @Test
+    void probesSwitchedOffRunNothingAndSaySo() {
+        String ns = "probe-off";
+        NetworkTopology topology = topology(ns, "shop", clusterIp("web"));
+        ProbesSpec probes = new ProbesSpec();
+        probes.setEnabled(false);
+        topology.getSpec().setProbes(probes);
+        client.resource(topology).create();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(condition(get(ns), "ConnectivityVerified").getReason()).isEqualTo("ProbesDisabled"));
+        assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(get(ns).getStatus().getConnectivity()).isNull();
+    }
+}
