@@ -26,6 +26,8 @@ public class ProbesSpec {
     @Default("5m")
     @Pattern("^([0-9]+(s|m|h))+$")
     @Size(max = 16)
+    @io.fabric8.generator.annotation.ValidationRule(value = "duration(self) >= duration('30s')",
+            message = "must be at least 30s (each run starts pods)", reason = "FieldValueInvalid")
     private String interval;
 
     @JsonPropertyDescription("Paths to check; all but NodeToNode by default.")

@@ -56,10 +56,7 @@ public final class Benchmark {
                     topologies, namespaces, Runtime.getRuntime().availableProcessors());
 
             NetworkTopologyReconciler reconciler = new NetworkTopologyReconciler("cluster.local");
-            Operator operator = new Operator(o -> o.withKubernetesClient(operatorClient).withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false));
-            operator.register(reconciler);
-            operator.start();
+            Operator operator = io.networktopology.reconciler.PlainOperator.start(operatorClient, reconciler);
             api.resetRequestCounts();
 
             long start = System.nanoTime();
@@ -96,9 +93,7 @@ public final class Benchmark {
             NetworkTopologyReconciler fresh = new NetworkTopologyReconciler("cluster.local");
             // JOSDK closes its client on stop; the restarted operator gets its own, as a restarted process would.
             KubernetesClient restartedClient = client(api, OPERATOR_AGENT);
-            Operator restarted = new Operator(o -> o.withKubernetesClient(restartedClient).withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false));
-            restarted.register(fresh);
+            Operator restarted = io.networktopology.reconciler.PlainOperator.of(restartedClient, fresh);
             api.resetRequestCounts();
             long resyncStart = System.nanoTime();
             restarted.start();

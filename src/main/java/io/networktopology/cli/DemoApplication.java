@@ -82,6 +82,14 @@ public class DemoApplication implements QuarkusApplication {
         out.println("$ kubectl -n kube-system get configmap coredns -o jsonpath='{.data.Corefile}'");
         out.print(client.configMaps().inNamespace("kube-system").withName("coredns").get().getData().get("Corefile"));
         out.println();
+        out.println("$ kubectl get pods -n " + namespace + " -l " + io.networktopology.model.ChildLabels.PROBE_RUN
+                + " -L " + io.networktopology.model.ChildLabels.PROBE_ROLE + "   # the first probe run");
+        out.print(Tables.probePods(client.pods().inNamespace(namespace).withLabel(io.networktopology.model.ChildLabels.PROBE_RUN).list()
+                .getItems(), Instant.now()));
+        out.println("   (the embedded API has no kubelet: these pods never run here, so ConnectivityVerified stays Unknown");
+        out.println("    (ProbesPending), which does not hold Ready back. NetworkLabTest runs the probe program for real in");
+        out.println("    network namespaces; see the README, \"Connectivity probes\".)");
+        out.println();
         out.println("$ kubectl get ntopo " + name + " -n " + namespace + " -o yaml   # status only");
         out.print("status:\n" + Yaml.print(result.getStatus()).indent(2));
         if (!ready) {

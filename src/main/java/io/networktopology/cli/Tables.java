@@ -64,14 +64,35 @@ public final class Tables {
 
     public static String topologies(List<NetworkTopology> topologies, Instant now) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "SERVICES", "INGRESSES", "READY", "REASON", "AGE"});
+        rows.add(new String[] {"NAME", "SERVICES", "INGRESSES", "CONNECTIVITY", "READY", "REASON", "AGE"});
         for (NetworkTopology t : topologies) {
             Condition ready = t.getStatus() == null ? null : ConditionList.find(t.getStatus().getConditions(), Conditions.READY);
             rows.add(new String[] {t.getMetadata().getName(),
                     t.getStatus() == null || t.getStatus().getServicesReady() == null ? "" : t.getStatus().getServicesReady(),
                     t.getStatus() == null || t.getStatus().getIngressesReady() == null ? "" : t.getStatus().getIngressesReady(),
+                    t.getStatus() == null || t.getStatus().getConnectivity() == null ? "" : t.getStatus().getConnectivity().getSummary(),
                     ready == null ? "" : ready.getStatus(), ready == null ? "" : ready.getReason(),
                     age(t.getMetadata().getCreationTimestamp(), now)});
+        }
+        return format(rows);
+    }
+
+    /** Probe pods with their role, run and where they are pinned: {@code kubectl get pods -L ...}. */
+    public static String probePods(List<io.fabric8.kubernetes.api.model.Pod> pods, Instant now) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"NAME", "STATUS", "ROLE", "NODE", "AGE"});
+        for (var pod : pods) {
+            String node = "";
+            try {
+                node = pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                        .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues().get(0);
+            } catch (RuntimeException e) {
+                // not pinned
+            }
+            rows.add(new String[] {pod.getMetadata().getName(),
+                    pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase(),
+                    pod.getMetadata().getLabels().getOrDefault(io.networktopology.model.ChildLabels.PROBE_ROLE, ""),
+                    node.isEmpty() ? "<any>" : node, age(pod.getMetadata().getCreationTimestamp(), now)});
         }
         return format(rows);
     }

@@ -213,7 +213,7 @@ class RealApiServerTest {
         String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(kubectl.waitFor()).as(out).isZero();
         System.out.print("[kubectl get ntopo -n real]\n" + out);
-        assertThat(out.lines().findFirst().orElseThrow()).containsPattern("NAME\\s+AGE\\s+REASON\\s+READY\\s+INGRESSES\\s+SERVICES");
+        assertThat(out.lines().findFirst().orElseThrow()).containsPattern("NAME\\s+AGE\\s+REASON\\s+READY\\s+CONNECTIVITY\\s+INGRESSES\\s+SERVICES");
         assertThat(out).containsPattern("shop\\s+\\S+\\s+AwaitingAddress\\s+False\\s+0/1\\s+4/4");
     }
 

@@ -23,8 +23,9 @@ import static org.assertj.core.api.Assertions.fail;
  * <pre>
  *   pod-a 10.244.1.2 ── 10.244.1.1 node-1 192.168.77.1 ──── 192.168.77.2 node-2 10.244.2.1 ── 10.244.2.2 pod-b
  *                        (cluster DNS: dnsmasq             (NodePort 192.168.77.2:30080 → pod-b:8080,
- *                         on 10.244.1.1:53; ClusterIP       a second, empty dnsmasq on 10.244.2.1:53)
- *                         10.96.0.10:80 → pod-b:8080)
+ *                         on 10.244.1.1:53; ClusterIPs      a second, empty dnsmasq on 10.244.2.1:53)
+ *                         10.96.0.10:80, 10.96.0.11:8080,
+ *                         10.96.0.12:8080 → pod-b:8080)
  * </pre>
  *
  * Pod CIDRs are routed between the nodes without NAT; the ClusterIP and the NodePort are nftables DNAT rules in the
@@ -38,6 +39,9 @@ public final class NetworkLab implements AutoCloseable {
     public static final String NODE_1 = "192.168.77.1";
     public static final String NODE_2 = "192.168.77.2";
     public static final String CLUSTER_IP = "10.96.0.10";
+    /** Two more ClusterIPs in front of pod-b:8080: a NodePort service's own, and a probe run's echo Service. */
+    public static final String ADMIN_IP = "10.96.0.12";
+    public static final String ECHO_SERVICE_IP = "10.96.0.11";
     public static final String CLUSTER_DNS = "10.244.1.1";
     public static final String EMPTY_DNS = "10.244.2.1";
     public static final int NODE_PORT = 30080;
@@ -100,14 +104,16 @@ public final class NetworkLab implements AutoCloseable {
         // kube-proxy's part: a ClusterIP on node-1 (where pod-a's traffic enters) and a NodePort on node-2.
         nft("node-1", "add table ip kubeproxy\n"
                 + "add chain ip kubeproxy pre { type nat hook prerouting priority -100; }\n"
-                + "add rule ip kubeproxy pre ip daddr " + CLUSTER_IP + " tcp dport 80 dnat to " + POD_B + ":8080\n");
+                + "add rule ip kubeproxy pre ip daddr " + CLUSTER_IP + " tcp dport 80 dnat to " + POD_B + ":8080\n"
+                + "add rule ip kubeproxy pre ip daddr " + ADMIN_IP + " tcp dport 8080 dnat to " + POD_B + ":8080\n"
+                + "add rule ip kubeproxy pre ip daddr " + ECHO_SERVICE_IP + " tcp dport 8080 dnat to " + POD_B + ":8080\n");
         nft("node-2", "add table ip kubeproxy\n"
                 + "add chain ip kubeproxy pre { type nat hook prerouting priority -100; }\n"
                 + "add rule ip kubeproxy pre ip daddr " + NODE_2 + " tcp dport " + NODE_PORT + " dnat to " + POD_B + ":8080\n");
         // Cluster DNS for pod-a: dnsmasq on node-1, and pod-a's resolv.conf (ip netns exec bind-mounts /etc/netns/NS/).
         background("node-1", Map.of(), "dnsmasq", "-k", "--conf-file=/dev/null", "--listen-address=" + CLUSTER_DNS,
                 "--bind-interfaces", "--no-resolv", "--no-hosts", "--local=/cluster.local/", "--pid-file=",
-                "--host-record=" + SERVICE + "," + CLUSTER_IP,
+                "--host-record=" + SERVICE + "," + CLUSTER_IP, "--host-record=admin.shop.svc.cluster.local," + ADMIN_IP,
                 "--srv-host=_http._tcp." + SERVICE + "," + SERVICE + ",80,0,10",
                 "--cname=ext.shop.svc.cluster.local," + SERVICE);
         // A DNS server that knows no records: "DNS pointed at the wrong server".

@@ -108,11 +108,12 @@ class RbacTest {
         EmbeddedKubernetes.installCrd(driver);
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.url()).withUserAgent(AGENT).withNamespace("default").build();
         KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(config).build();
-        NetworkTopologyReconciler reconciler = new NetworkTopologyReconciler("cluster.local");
-        Operator operator = new Operator(o -> o.withKubernetesClient(operatorClient).withUseSSAToPatchPrimaryResource(false)
-                .withSSABasedCreateUpdateMatchForDependentResources(false));
-        operator.register(reconciler);
-        operator.start();
+        // Probes on, with a fake kubelet, so that the probe pods' calls are recorded too.
+        NetworkTopologyReconciler reconciler = new NetworkTopologyReconciler("cluster.local",
+                io.networktopology.dns.DnsSettings.defaults("cluster.local"),
+                io.networktopology.probe.ProbeSettings.defaults("cluster.local").withRunDeadline(Duration.ofSeconds(10)));
+        io.networktopology.probe.FakeKubelet kubelet = new io.networktopology.probe.FakeKubelet(driver);
+        Operator operator = io.networktopology.reconciler.PlainOperator.start(operatorClient, reconciler);
         try {
             // Inline DNS, every service type, an ingress: the demo's topology, with the cluster's parts played.
             NetworkTopology shop = DemoApplication.example();
@@ -123,8 +124,10 @@ class RbacTest {
             cluster.registerNodes();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 cluster.pass(true, 1);
+                kubelet.step("shop");
                 NetworkTopology t = driver.resources(NetworkTopology.class).inNamespace("shop").withName("shop").get();
-                return t.getStatus() != null && "True".equals(ConditionList.find(t.getStatus().getConditions(), "Ready").getStatus());
+                return t.getStatus() != null && "True".equals(ConditionList.find(t.getStatus().getConditions(), "Ready").getStatus())
+                        && t.getStatus().getConnectivity() != null;
             });
             // Change and remove children.
             driver.resources(NetworkTopology.class).inNamespace("shop").withName("shop").edit(t -> {
