@@ -92,10 +92,17 @@ public final class ProbePlan {
         return checks;
     }
 
-    /** The hostNetwork client's checks: every hostNetwork echo pod's node, by its internal address. */
+    /**
+     * The hostNetwork client's checks: every other node's hostNetwork echo pod, by the node's address (its own node
+     * only when it is the only one).
+     */
     public static List<ProbeCheck> nodeClient(Targets targets, String fromNode) {
         List<ProbeCheck> checks = new ArrayList<>();
+        boolean others = targets.hostEchoes().stream().anyMatch(e -> !e.node().equals(fromNode));
         for (EchoTarget echo : targets.hostEchoes()) {
+            if (others && echo.node().equals(fromNode)) {
+                continue;
+            }
             checks.add(ProbeCheck.echo("node-to-node-" + echo.node(), echo.ip(), targets.hostEchoPort(), "$NODE_IP", null, 1)
                     .on(ProbePath.NodeToNode.name(), "node " + fromNode, "node " + echo.node() + " (" + echo.ip() + ")"));
         }

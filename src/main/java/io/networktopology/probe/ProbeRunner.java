@@ -189,11 +189,20 @@ public final class ProbeRunner {
         }
         Resolver resolver;
         if (check.server() != null) {
+            // ip, ip:port, or [ipv6]:port
             String server = check.server();
-            int colon = server.lastIndexOf(':');
-            boolean hasPort = colon > 0 && server.indexOf(':') == colon;
-            SimpleResolver simple = new SimpleResolver(InetAddress.getByName(hasPort ? server.substring(0, colon) : server));
-            simple.setPort(hasPort ? Integer.parseInt(server.substring(colon + 1)) : 53);
+            String host = server;
+            int port = 53;
+            if (server.startsWith("[") && server.contains("]")) {
+                host = server.substring(1, server.indexOf(']'));
+                String rest = server.substring(server.indexOf(']') + 1);
+                port = rest.startsWith(":") ? Integer.parseInt(rest.substring(1)) : 53;
+            } else if (server.indexOf(':') > 0 && server.indexOf(':') == server.lastIndexOf(':')) {
+                host = server.substring(0, server.indexOf(':'));
+                port = Integer.parseInt(server.substring(server.indexOf(':') + 1));
+            }
+            SimpleResolver simple = new SimpleResolver(InetAddress.getByName(host));
+            simple.setPort(port);
             resolver = simple;
         } else {
             resolver = new SimpleResolver(ResolverConfig.getCurrentConfig().server());

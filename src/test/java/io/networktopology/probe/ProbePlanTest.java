@@ -78,4 +78,68 @@ class ProbePlanTest {
         assertThat(probes.effectivePaths()).containsExactly(ProbePath.NodeToNode, ProbePath.DNS);
         assertThat(new ProbesSpec().effectivePaths()).doesNotContain(ProbePath.NodeToNode).contains(ProbePath.PodToService);
     }
+
+    private static ProbePlan.Targets targets(NetworkTopology topology, Map<String, Service> services,
+            Map<String, io.fabric8.kubernetes.api.model.networking.v1.Ingress> ingresses, List<ProbePlan.DnsReplica> replicas) {
+        return new ProbePlan.Targets(services, ingresses,
+                List.of(new ProbePlan.NodeTarget("node-a", "203.0.113.1", "10.0.0.1"), new ProbePlan.NodeTarget("node-b", "10.0.0.2", "10.0.0.2")),
+                List.of(new ProbePlan.EchoTarget("echo-0", "node-a", "10.244.1.5"), new ProbePlan.EchoTarget("echo-1", "node-b", "10.244.2.5")),
+                "10.96.9.9", 8080, List.of(new ProbePlan.EchoTarget("host-echo-1", "node-b", "10.0.0.2")), 31999, replicas, "cluster.local");
+    }
+
+    @Test
+    void externalChecksGoToNodePortsLoadBalancersAndEveryIngressRouteWithItsHostHeader() {
+        var admin = service("admin", ServiceType.NodePort, port("http", 8080, 8080));
+        var front = service("front", ServiceType.LoadBalancer, port("https", 443, 8443));
+        NetworkTopology topology = topology("shop", "shop", admin, front);
+        var tls = new io.networktopology.api.IngressTLSSpec();
+        tls.setHosts(List.of("shop.example.com"));
+        var shop = io.networktopology.Topologies.ingress("shop", "shop.example.com", "/=admin:8080");
+        shop.setTls(List.of(tls));
+        var tenants = io.networktopology.Topologies.ingress("tenants", "*.tenants.example.com", "/api=admin:8080");
+        io.networktopology.Topologies.withIngresses(topology, shop, tenants);
+        Service adminActual = allocated(topology, "admin", "10.96.0.12");
+        adminActual.getSpec().getPorts().get(0).setNodePort(30080);
+        Service frontActual = allocated(topology, "front", "10.96.0.13");
+        frontActual.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer().addNewIngress().withIp("198.51.100.7")
+                .endIngress().endLoadBalancer().build());
+        Map<String, io.fabric8.kubernetes.api.model.networking.v1.Ingress> ingresses = new java.util.HashMap<>();
+        for (var model : io.networktopology.model.IngressModel.desiredIngresses(topology)) {
+            model.setStatus(new io.fabric8.kubernetes.api.model.networking.v1.IngressStatusBuilder().withNewLoadBalancer().addNewIngress()
+                    .withIp("198.51.100.80").endIngress().endLoadBalancer().build());
+            ingresses.put(model.getMetadata().getName(), model);
+        }
+        List<ProbeCheck> checks = ProbePlan.client(topology, targets(topology, Map.of("admin", adminActual, "front", frontActual), ingresses, List.of()),
+                List.of(ProbePath.ExternalToService));
+        assertThat(checks).extracting(c -> c.id() + " " + c.type() + " " + c.host() + ":" + c.port()
+                + (c.hostHeader() == null ? "" : " Host " + c.hostHeader() + " " + c.scheme() + " " + c.path())).containsExactly(
+                "nodeport-admin-8080-node-a tcp 203.0.113.1:30080",
+                "nodeport-admin-8080-node-b tcp 10.0.0.2:30080",
+                "lb-front-443-198.51.100.7 tcp 198.51.100.7:443",
+                "ingress-shop-shop.example.com/ http 198.51.100.80:443 Host shop.example.com https /",
+                "ingress-tenants-*.tenants.example.com/api http 198.51.100.80:80 Host probe.tenants.example.com http /api");
+        // An ingress that routes (even to a 404) passes; only a server error fails.
+        assertThat(checks.get(3).maxStatusClass()).isEqualTo(4);
+        assertThat(checks).extracting(ProbeCheck::network).containsOnly("ExternalToService");
+    }
+
+    @Test
+    void podToPodAndLoadBalancingUseTheRunsEchoPodsAndDnsIsAskedOfEveryReplica() {
+        NetworkTopology topology = topology("shop", "shop", clusterIp("web"));
+        Map<String, Service> observed = Map.of("web", allocated(topology, "web", "10.96.3.4"));
+        List<ProbeCheck> checks = ProbePlan.client(topology, targets(topology, observed, Map.of(),
+                List.of(new ProbePlan.DnsReplica("coredns-a", "10.244.0.2"), new ProbePlan.DnsReplica("coredns-b", "fd00::3"))),
+                List.of(ProbePath.PodToPod, ProbePath.PodToService, ProbePath.DNS));
+        assertThat(checks).filteredOn(c -> c.id().startsWith("pod-to-pod-")).extracting(c -> c.host() + " " + c.expectSource())
+                .containsExactly("10.244.1.5 $POD_IP", "10.244.2.5 $POD_IP");
+        ProbeCheck lb = checks.stream().filter(c -> c.id().equals("load-balancing")).findFirst().orElseThrow();
+        assertThat(lb.host()).isEqualTo("10.96.9.9");
+        assertThat(lb.expectBackends()).isEqualTo(2);
+        assertThat(lb.attempts()).isGreaterThanOrEqualTo(16);
+        assertThat(checks).filteredOn(c -> c.id().startsWith("dns-a-web")).extracting(c -> c.id() + " " + c.server())
+                .containsExactly("dns-a-web@coredns-a 10.244.0.2:53", "dns-a-web@coredns-b [fd00::3]:53");
+        assertThat(ProbePlan.nodeClient(targets(topology, observed, Map.of(), List.of()), "node-a"))
+                .extracting(c -> c.id() + " " + c.host() + ":" + c.port() + " " + c.expectSource())
+                .containsExactly("node-to-node-node-b 10.0.0.2:31999 $NODE_IP");
+    }
 }

@@ -307,4 +307,27 @@ class ProbeOperatorTest {
         assertThat(client.pods().inNamespace(ns).list().getItems()).isEmpty();
         assertThat(get(ns).getStatus().getConnectivity()).isNull();
     }
+
+    @Test
+    void nodeToNodeUsesHostNetworkPodsOnlyWhenSwitchedOn() {
+        String ns = "probe-nodes";
+        NetworkTopology topology = topology(ns, "shop", clusterIp("web"));
+        ProbesSpec probes = new ProbesSpec();
+        probes.setPaths(List.of(ProbePath.NodeToNode));
+        probes.setNodeToNode(true);
+        topology.getSpec().setProbes(probes);
+        client.resource(topology).create();
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_ROLE, "host-echo").list().getItems().size() == 2);
+        assertThat(client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_ROLE, "host-echo").list().getItems())
+                .allSatisfy(p -> assertThat(p.getSpec().getHostNetwork()).isTrue());
+        // No pod-network pods for a node-only run.
+        assertThat(client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_ROLE, "echo").list().getItems()).isEmpty();
+
+        FakeKubelet kubelet = new FakeKubelet(client);
+        ConnectivityStatus connectivity = untilRunFinished(ns, kubelet, "");
+        assertThat(connectivity.getChecks()).extracting(CheckStatus::getPath).containsOnly("NodeToNode");
+        assertThat(kubelet.plannedChecks()).extracting(ProbeCheck::expectSource).containsOnly("$NODE_IP");
+        assertThat(kubelet.plannedChecks()).extracting(ProbeCheck::port).containsOnly(31999);
+    }
 }

@@ -1,0 +1,83 @@
+package io.networktopology.status;
+
+import io.networktopology.api.CheckStatus;
+import io.networktopology.api.ConnectivityStatus;
+import io.networktopology.probe.ProbeCheck;
+import io.networktopology.probe.ProbeResult;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ConnectivityReportTest {
+
+    static final ProbeCheck TCP = ProbeCheck.tcp("svc-ip-web-80", "10.96.0.10", 80).on("PodToService", "probe client pod", "ClusterIP 10.96.0.10:80");
+
+    static ConnectivityReport.Outcome outcome(ProbeCheck check, String result, String message) {
+        return new ConnectivityReport.Outcome(check, new ProbeResult(check.id(), result, 5L, message));
+    }
+
+    static ConnectivityReport.Run run(ConnectivityStatus previous, int minute, ConnectivityReport.Outcome... outcomes) {
+        return ConnectivityReport.merge(previous, List.of(outcomes), Instant.parse("2026-11-26T10:00:00Z").plusSeconds(60L * minute),
+                "run" + minute, 1L, null, null);
+    }
+
+    @Test
+    void aFailureCountsUpIsDampedOpensAnOutageAndClosesItOnRecovery() {
+        ConnectivityReport.Run first = run(null, 0, outcome(TCP, ProbeResult.PASSED, "connected"));
+        assertThat(first.status().getSummary()).isEqualTo("1/1 passed");
+        assertThat(ConnectivityReport.verdict(first.status(), true, 2, null).reason()).isEqualTo("AllPathsVerified");
+
+        ConnectivityReport.Run second = run(first.status(), 5, outcome(TCP, ProbeResult.FAILED, "Connection refused"));
+        CheckStatus failing = second.status().getChecks().get(0);
+        assertThat(failing.getConsecutiveFailures()).isEqualTo(1);
+        assertThat(failing.getLastTransitionTime()).isEqualTo("2026-11-26T10:05:00Z");
+        assertThat(failing.getLastOutage().getStart()).isEqualTo("2026-11-26T10:05:00Z");
+        assertThat(second.startedFailing()).extracting(CheckStatus::getId).containsExactly("svc-ip-web-80");
+        ConnectivityReport.Verdict damped = ConnectivityReport.verdict(second.status(), true, 2, null);
+        assertThat(damped.status()).isEqualTo("True");
+        assertThat(damped.message()).contains("below the threshold of 2");
+
+        ConnectivityReport.Run third = run(second.status(), 10, outcome(TCP, ProbeResult.FAILED, "Connection refused"));
+        assertThat(third.status().getChecks().get(0).getConsecutiveFailures()).isEqualTo(2);
+        assertThat(third.status().getChecks().get(0).getLastTransitionTime()).isEqualTo("2026-11-26T10:05:00Z");
+        assertThat(third.startedFailing()).isEmpty();
+        ConnectivityReport.Verdict down = ConnectivityReport.verdict(third.status(), true, 2, null);
+        assertThat(down.status()).isEqualTo("False");
+        assertThat(down.message()).isEqualTo("0/1 passed; failing: svc-ip-web-80 (PodToService): Connection refused");
+
+        ConnectivityReport.Run fourth = run(third.status(), 15, outcome(TCP, ProbeResult.PASSED, "connected"));
+        CheckStatus recovered = fourth.status().getChecks().get(0);
+        assertThat(recovered.getConsecutiveFailures()).isZero();
+        assertThat(recovered.getLastOutage().getStart()).isEqualTo("2026-11-26T10:05:00Z");
+        assertThat(recovered.getLastOutage().getEnd()).isEqualTo("2026-11-26T10:15:00Z");
+        assertThat(fourth.recovered()).extracting(CheckStatus::getId).containsExactly("svc-ip-web-80");
+        assertThat(ConnectivityReport.verdict(fourth.status(), true, 2, null).status()).isEqualTo("True");
+    }
+
+    @Test
+    void aDnsCheckAskedOfEveryReplicaIsOneCheckThatPassesOnlyWhenAllServeIt() {
+        ProbeCheck dns = ProbeCheck.dns("dns-a-web", null, "web.shop.svc.cluster.local", "A", List.of("10.96.0.10"))
+                .on("DNS", "probe client pod", "A web.shop.svc.cluster.local");
+        ConnectivityReport.Run run = run(null, 0,
+                outcome(dns.withId("dns-a-web@coredns-a").on("DNS", "probe client pod", "A web.shop.svc.cluster.local from CoreDNS pod coredns-a"),
+                        ProbeResult.PASSED, "10.96.0.10"),
+                outcome(dns.withId("dns-a-web@coredns-b").on("DNS", "probe client pod", "A web.shop.svc.cluster.local from CoreDNS pod coredns-b"),
+                        ProbeResult.FAILED, "NXDOMAIN for web.shop.svc.cluster.local. A"));
+        CheckStatus check = run.status().getChecks().get(0);
+        assertThat(run.status().getChecks()).hasSize(1);
+        assertThat(check.getId()).isEqualTo("dns-a-web");
+        assertThat(check.getTo()).isEqualTo("A web.shop.svc.cluster.local");
+        assertThat(check.getResult()).isEqualTo(CheckStatus.Result.Failed);
+        assertThat(check.getMessage()).isEqualTo("served by 1/2 CoreDNS pods; coredns-b: NXDOMAIN for web.shop.svc.cluster.local. A");
+    }
+
+    @Test
+    void beforeTheFirstRunTheConditionIsUnknownAndOffIsSaid() {
+        assertThat(ConnectivityReport.verdict(null, true, 2, "mwx1").status()).isEqualTo("Unknown");
+        assertThat(ConnectivityReport.verdict(null, true, 2, "mwx1").message()).contains("probe run mwx1 in progress");
+        assertThat(ConnectivityReport.verdict(null, false, 2, null).reason()).isEqualTo("ProbesDisabled");
+    }
+}
