@@ -274,23 +274,21 @@ public final class ProbeRuns {
                 continue;
             }
             String name = pod.getMetadata().getName();
-            String node = pod.getSpec().getNodeName() != null ? pod.getSpec().getNodeName() : pinnedNode(pod);
+            String pinned = pod.getSpec().getNodeName() != null ? pod.getSpec().getNodeName() : pinnedNode(pod);
+            // Checks are named by node (stable across runs); an unpinned echo pod by its index.
+            String node = pinned != null ? pinned : "echo-" + name.substring(name.lastIndexOf('-') + 1);
             if (up(pod)) {
-                ProbePlan.EchoTarget target = new ProbePlan.EchoTarget(name, node == null ? "a node" : node,
+                ProbePlan.EchoTarget target = new ProbePlan.EchoTarget(name, node,
                         role == Role.echo ? pod.getStatus().getPodIP() : pod.getStatus().getHostIP() != null ? pod.getStatus().getHostIP()
                                 : pod.getStatus().getPodIP());
                 (role == Role.echo ? echoes : hostEchoes).add(target);
             } else {
                 String problem = problem(pod, now, run.started());
-                if (role == Role.echo) {
-                    preset.add(new ProbePods.Preset(ProbeCheck.tcp("pod-to-pod-" + name, null, settings.echoPort())
-                            .on(ProbePath.PodToPod.name(), "probe client pod", "echo pod " + name + (node == null ? "" : " on " + node)),
-                            new ProbeResult("pod-to-pod-" + name, ProbeResult.FAILED, null, problem)));
-                } else {
-                    nodePreset.add(new ProbePods.Preset(ProbeCheck.tcp("node-to-node-" + (node == null ? name : node), null, settings.hostEchoPort())
-                            .on(ProbePath.NodeToNode.name(), "a node", "node " + (node == null ? name : node)),
-                            new ProbeResult("node-to-node-" + (node == null ? name : node), ProbeResult.FAILED, null, problem)));
-                }
+                String id = (role == Role.echo ? "pod-to-pod-" : "node-to-node-") + node;
+                ProbeCheck check = role == Role.echo
+                        ? ProbeCheck.tcp(id, null, settings.echoPort()).on(ProbePath.PodToPod.name(), "probe client pod", "echo pod " + name + " on " + node)
+                        : ProbeCheck.tcp(id, null, settings.hostEchoPort()).on(ProbePath.NodeToNode.name(), "a node", "node " + node);
+                (role == Role.echo ? preset : nodePreset).add(new ProbePods.Preset(check, new ProbeResult(id, ProbeResult.FAILED, null, problem)));
             }
         }
         String echoServiceIp = null;
@@ -313,7 +311,7 @@ public final class ProbeRuns {
             String from = hostEchoes.isEmpty() ? null : hostEchoes.get(0).node();
             List<ProbeCheck> checks = ProbePlan.nodeClient(targets, from == null ? "a node" : from);
             writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), checks, nodePreset, true,
-                    "a node".equals(from) ? null : from));
+                    from == null || from.startsWith("echo-") ? null : from));
         }
         return writes;
     }

@@ -27,7 +27,7 @@ import java.util.Map;
  */
 public final class ProbePlan {
 
-    /** An echo pod of the run that came up: where it runs and its address. */
+    /** An echo pod of the run that came up: where it runs (a node name, or echo-N when it was not pinned) and its address. */
     public record EchoTarget(String pod, String node, String ip) {
     }
 
@@ -59,7 +59,8 @@ public final class ProbePlan {
         List<ProbeCheck> checks = new ArrayList<>();
         if (paths.contains(ProbePath.PodToPod)) {
             for (EchoTarget echo : targets.echoes()) {
-                checks.add(ProbeCheck.echo("pod-to-pod-" + echo.pod(), echo.ip(), targets.echoPort(), "$POD_IP", null, 1)
+                // Named by node, not by pod: the check is the same from run to run, so failures count up.
+                checks.add(ProbeCheck.echo("pod-to-pod-" + echo.node(), echo.ip(), targets.echoPort(), "$POD_IP", null, 1)
                         .on(ProbePath.PodToPod.name(), "probe client pod", "echo pod " + echo.pod() + " on " + echo.node() + " (" + echo.ip() + ")"));
             }
         }
