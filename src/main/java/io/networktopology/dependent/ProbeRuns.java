@@ -68,8 +68,16 @@ public final class ProbeRuns {
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private final Map<String, String> finished = new ConcurrentHashMap<>();
 
-    /** A run in progress: its id, when it started and the probe-now value it answers. */
-    private record Active(String runId, Instant started, String request) {
+    /**
+     * A run in progress: its id, when it started, the probe-now value it answers, and the checks that failed because
+     * their pod could not even be created (admission refused it, quota, ...).
+     */
+    private record Active(String runId, Instant started, String request, List<ConnectivityReport.Outcome> refused,
+            java.util.concurrent.atomic.AtomicBoolean clientsStarted, java.util.Set<String> reporters) {
+        Active(String runId, Instant started, String request) {
+            this(runId, started, request, new java.util.concurrent.CopyOnWriteArrayList<>(), new java.util.concurrent.atomic.AtomicBoolean(),
+                    ConcurrentHashMap.newKeySet());
+        }
     }
 
     /**
@@ -144,30 +152,34 @@ public final class ProbeRuns {
         String runId = run.runId();
         List<Pod> runPods = mine.stream().filter(p -> runId.equals(runId(p))).toList();
         Instant deadline = run.started().plus(settings.runDeadline());
-        boolean clientsCreated = runPods.stream().anyMatch(p -> Role.of(p) == Role.client || Role.of(p) == Role.node_client);
+        boolean clientsCreated = run.clientsStarted().get()
+                || runPods.stream().anyMatch(p -> Role.of(p) == Role.client || Role.of(p) == Role.node_client);
         if (!clientsCreated) {
             boolean allUp = runPods.stream().filter(p -> Role.of(p) == Role.echo || Role.of(p) == Role.host_echo).allMatch(ProbeRuns::up);
             Instant giveUp = run.started().plus(settings.runDeadline().dividedBy(2));
             if (!allUp && now.isBefore(giveUp)) {
                 return new Outcome(previous, runId, Duration.between(now, giveUp), null, writes);
             }
+            run.clientsStarted().set(true);
             writes += startClients(topology, run, runPods, probes.effectivePaths(), context, services, ingresses, now);
             return new Outcome(previous, runId, Duration.between(now, deadline).isNegative() ? Duration.ofSeconds(1)
                     : Duration.between(now, deadline), null, writes);
         }
         List<Pod> reporters = runPods.stream().filter(p -> Role.of(p) != null && Role.of(p).reports()).toList();
-        boolean done = reporters.stream().allMatch(p -> report(p) != null || finishedWithoutReport(p));
+        // Done when every reporting pod this run created has reported; one the cache does not show yet is not done.
+        boolean done = run.reporters().stream().allMatch(name -> reporters.stream()
+                .anyMatch(p -> p.getMetadata().getName().equals(name) && (report(p) != null || finishedWithoutReport(p))));
         if (!done && now.isBefore(deadline)) {
             return new Outcome(previous, runId, Duration.between(now, deadline), null, writes);
         }
-        List<ConnectivityReport.Outcome> outcomes = new ArrayList<>();
+        List<ConnectivityReport.Outcome> outcomes = new ArrayList<>(run.refused());
         for (Pod pod : reporters) {
             outcomes.addAll(outcomes(pod, now, run.started()));
         }
         writes += deleteAll(client, topology, runPods, null);
         active.remove(uid);
         finished.put(uid, runId);
-        String message = reporters.size() < expectedReporters(probes.effectivePaths()) ? "some probe pods could not be created" : null;
+        String message = run.refused().isEmpty() ? null : run.refused().size() + " probe object(s) could not be created";
         ConnectivityReport.Run result = ConnectivityReport.merge(previous, outcomes, now, runId, topology.getMetadata().getGeneration(),
                 run.request(), message);
         return new Outcome(result.status(), null, probes.intervalDuration(), result, writes);
@@ -182,20 +194,6 @@ public final class ProbeRuns {
         return deleteAll(context.getClient(), topology, mine, null);
     }
 
-    private static int expectedReporters(List<ProbePath> paths) {
-        int n = 0;
-        if (paths.contains(ProbePath.ContainerToContainer)) {
-            n++;
-        }
-        if (paths.stream().anyMatch(p -> p != ProbePath.ContainerToContainer && p != ProbePath.NodeToNode)) {
-            n++;
-        }
-        if (paths.contains(ProbePath.NodeToNode)) {
-            n++;
-        }
-        return n;
-    }
-
     /** After a restart: the newest run whose pods are still there and that was not already reported. */
     private Active adopt(NetworkTopology topology, List<Pod> mine, ConnectivityStatus previous) {
         String done = finished.get(topology.getMetadata().getUid());
@@ -205,6 +203,12 @@ public final class ProbeRuns {
                 .max(Comparator.comparing(ProbeRuns::runId))
                 .map(p -> {
                     Active adopted = new Active(runId(p), started(p), annotation(topology));
+                    for (Pod pod : mine) {
+                        if (runId(p).equals(runId(pod)) && Role.of(pod) != null && Role.of(pod).reports()) {
+                            adopted.reporters().add(pod.getMetadata().getName());
+                            adopted.clientsStarted().compareAndSet(false, Role.of(pod) != Role.local);
+                        }
+                    }
                     active.put(topology.getMetadata().getUid(), adopted);
                     return adopted;
                 })
@@ -255,7 +259,7 @@ public final class ProbeRuns {
         }
         int writes = 0;
         for (HasMetadata object : objects) {
-            writes += create(client, topology, object);
+            writes += create(client, topology, object, run);
         }
         return writes;
     }
@@ -305,13 +309,13 @@ public final class ProbeRuns {
         List<ProbePath> clientPaths = paths.stream().filter(p -> p != ProbePath.ContainerToContainer && p != ProbePath.NodeToNode).toList();
         if (!clientPaths.isEmpty()) {
             List<ProbeCheck> checks = ProbePlan.client(topology, targets, clientPaths);
-            writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), checks, preset, false, null));
+            writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), checks, preset, false, null), run);
         }
         if (paths.contains(ProbePath.NodeToNode)) {
             String from = hostEchoes.isEmpty() ? null : hostEchoes.get(0).node();
             List<ProbeCheck> checks = ProbePlan.nodeClient(targets, from == null ? "a node" : from);
             writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), checks, nodePreset, true,
-                    from == null || from.startsWith("echo-") ? null : from));
+                    from == null || from.startsWith("echo-") ? null : from), run);
         }
         return writes;
     }
@@ -488,18 +492,47 @@ public final class ProbeRuns {
         }
     }
 
-    private static int create(KubernetesClient client, NetworkTopology topology, HasMetadata object) {
+    /** Creates a probe object; when the API refuses it, the checks that needed it fail with the API's reason. */
+    private static int create(KubernetesClient client, NetworkTopology topology, HasMetadata object, Active run) {
         try {
             client.resource(object).create();
+            if (object instanceof Pod pod && Role.of(pod) != null && Role.of(pod).reports()) {
+                run.reporters().add(pod.getMetadata().getName());
+            }
             return 1;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 409) {
                 return 0; // created by an earlier step whose write the cache had not shown yet
             }
+            String reason = e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
             LOG.warnf("%s/%s: could not create probe %s %s: %s", topology.getMetadata().getNamespace(), topology.getMetadata().getName(),
-                    object.getKind(), object.getMetadata().getName(), e.getMessage());
+                    object.getKind(), object.getMetadata().getName(), reason);
+            run.refused().add(refused(object, "could not create " + object.getKind() + " " + object.getMetadata().getName() + ": " + reason));
             return 0;
         }
+    }
+
+    /** The check that stands for a probe object the API refused, named as the checks it would have run are. */
+    private static ConnectivityReport.Outcome refused(HasMetadata object, String message) {
+        Role role = object instanceof Pod pod ? Role.of(pod) : null;
+        String node = object instanceof Pod pod ? pinnedNode(pod) : null;
+        String suffix = node != null ? node : object.getMetadata().getName();
+        ProbeCheck check;
+        if (role == Role.echo) {
+            check = ProbeCheck.tcp("pod-to-pod-" + suffix, null, 0).on(ProbePath.PodToPod.name(), "probe client pod", "echo pod on " + suffix);
+        } else if (role == Role.host_echo) {
+            check = ProbeCheck.tcp("node-to-node-" + suffix, null, 0).on(ProbePath.NodeToNode.name(), "a node", "node " + suffix);
+        } else if (role == Role.local) {
+            check = ProbeCheck.tcp("container-to-container", null, 0).on(ProbePath.ContainerToContainer.name(), "probe container",
+                    "echo container of the same pod over localhost");
+        } else if (role == Role.node_client) {
+            check = ProbeCheck.tcp("node-to-node-client", null, 0).on(ProbePath.NodeToNode.name(), "a node", "the other nodes");
+        } else if (role == Role.client) {
+            check = ProbeCheck.tcp("probe-client", null, 0).on("Probe", "the operator", "the probe client pod (every client check)");
+        } else {
+            check = ProbeCheck.tcp("load-balancing", null, 0).on(ProbePath.PodToService.name(), "probe client pod", "probe echo Service");
+        }
+        return new ConnectivityReport.Outcome(check, new ProbeResult(check.id(), ProbeResult.FAILED, null, message));
     }
 
     /** Deletes probe pods (all but those of {@code keepRun}) and the echo Services of their runs. */

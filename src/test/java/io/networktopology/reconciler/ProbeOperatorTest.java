@@ -67,6 +67,9 @@ class ProbeOperatorTest {
     @Inject
     MeterRegistry registry;
 
+    @io.quarkus.test.kubernetes.client.KubernetesTestServer
+    io.quarkus.test.kubernetes.client.KubernetesServer server;
+
     @BeforeEach
     void cluster() {
         if (client.apiextensions().v1().customResourceDefinitions().withName("networktopologies.networktopology.io").get() == null) {
@@ -331,5 +334,28 @@ class ProbeOperatorTest {
         assertThat(connectivity.getChecks()).extracting(CheckStatus::getPath).containsOnly("NodeToNode");
         assertThat(kubelet.plannedChecks()).extracting(ProbeCheck::expectSource).containsOnly("$NODE_IP");
         assertThat(kubelet.plannedChecks()).extracting(ProbeCheck::port).containsOnly(31999);
+    }
+
+    @Test
+    void podsTheApiRefusesFailTheirChecksWithTheApisReason() {
+        String ns = "probe-refused";
+        String refusal = "pods \"x\" is forbidden: violates PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true)";
+        server.expect().post().withPath("/api/v1/namespaces/" + ns + "/pods")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
+                        .withMessage(refusal).build()).always();
+        NetworkTopology topology = topology(ns, "shop", clusterIp("web"));
+        ProbesSpec probes = new ProbesSpec();
+        probes.setPaths(List.of(ProbePath.PodToPod, ProbePath.ContainerToContainer));
+        topology.getSpec().setProbes(probes);
+        client.resource(topology).create();
+
+        ConnectivityStatus connectivity = untilRunFinished(ns, new FakeKubelet(client), "");
+        assertThat(connectivity.getChecks()).extracting(CheckStatus::getId)
+                .containsExactlyInAnyOrder("pod-to-pod-node-a", "pod-to-pod-node-b", "container-to-container", "probe-client");
+        assertThat(connectivity.getChecks()).allSatisfy(c -> {
+            assertThat(c.getResult()).isEqualTo(CheckStatus.Result.Failed);
+            assertThat(c.getMessage()).startsWith("could not create Pod shop-probe-").endsWith(refusal);
+        });
+        assertThat(connectivity.getMessage()).isEqualTo("4 probe object(s) could not be created");
     }
 }
