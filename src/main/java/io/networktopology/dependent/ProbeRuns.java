@@ -72,11 +72,11 @@ public final class ProbeRuns {
      * A run in progress: its id, when it started, the probe-now value it answers, and the checks that failed because
      * their pod could not even be created (admission refused it, quota, ...).
      */
-    private record Active(String runId, Instant started, String request, List<ConnectivityReport.Outcome> refused,
+    private record Active(String runId, Instant started, String request, Long generation, List<ConnectivityReport.Outcome> refused,
             java.util.concurrent.atomic.AtomicBoolean clientsStarted, java.util.Set<String> reporters) {
-        Active(String runId, Instant started, String request) {
-            this(runId, started, request, new java.util.concurrent.CopyOnWriteArrayList<>(), new java.util.concurrent.atomic.AtomicBoolean(),
-                    ConcurrentHashMap.newKeySet());
+        Active(String runId, Instant started, String request, Long generation) {
+            this(runId, started, request, generation, new java.util.concurrent.CopyOnWriteArrayList<>(),
+                    new java.util.concurrent.atomic.AtomicBoolean(), ConcurrentHashMap.newKeySet());
         }
     }
 
@@ -144,7 +144,7 @@ public final class ProbeRuns {
             while (ProbePods.runId(started).equals(finished.get(uid))) {
                 started = started.plusMillis(1); // run ids must differ: pods, the echo Service and status name runs by them
             }
-            run = new Active(ProbePods.runId(started), started, request);
+            run = new Active(ProbePods.runId(started), started, request, topology.getMetadata().getGeneration());
             active.put(uid, run);
             writes += start(topology, run, probes.effectivePaths(), context);
             return new Outcome(previous, run.runId(), settings.runDeadline().dividedBy(2), null, writes);
@@ -180,8 +180,8 @@ public final class ProbeRuns {
         active.remove(uid);
         finished.put(uid, runId);
         String message = run.refused().isEmpty() ? null : run.refused().size() + " probe object(s) could not be created";
-        ConnectivityReport.Run result = ConnectivityReport.merge(previous, outcomes, now, runId, topology.getMetadata().getGeneration(),
-                run.request(), message);
+        // The generation the run was planned for: a spec changed meanwhile is probed by the next run, right away.
+        ConnectivityReport.Run result = ConnectivityReport.merge(previous, outcomes, now, runId, run.generation(), run.request(), message);
         return new Outcome(result.status(), null, probes.intervalDuration(), result, writes);
     }
 
@@ -202,7 +202,8 @@ public final class ProbeRuns {
                 .filter(p -> runId(p) != null && !runId(p).equals(done) && !runId(p).equals(reported))
                 .max(Comparator.comparing(ProbeRuns::runId))
                 .map(p -> {
-                    Active adopted = new Active(runId(p), started(p), annotation(topology));
+                    // The generation it probed is not recorded on the pods: assume an older one, so that a run follows.
+                    Active adopted = new Active(runId(p), started(p), annotation(topology), null);
                     for (Pod pod : mine) {
                         if (runId(p).equals(runId(pod)) && Role.of(pod) != null && Role.of(pod).reports()) {
                             adopted.reporters().add(pod.getMetadata().getName());
