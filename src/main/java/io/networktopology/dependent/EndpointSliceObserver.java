@@ -33,7 +33,32 @@ public final class EndpointSliceObserver {
                 .build(), context);
     }
 
-    /** Ready endpoints per Service name. An endpoint whose ready condition is unset counts as ready, as the API says. */
+    /** The addresses of the ready endpoints per Service name, sorted (what a headless Service's name resolves to). */
+    public static Map<String, java.util.List<String>> readyAddresses(Context<NetworkTopology> context) {
+        Map<String, java.util.TreeSet<String>> addresses = new HashMap<>();
+        for (EndpointSlice slice : context.getSecondaryResources(EndpointSlice.class)) {
+            Map<String, String> labels = slice.getMetadata().getLabels();
+            String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+            if (service == null || slice.getEndpoints() == null) {
+                continue;
+            }
+            for (Endpoint endpoint : slice.getEndpoints()) {
+                if (ready(endpoint) && endpoint.getAddresses() != null) {
+                    addresses.computeIfAbsent(service, s -> new java.util.TreeSet<>()).addAll(endpoint.getAddresses());
+                }
+            }
+        }
+        Map<String, java.util.List<String>> result = new HashMap<>();
+        addresses.forEach((service, set) -> result.put(service, java.util.List.copyOf(set)));
+        return result;
+    }
+
+    /** An endpoint whose ready condition is unset counts as ready, as the API says. */
+    private static boolean ready(Endpoint endpoint) {
+        return endpoint.getConditions() == null || endpoint.getConditions().getReady() == null || endpoint.getConditions().getReady();
+    }
+
+    /** Ready endpoints per Service name. */
     public static Map<String, Integer> readyEndpoints(Context<NetworkTopology> context) {
         Map<String, Set<String>> addresses = new HashMap<>();
         for (EndpointSlice slice : context.getSecondaryResources(EndpointSlice.class)) {
@@ -44,9 +69,7 @@ public final class EndpointSliceObserver {
             }
             Set<String> ready = addresses.computeIfAbsent(service, s -> new HashSet<>());
             for (Endpoint endpoint : slice.getEndpoints()) {
-                boolean isReady = endpoint.getConditions() == null || endpoint.getConditions().getReady() == null
-                        || endpoint.getConditions().getReady();
-                if (isReady && endpoint.getAddresses() != null && !endpoint.getAddresses().isEmpty()) {
+                if (ready(endpoint) && endpoint.getAddresses() != null && !endpoint.getAddresses().isEmpty()) {
                     // A dual-stack pod appears in one slice per family: count the pod (targetRef) once.
                     String key = endpoint.getTargetRef() != null && endpoint.getTargetRef().getUid() != null
                             ? endpoint.getTargetRef().getUid() : endpoint.getAddresses().get(0);

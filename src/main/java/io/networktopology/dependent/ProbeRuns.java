@@ -304,7 +304,7 @@ public final class ProbeRuns {
             echoServiceIp = ip == null || ip.isEmpty() || "None".equals(ip) ? null : ip;
         }
         List<ProbePlan.NodeTarget> nodes = nodeTargets(topology, context);
-        ProbePlan.Targets targets = new ProbePlan.Targets(services, ingresses, nodes, echoes, echoServiceIp, settings.echoPort(), hostEchoes,
+        ProbePlan.Targets targets = new ProbePlan.Targets(services, EndpointSliceObserver.readyAddresses(context), ingresses, nodes, echoes, echoServiceIp, settings.echoPort(), hostEchoes,
                 settings.hostEchoPort(), paths.contains(ProbePath.DNS) ? dnsReplicas(client) : List.of(), settings.clusterDomain());
         int writes = 0;
         List<ProbePath> clientPaths = paths.stream().filter(p -> p != ProbePath.ContainerToContainer && p != ProbePath.NodeToNode).toList();

@@ -45,8 +45,9 @@ public final class ProbePlan {
      * @param echoes       the run's echo pods that are up
      * @param echoService  the cluster IP of the run's echo Service, or null
      * @param hostEchoes   the run's hostNetwork echo pods that are up (node IPs)
+     * @param endpoints    the ready endpoint addresses per Service (what a headless name must resolve to)
      */
-    public record Targets(Map<String, Service> services, Map<String, Ingress> ingresses, List<NodeTarget> nodes,
+    public record Targets(Map<String, Service> services, Map<String, List<String>> endpoints, Map<String, Ingress> ingresses, List<NodeTarget> nodes,
             List<EchoTarget> echoes, String echoService, int echoPort, List<EchoTarget> hostEchoes, int hostEchoPort,
             List<DnsReplica> dnsReplicas, String clusterDomain) {
     }
@@ -71,7 +72,7 @@ public final class ProbePlan {
                     .on(ProbePath.PodToService.name(), "probe client pod", "probe echo Service " + targets.echoService() + " → "
                             + n + (n == 1 ? " echo pod" : " echo pods")));
         }
-        checks.addAll(clientChecks(topology, targets.services(), targets.clusterDomain(), paths));
+        checks.addAll(clientChecks(topology, targets.services(), targets.endpoints(), targets.clusterDomain(), paths));
         if (paths.contains(ProbePath.ExternalToService)) {
             checks.addAll(external(topology, targets));
         }
@@ -159,6 +160,15 @@ public final class ProbePlan {
     /** The Pod-to-Service and DNS checks of the topology's own Services and DNS entries. */
     public static List<ProbeCheck> clientChecks(NetworkTopology topology, Map<String, Service> observed, String clusterDomain,
             List<ProbePath> paths) {
+        return clientChecks(topology, observed, Map.of(), clusterDomain, paths);
+    }
+
+    /**
+     * @param endpoints ready endpoint addresses per Service: a headless Service's name must resolve to them (with none
+     *     ready there is nothing it could resolve to, and no check)
+     */
+    public static List<ProbeCheck> clientChecks(NetworkTopology topology, Map<String, Service> observed,
+            Map<String, List<String>> endpoints, String clusterDomain, List<ProbePath> paths) {
         List<ProbeCheck> checks = new ArrayList<>();
         String namespace = ServiceModel.namespaceOf(topology);
         String dnsPath = ProbePath.DNS.name();
@@ -174,7 +184,17 @@ public final class ProbePlan {
                     checks.add(ProbeCheck.dns("dns-cname-" + spec.getName(), null, fqdn, "CNAME", List.of(spec.getExternalName()))
                             .on(dnsPath, from, "CNAME " + fqdn));
                 } else if (type == ServiceType.Headless) {
-                    checks.add(ProbeCheck.dns("dns-a-" + spec.getName(), null, fqdn, "A", List.of()).on(dnsPath, from, "A " + fqdn));
+                    List<String> ready = endpoints.getOrDefault(spec.getName(), List.of());
+                    List<String> v4 = ready.stream().filter(a -> !a.contains(":")).toList();
+                    List<String> v6 = ready.stream().filter(a -> a.contains(":")).toList();
+                    if (!v4.isEmpty()) {
+                        checks.add(ProbeCheck.dns("dns-a-" + spec.getName(), null, fqdn, "A", v4)
+                                .on(dnsPath, from, "A " + fqdn + " → the " + v4.size() + " ready pod(s)"));
+                    }
+                    if (!v6.isEmpty()) {
+                        checks.add(ProbeCheck.dns("dns-aaaa-" + spec.getName(), null, fqdn, "AAAA", v6)
+                                .on(dnsPath, from, "AAAA " + fqdn + " → the " + v6.size() + " ready pod(s)"));
+                    }
                 } else if (hasIp) {
                     String recordType = clusterIp.contains(":") ? "AAAA" : "A";
                     checks.add(ProbeCheck.dns("dns-a-" + spec.getName(), null, fqdn, recordType, List.of(clusterIp))

@@ -54,17 +54,30 @@ public final class NetworkLab implements AutoCloseable {
     private final List<String> namespaces = new ArrayList<>();
     private final List<Process> processes = new ArrayList<>();
 
-    /** Whether this machine can build the lab: root, iproute2, nftables and dnsmasq. */
+    /**
+     * Why the lab cannot run here, or null. Only a missing root is a reason to skip (developer machines); as root
+     * (CI) a missing tool is a failure, so that the lab can never be skipped there unnoticed.
+     */
     public static String unavailableBecause() {
         if (!"root".equals(System.getProperty("user.name"))) {
             return "network namespaces need root (CI runs as root)";
         }
-        for (String tool : List.of("ip", "nft", "dnsmasq")) {
-            if (Processes.run(new ProcessBuilder("sh", "-c", "command -v " + tool), null, COMMAND_TIMEOUT).exitCode() != 0) {
-                return tool + " is not installed (.ci/run installs it)";
-            }
+        for (String tool : List.of("ip", "nft", "dnsmasq", "ss")) {
+            tool(tool);
         }
         return null;
+    }
+
+    /** A tool's path: on PATH, or in the sbin directories a minimal PATH lacks. Fails when it is not installed. */
+    static String tool(String name) {
+        List<String> dirs = new ArrayList<>(Arrays.asList(System.getenv().getOrDefault("PATH", "").split(":")));
+        dirs.addAll(List.of("/usr/local/sbin", "/usr/sbin", "/sbin", "/usr/bin", "/bin"));
+        for (String dir : dirs) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name).toString();
+            }
+        }
+        throw new AssertionError(name + " is not installed (.ci/run installs iproute2, nftables and dnsmasq-base)");
     }
 
     public String ns(String role) {
@@ -99,7 +112,7 @@ public final class NetworkLab implements AutoCloseable {
         ip("-n", ns("node-1"), "route", "add", "10.244.2.0/24", "via", NODE_2);
         ip("-n", ns("node-2"), "route", "add", "10.244.1.0/24", "via", NODE_1);
         for (String node : List.of("node-1", "node-2")) {
-            exec(node, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            exec(node, tool("sysctl"), "-q", "-w", "net.ipv4.ip_forward=1");
         }
         // kube-proxy's part: a ClusterIP on node-1 (where pod-a's traffic enters) and a NodePort on node-2.
         nft("node-1", "add table ip kubeproxy\n"
@@ -111,13 +124,13 @@ public final class NetworkLab implements AutoCloseable {
                 + "add chain ip kubeproxy pre { type nat hook prerouting priority -100; }\n"
                 + "add rule ip kubeproxy pre ip daddr " + NODE_2 + " tcp dport " + NODE_PORT + " dnat to " + POD_B + ":8080\n");
         // Cluster DNS for pod-a: dnsmasq on node-1, and pod-a's resolv.conf (ip netns exec bind-mounts /etc/netns/NS/).
-        background("node-1", Map.of(), "dnsmasq", "-k", "--conf-file=/dev/null", "--listen-address=" + CLUSTER_DNS,
+        background("node-1", Map.of(), tool("dnsmasq"), "-k", "--conf-file=/dev/null", "--listen-address=" + CLUSTER_DNS,
                 "--bind-interfaces", "--no-resolv", "--no-hosts", "--local=/cluster.local/", "--pid-file=",
                 "--host-record=" + SERVICE + "," + CLUSTER_IP, "--host-record=admin.shop.svc.cluster.local," + ADMIN_IP,
                 "--srv-host=_http._tcp." + SERVICE + "," + SERVICE + ",80,0,10",
                 "--cname=ext.shop.svc.cluster.local," + SERVICE);
         // A DNS server that knows no records: "DNS pointed at the wrong server".
-        background("node-2", Map.of(), "dnsmasq", "-k", "--conf-file=/dev/null", "--listen-address=" + EMPTY_DNS,
+        background("node-2", Map.of(), tool("dnsmasq"), "-k", "--conf-file=/dev/null", "--listen-address=" + EMPTY_DNS,
                 "--bind-interfaces", "--no-resolv", "--no-hosts", "--local=/cluster.local/", "--pid-file=");
         resolver("pod-a", CLUSTER_DNS);
     }
@@ -143,28 +156,28 @@ public final class NetworkLab implements AutoCloseable {
     }
 
     public void ip(String... args) {
-        List<String> command = new ArrayList<>(List.of("ip"));
+        List<String> command = new ArrayList<>(List.of(tool("ip")));
         command.addAll(Arrays.asList(args));
         check(command);
     }
 
     /** Applies an nftables script inside a namespace. */
     public void nft(String role, String script) {
-        Processes.Result result = Processes.run(new ProcessBuilder("ip", "netns", "exec", ns(role), "nft", "-f", "-"), script, COMMAND_TIMEOUT);
+        Processes.Result result = Processes.run(new ProcessBuilder(tool("ip"), "netns", "exec", ns(role), tool("nft"), "-f", "-"), script, COMMAND_TIMEOUT);
         if (result.exitCode() != 0) {
             fail("nft in %s failed: %s\n%s", role, result.err(), script);
         }
     }
 
     public void exec(String role, String... args) {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns(role)));
+        List<String> command = new ArrayList<>(List.of(tool("ip"), "netns", "exec", ns(role)));
         command.addAll(Arrays.asList(args));
         check(command);
     }
 
     /** Runs a program in a namespace until the lab closes. */
     public Process background(String role, Map<String, String> env, String... args) {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns(role)));
+        List<String> command = new ArrayList<>(List.of(tool("ip"), "netns", "exec", ns(role)));
         command.addAll(Arrays.asList(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
         builder.environment().putAll(env);
@@ -179,7 +192,7 @@ public final class NetworkLab implements AutoCloseable {
 
     /** Runs a program in a namespace to its end. */
     public Processes.Result run(String role, Map<String, String> env, Duration timeout, List<String> args) {
-        List<String> command = new ArrayList<>(List.of("ip", "netns", "exec", ns(role)));
+        List<String> command = new ArrayList<>(List.of(tool("ip"), "netns", "exec", ns(role)));
         command.addAll(args);
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().putAll(env);
@@ -207,7 +220,7 @@ public final class NetworkLab implements AutoCloseable {
             }
         }
         for (String namespace : namespaces) {
-            Processes.run(new ProcessBuilder("ip", "netns", "del", namespace), null, COMMAND_TIMEOUT);
+            Processes.run(new ProcessBuilder(tool("ip"), "netns", "del", namespace), null, COMMAND_TIMEOUT);
             try {
                 Path dir = Path.of("/etc/netns", namespace);
                 if (Files.isDirectory(dir)) {

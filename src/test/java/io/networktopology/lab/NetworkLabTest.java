@@ -71,7 +71,7 @@ class NetworkLabTest {
 
     static void awaitListening(String role, int port) throws InterruptedException {
         for (int i = 0; i < 150; i++) {
-            Processes.Result ss = lab.run(role, Map.of(), Duration.ofSeconds(10), List.of("ss", "-Htln", "sport = :" + port));
+            Processes.Result ss = lab.run(role, Map.of(), Duration.ofSeconds(10), List.of(NetworkLab.tool("ss"), "-Htln", "sport = :" + port));
             if (ss.exitCode() == 0 && !ss.out().isBlank()) {
                 return;
             }

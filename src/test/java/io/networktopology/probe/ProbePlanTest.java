@@ -51,7 +51,6 @@ class ProbePlanTest {
                 "dns-srv-web-dns dns SRV _dns._udp.web.shop.svc.cluster.local []",
                 "svc-ip-web-80 tcp 10.96.3.4:80",
                 "svc-name-web-80 tcp web.shop.svc.cluster.local:80",
-                "dns-a-db dns A db.shop.svc.cluster.local []",
                 "dns-srv-db-pg dns SRV _pg._tcp.db.shop.svc.cluster.local []",
                 "dns-cname-pay dns CNAME pay.shop.svc.cluster.local [payments.example.com]",
                 "dns-alias-www.shop.internal dns A www.shop.internal [10.96.3.4]",
@@ -81,7 +80,7 @@ class ProbePlanTest {
 
     private static ProbePlan.Targets targets(NetworkTopology topology, Map<String, Service> services,
             Map<String, io.fabric8.kubernetes.api.model.networking.v1.Ingress> ingresses, List<ProbePlan.DnsReplica> replicas) {
-        return new ProbePlan.Targets(services, ingresses,
+        return new ProbePlan.Targets(services, Map.of("db", List.of("10.244.1.7", "10.244.2.8")), ingresses,
                 List.of(new ProbePlan.NodeTarget("node-a", "203.0.113.1", "10.0.0.1"), new ProbePlan.NodeTarget("node-b", "10.0.0.2", "10.0.0.2")),
                 List.of(new ProbePlan.EchoTarget("echo-0", "node-a", "10.244.1.5"), new ProbePlan.EchoTarget("echo-1", "node-b", "10.244.2.5")),
                 "10.96.9.9", 8080, List.of(new ProbePlan.EchoTarget("host-echo-1", "node-b", "10.0.0.2")), 31999, replicas, "cluster.local");
@@ -141,5 +140,16 @@ class ProbePlanTest {
         assertThat(ProbePlan.nodeClient(targets(topology, observed, Map.of(), List.of()), "node-a"))
                 .extracting(c -> c.id() + " " + c.host() + ":" + c.port() + " " + c.expectSource())
                 .containsExactly("node-to-node-node-b 10.0.0.2:31999 $NODE_IP");
+    }
+
+    @Test
+    void aHeadlessNameMustResolveToItsReadyPods() {
+        NetworkTopology topology = topology("shop", "shop", service("db", ServiceType.Headless, port("pg", 5432, 5432)));
+        assertThat(ProbePlan.clientChecks(topology, Map.of(), Map.of("db", List.of("10.244.1.7", "10.244.2.8", "fd00::7")), "cluster.local",
+                List.of(ProbePath.DNS))).extracting(c -> c.id() + " " + c.recordType() + " " + c.expect()).containsExactly(
+                "dns-a-db A [10.244.1.7, 10.244.2.8]", "dns-aaaa-db AAAA [fd00::7]", "dns-srv-db-pg SRV []");
+        // No ready pod: nothing the name could resolve to, so no address check (ServicesReady names the empty service).
+        assertThat(ProbePlan.clientChecks(topology, Map.of(), Map.of(), "cluster.local", List.of(ProbePath.DNS)))
+                .extracting(ProbeCheck::id).containsExactly("dns-srv-db-pg");
     }
 }
