@@ -132,7 +132,11 @@ public class CheckStatus {
         if (!(o instanceof CheckStatus that)) {
             return false;
         }
-        return Objects.equals(id, that.id) && Objects.equals(path, that.path) && Objects.equals(from, that.from) && Objects.equals(to, that.to) && Objects.equals(result, that.result) && Objects.equals(latencyMs, that.latencyMs) && Objects.equals(message, that.message) && Objects.equals(consecutiveFailures, that.consecutiveFailures) && Objects.equals(lastTransitionTime, that.lastTransitionTime) && Objects.equals(lastOutage, that.lastOutage);
+        return Objects.equals(id, that.id) && Objects.equals(path, that.path) && Objects.equals(from, that.from) &&
+                Objects.equals(to, that.to) && Objects.equals(result, that.result) &&
+                Objects.equals(latencyMs, that.latencyMs) && Objects.equals(message, that.message) &&
+                Objects.equals(consecutiveFailures, that.consecutiveFailures) &&
+                Objects.equals(lastTransitionTime, that.lastTransitionTime) && Objects.equals(lastOutage, that.lastOutage);
     }
 
     @Override

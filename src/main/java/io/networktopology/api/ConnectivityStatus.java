@@ -94,7 +94,10 @@ public class ConnectivityStatus {
         if (!(o instanceof ConnectivityStatus that)) {
             return false;
         }
-        return Objects.equals(lastRun, that.lastRun) && Objects.equals(lastRunId, that.lastRunId) && Objects.equals(observedGeneration, that.observedGeneration) && Objects.equals(lastRequest, that.lastRequest) && Objects.equals(summary, that.summary) && Objects.equals(message, that.message) && Objects.equals(checks, that.checks);
+        return Objects.equals(lastRun, that.lastRun) && Objects.equals(lastRunId, that.lastRunId) &&
+                Objects.equals(observedGeneration, that.observedGeneration) && Objects.equals(lastRequest, that.lastRequest) &&
+                Objects.equals(summary, that.summary) && Objects.equals(message, that.message) &&
+                Objects.equals(checks, that.checks);
     }
 
     @Override

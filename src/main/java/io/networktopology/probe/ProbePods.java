@@ -189,8 +189,7 @@ public final class ProbePods {
     }
 
     private Container container(String name, List<String> args) {
-        List<String> command = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:MaxRAMPercentage=60",
-                "-XX:-UsePerfData", "-jar", "/deployments/quarkus-run.jar"));
+        List<String> command = new ArrayList<>(settings.command());
         command.addAll(args);
         ContainerBuilder container = new ContainerBuilder()
                 .withName(name)
@@ -244,7 +243,7 @@ public final class ProbePods {
                         .withTolerations(settings.tolerations().isEmpty() ? null : new ArrayList<>(settings.tolerations()))
                         .withNewSecurityContext()
                         .withRunAsNonRoot(true)
-                        .withRunAsUser(185L) // the image's user (Dockerfile.jvm)
+                        .withRunAsUser(settings.runAsUser())
                         .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
                         .endSecurityContext()
                         .addNewVolume().withName("tmp").withNewEmptyDir().withSizeLimit(new Quantity("16Mi")).endEmptyDir().endVolume()

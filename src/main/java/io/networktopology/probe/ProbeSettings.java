@@ -15,25 +15,35 @@ import java.util.Map;
  * @param maxNodes      how many nodes a run spreads its echo pods over (a deterministic sample in large clusters)
  * @param runDeadline   how long a run may take; a pod not done by then fails its checks with the reason
  * @param dnsPodLabels  the CoreDNS pods' labels, in {@code dnsNamespace}; each replica is asked directly
+ * @param command       how the image runs the binary, before {@code probe}/{@code echo} (the JVM image's by default)
+ * @param runAsUser     the image's non-root user
  */
-public record ProbeSettings(boolean enabled, String image, String imagePullPolicy, String cpuRequest, String memoryRequest,
+public record ProbeSettings(boolean enabled, String image, List<String> command, long runAsUser, String imagePullPolicy, String cpuRequest,
+        String memoryRequest,
         String memoryLimit, Map<String, String> nodeSelector, List<Toleration> tolerations, int echoPort, int hostEchoPort,
         int maxNodes, Duration runDeadline, String dnsNamespace, Map<String, String> dnsPodLabels, String clusterDomain) {
 
     public static final String DEFAULT_IMAGE = "network-topology-operator:0.1.0";
+    /** src/main/docker/Dockerfile.jvm: the application in /deployments, run by user 185; small-heap, fast-start flags. */
+    public static final List<String> DEFAULT_COMMAND = List.of("java", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:MaxRAMPercentage=60",
+            "-XX:-UsePerfData", "-jar", "/deployments/quarkus-run.jar");
+    public static final long DEFAULT_USER = 185;
 
     public static ProbeSettings defaults(String clusterDomain) {
-        return new ProbeSettings(true, DEFAULT_IMAGE, "IfNotPresent", "50m", "96Mi", "192Mi", Map.of(), List.of(), 8080, 31999, 3,
+        return new ProbeSettings(true, DEFAULT_IMAGE, DEFAULT_COMMAND, DEFAULT_USER, "IfNotPresent", "50m", "96Mi", "192Mi", Map.of(),
+                List.of(), 8080, 31999, 3,
                 Duration.ofSeconds(120), "kube-system", Map.of("k8s-app", "kube-dns"), clusterDomain);
     }
 
     public ProbeSettings withEnabled(boolean on) {
-        return new ProbeSettings(on, image, imagePullPolicy, cpuRequest, memoryRequest, memoryLimit, nodeSelector, tolerations, echoPort,
+        return new ProbeSettings(on, image, command, runAsUser, imagePullPolicy, cpuRequest, memoryRequest, memoryLimit, nodeSelector,
+                tolerations, echoPort,
                 hostEchoPort, maxNodes, runDeadline, dnsNamespace, dnsPodLabels, clusterDomain);
     }
 
     public ProbeSettings withRunDeadline(Duration deadline) {
-        return new ProbeSettings(enabled, image, imagePullPolicy, cpuRequest, memoryRequest, memoryLimit, nodeSelector, tolerations,
+        return new ProbeSettings(enabled, image, command, runAsUser, imagePullPolicy, cpuRequest, memoryRequest, memoryLimit,
+                nodeSelector, tolerations,
                 echoPort, hostEchoPort, maxNodes, deadline, dnsNamespace, dnsPodLabels, clusterDomain);
     }
 }

@@ -24,6 +24,11 @@ public class ProbeSettingsProducer {
     boolean enabled;
     @ConfigProperty(name = "networktopology.probes.image", defaultValue = ProbeSettings.DEFAULT_IMAGE)
     String image;
+    /** How the image runs the binary (comma-separated), e.g. {@code ./application} for the native image. */
+    @ConfigProperty(name = "networktopology.probes.command")
+    Optional<List<String>> command;
+    @ConfigProperty(name = "networktopology.probes.run-as-user", defaultValue = "185")
+    long runAsUser;
     @ConfigProperty(name = "networktopology.probes.image-pull-policy", defaultValue = "IfNotPresent")
     String pullPolicy;
     @ConfigProperty(name = "networktopology.probes.cpu-request", defaultValue = "50m")
@@ -61,7 +66,8 @@ public class ProbeSettingsProducer {
         } catch (Exception e) {
             throw new IllegalArgumentException("networktopology.probes.tolerations is not a JSON list of tolerations: " + e.getMessage(), e);
         }
-        return new ProbeSettings(enabled, image, pullPolicy, cpuRequest, memoryRequest, memoryLimit, pairs(nodeSelector.orElse(List.of()),
+        return new ProbeSettings(enabled, image, command.orElse(ProbeSettings.DEFAULT_COMMAND), runAsUser, pullPolicy, cpuRequest,
+                memoryRequest, memoryLimit, pairs(nodeSelector.orElse(List.of()),
                 "networktopology.probes.node-selector"), parsedTolerations, echoPort, hostEchoPort, Math.max(1, maxNodes), runDeadline,
                 dnsNamespace, pairs(dnsPodLabels, "networktopology.probes.dns-pod-labels"), clusterDomain);
     }
