@@ -67,6 +67,9 @@ class ProbeOperatorTest {
     @Inject
     MeterRegistry registry;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
+    java.net.URL metrics;
+
     @io.quarkus.test.kubernetes.client.KubernetesTestServer
     io.quarkus.test.kubernetes.client.KubernetesServer server;
 
@@ -92,6 +95,16 @@ class ProbeOperatorTest {
                         .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
                 client.resource(pod).updateStatus();
             }
+        }
+    }
+
+    private String scrape() {
+        try {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(metrics.toURI()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            return response.body();
+        } catch (Exception e) {
+            throw new AssertionError("could not scrape " + metrics, e);
         }
     }
 
@@ -216,6 +229,12 @@ class ProbeOperatorTest {
         assertThat(passed).isNotNull();
         assertThat(passed.value()).isEqualTo(1.0);
         assertThat(registry.find("networktopology.probe.path.passed").tags("namespace", ns, "path", "DNS").gauge().value()).isEqualTo(1.0);
+        // As Prometheus scrapes them.
+        String scraped = scrape();
+        assertThat(scraped).containsPattern("networktopology_probe_check_passed\\{[^}]*check=\"container-to-container\"[^}]*namespace=\"" + ns
+                + "\"[^}]*} 1\\.0");
+        assertThat(scraped).containsPattern("networktopology_probe_check_latency_seconds\\{[^}]*check=\"svc-ip-web-80\"[^}]*namespace=\"" + ns + "\"");
+        assertThat(scraped).containsPattern("networktopology_probe_runs_total\\{[^}]*result=\"passed\"");
         // No second run without a reason: the interval is 5 minutes.
         String runId = connectivity.getLastRunId();
         await().pollDelay(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> true);
