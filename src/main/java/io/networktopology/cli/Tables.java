@@ -82,13 +82,7 @@ public final class Tables {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"NAME", "STATUS", "ROLE", "NODE", "AGE"});
         for (var pod : pods) {
-            String node = "";
-            try {
-                node = pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-                        .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues().get(0);
-            } catch (RuntimeException e) {
-                // not pinned
-            }
+            String node = java.util.Objects.requireNonNullElse(io.networktopology.probe.ProbePods.pinnedNode(pod), "");
             rows.add(new String[] {pod.getMetadata().getName(),
                     pod.getStatus() == null || pod.getStatus().getPhase() == null ? "Pending" : pod.getStatus().getPhase(),
                     pod.getMetadata().getLabels().getOrDefault(io.networktopology.model.ChildLabels.PROBE_ROLE, ""),

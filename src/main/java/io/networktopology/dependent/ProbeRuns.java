@@ -61,22 +61,29 @@ public final class ProbeRuns {
     public static final String PROBE_NOW_ANNOTATION = "networktopology.io/probe-now";
 
     private static final Logger LOG = Logger.getLogger(ProbeRuns.class);
+    /** Checks per client pod: enough to keep each report detailed within the 4 KiB termination message. */
+    static final int MAX_CHECKS_PER_POD = 40;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ProbeSettings settings;
     private final ProbePods pods;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
     private final Map<String, String> finished = new ConcurrentHashMap<>();
+    /** The last run's results per topology, until the cache shows them in status. */
+    private final Map<String, ConnectivityStatus> lastResult = new ConcurrentHashMap<>();
 
     /**
-     * A run in progress: its id, when it started, the probe-now value it answers, and the checks that failed because
-     * their pod could not even be created (admission refused it, quota, ...).
+     * A run in progress: its id, when it started, the probe-now value it answers, the generation it probes, the checks
+     * that failed because their pod could not even be created (admission refused it, quota, ...), the echo pods it
+     * created, and the reporting pods it created with their checks — so that a cache that does not show them yet is
+     * waited for, and a pod that disappears fails its checks instead of dropping them.
      */
     private record Active(String runId, Instant started, String request, Long generation, List<ConnectivityReport.Outcome> refused,
-            java.util.concurrent.atomic.AtomicBoolean clientsStarted, java.util.Set<String> reporters) {
+            java.util.concurrent.atomic.AtomicBoolean clientsStarted, java.util.Set<String> echoes,
+            Map<String, List<ProbeCheck>> planned) {
         Active(String runId, Instant started, String request, Long generation) {
             this(runId, started, request, generation, new java.util.concurrent.CopyOnWriteArrayList<>(),
-                    new java.util.concurrent.atomic.AtomicBoolean(), ConcurrentHashMap.newKeySet());
+                    new java.util.concurrent.atomic.AtomicBoolean(), ConcurrentHashMap.newKeySet(), new ConcurrentHashMap<>());
         }
     }
 
@@ -123,10 +130,12 @@ public final class ProbeRuns {
                 .toList();
         if (!probing(topology)) {
             active.remove(uid);
+            lastResult.remove(uid);
             int writes = deleteAll(client, topology, mine, null);
             return new Outcome(null, null, null, null, writes);
         }
         ProbesSpec probes = topology.getSpec().getProbes() == null ? new ProbesSpec() : topology.getSpec().getProbes();
+        previous = newest(previous, lastResult.get(uid));
         Active run = active.get(uid);
         if (run == null) {
             run = adopt(topology, mine, previous);
@@ -155,33 +164,45 @@ public final class ProbeRuns {
         boolean clientsCreated = run.clientsStarted().get()
                 || runPods.stream().anyMatch(p -> Role.of(p) == Role.client || Role.of(p) == Role.node_client);
         if (!clientsCreated) {
-            boolean allUp = runPods.stream().filter(p -> Role.of(p) == Role.echo || Role.of(p) == Role.host_echo).allMatch(ProbeRuns::up);
+            // Every echo pod this run created must be in the cache and up (a lagging cache is not "all up").
+            boolean allUp = run.echoes().stream().allMatch(name -> runPods.stream()
+                    .anyMatch(p -> p.getMetadata().getName().equals(name) && up(p)));
             Instant giveUp = run.started().plus(settings.runDeadline().dividedBy(2));
             if (!allUp && now.isBefore(giveUp)) {
                 return new Outcome(previous, runId, Duration.between(now, giveUp), null, writes);
             }
-            run.clientsStarted().set(true);
             writes += startClients(topology, run, runPods, probes.effectivePaths(), context, services, ingresses, now);
+            run.clientsStarted().set(true);
             return new Outcome(previous, runId, Duration.between(now, deadline).isNegative() ? Duration.ofSeconds(1)
                     : Duration.between(now, deadline), null, writes);
         }
         List<Pod> reporters = runPods.stream().filter(p -> Role.of(p) != null && Role.of(p).reports()).toList();
         // Done when every reporting pod this run created has reported; one the cache does not show yet is not done.
-        boolean done = run.reporters().stream().allMatch(name -> reporters.stream()
+        boolean done = run.planned().keySet().stream().allMatch(name -> reporters.stream()
                 .anyMatch(p -> p.getMetadata().getName().equals(name) && (report(p) != null || finishedWithoutReport(p))));
         if (!done && now.isBefore(deadline)) {
             return new Outcome(previous, runId, Duration.between(now, deadline), null, writes);
         }
         List<ConnectivityReport.Outcome> outcomes = new ArrayList<>(run.refused());
-        for (Pod pod : reporters) {
-            outcomes.addAll(outcomes(pod, now, run.started()));
+        for (Map.Entry<String, List<ProbeCheck>> planned : run.planned().entrySet()) {
+            Pod pod = reporters.stream().filter(p -> p.getMetadata().getName().equals(planned.getKey())).findFirst().orElse(null);
+            if (pod != null) {
+                outcomes.addAll(outcomes(pod, now, run.started()));
+            } else {
+                for (ProbeCheck check : planned.getValue()) {
+                    outcomes.add(new ConnectivityReport.Outcome(check, new ProbeResult(check.id(), ProbeResult.FAILED, null,
+                            "probe pod " + planned.getKey() + " disappeared before it reported")));
+                }
+            }
         }
         writes += deleteAll(client, topology, runPods, null);
+        writes += deleteEchoService(client, topology, runId);
         active.remove(uid);
         finished.put(uid, runId);
         String message = run.refused().isEmpty() ? null : run.refused().size() + " probe object(s) could not be created";
         // The generation the run was planned for: a spec changed meanwhile is probed by the next run, right away.
         ConnectivityReport.Run result = ConnectivityReport.merge(previous, outcomes, now, runId, run.generation(), run.request(), message);
+        lastResult.put(uid, result.status());
         return new Outcome(result.status(), null, probes.intervalDuration(), result, writes);
     }
 
@@ -190,6 +211,7 @@ public final class ProbeRuns {
         String uid = topology.getMetadata().getUid();
         active.remove(uid);
         finished.remove(uid);
+        lastResult.remove(uid);
         List<Pod> mine = context.getSecondaryResources(Pod.class).stream().filter(p -> OwnedChildren.isOwnedBy(p, topology)).toList();
         return deleteAll(context.getClient(), topology, mine, null);
     }
@@ -205,15 +227,32 @@ public final class ProbeRuns {
                     // The generation it probed is not recorded on the pods: assume an older one, so that a run follows.
                     Active adopted = new Active(runId(p), started(p), annotation(topology), null);
                     for (Pod pod : mine) {
-                        if (runId(p).equals(runId(pod)) && Role.of(pod) != null && Role.of(pod).reports()) {
-                            adopted.reporters().add(pod.getMetadata().getName());
-                            adopted.clientsStarted().compareAndSet(false, Role.of(pod) != Role.local);
+                        Role role = Role.of(pod);
+                        if (!runId(p).equals(runId(pod)) || role == null) {
+                            continue;
+                        }
+                        if (role.reports()) {
+                            adopted.planned().put(pod.getMetadata().getName(), ProbePods.plannedChecks(pod));
+                            adopted.clientsStarted().compareAndSet(false, role != Role.local);
+                        } else {
+                            adopted.echoes().add(pod.getMetadata().getName());
                         }
                     }
                     active.put(topology.getMetadata().getUid(), adopted);
                     return adopted;
                 })
                 .orElse(null);
+    }
+
+    /** The more recent of two connectivity statuses (by when their run finished). */
+    static ConnectivityStatus newest(ConnectivityStatus a, ConnectivityStatus b) {
+        if (a == null || a.getLastRun() == null) {
+            return b != null ? b : a;
+        }
+        if (b == null || b.getLastRun() == null) {
+            return a;
+        }
+        return Instant.parse(b.getLastRun()).isAfter(Instant.parse(a.getLastRun())) ? b : a;
     }
 
     static Duration untilDue(NetworkTopology topology, ConnectivityStatus previous, String request, ProbesSpec probes, Instant now) {
@@ -309,23 +348,68 @@ public final class ProbeRuns {
         int writes = 0;
         List<ProbePath> clientPaths = paths.stream().filter(p -> p != ProbePath.ContainerToContainer && p != ProbePath.NodeToNode).toList();
         if (!clientPaths.isEmpty()) {
+            // Several client pods for a large plan: each report stays detailed within 4 KiB, each env var small.
             List<ProbeCheck> checks = ProbePlan.client(topology, targets, clientPaths);
-            writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), checks, preset, false, null), run);
+            int chunks = Math.max(1, (checks.size() + MAX_CHECKS_PER_POD - 1) / MAX_CHECKS_PER_POD);
+            for (int i = 0; i < chunks; i++) {
+                List<ProbeCheck> chunk = checks.subList(i * MAX_CHECKS_PER_POD, Math.min(checks.size(), (i + 1) * MAX_CHECKS_PER_POD));
+                writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), i, chunk,
+                        i == 0 ? preset : List.of(), false, null), run);
+            }
         }
         if (paths.contains(ProbePath.NodeToNode)) {
             String from = hostEchoes.isEmpty() ? null : hostEchoes.get(0).node();
             List<ProbeCheck> checks = ProbePlan.nodeClient(targets, from == null ? "a node" : from);
-            writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), checks, nodePreset, true,
+            writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), 0, checks, nodePreset, true,
                     from == null || from.startsWith("echo-") ? null : from), run);
         }
         return writes;
     }
 
-    /** The nodes a run spreads over: schedulable ones, a deterministic per-topology sample of at most maxNodes. */
+    /**
+     * A node a probe pod can be scheduled on: schedulable, not NotReady, matching the probe node selector, and every
+     * NoSchedule/NoExecute taint tolerated by the probe tolerations (a control-plane node usually is not). A pod
+     * pinned to a node it cannot run on would be reported as an outage on every run.
+     */
+    boolean canRunProbes(Node node) {
+        if (node.getSpec() != null && Boolean.TRUE.equals(node.getSpec().getUnschedulable())) {
+            return false;
+        }
+        boolean notReady = node.getStatus() != null && node.getStatus().getConditions() != null && node.getStatus().getConditions().stream()
+                .anyMatch(c -> "Ready".equals(c.getType()) && !"True".equals(c.getStatus()));
+        if (notReady) {
+            return false;
+        }
+        Map<String, String> labels = node.getMetadata().getLabels() == null ? Map.of() : node.getMetadata().getLabels();
+        if (!settings.nodeSelector().entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())))) {
+            return false;
+        }
+        List<io.fabric8.kubernetes.api.model.Taint> taints = node.getSpec() == null || node.getSpec().getTaints() == null
+                ? List.of() : node.getSpec().getTaints();
+        return taints.stream().filter(t -> "NoSchedule".equals(t.getEffect()) || "NoExecute".equals(t.getEffect()))
+                .allMatch(t -> settings.tolerations().stream().anyMatch(tol -> tolerates(tol, t)));
+    }
+
+    /** Kubernetes' toleration matching: key (empty with Exists: every key), operator Exists or Equal, effect (empty: every). */
+    static boolean tolerates(io.fabric8.kubernetes.api.model.Toleration toleration, io.fabric8.kubernetes.api.model.Taint taint) {
+        if (toleration.getEffect() != null && !toleration.getEffect().isEmpty() && !toleration.getEffect().equals(taint.getEffect())) {
+            return false;
+        }
+        boolean exists = "Exists".equals(toleration.getOperator());
+        if (toleration.getKey() == null || toleration.getKey().isEmpty()) {
+            return exists;
+        }
+        if (!toleration.getKey().equals(taint.getKey())) {
+            return false;
+        }
+        return exists || Objects.equals(Objects.requireNonNullElse(toleration.getValue(), ""), Objects.requireNonNullElse(taint.getValue(), ""));
+    }
+
+    /** The nodes a run spreads over: those that can run probe pods, a deterministic per-topology sample of at most maxNodes. */
     private List<String> sampleNodes(NetworkTopology topology, Context<NetworkTopology> context) {
         String seed = topology.getMetadata().getUid() == null ? topology.getMetadata().getName() : topology.getMetadata().getUid();
         return NodeAddresses.nodes(context).stream()
-                .filter(n -> n.getSpec() == null || !Boolean.TRUE.equals(n.getSpec().getUnschedulable()))
+                .filter(this::canRunProbes)
                 .map(n -> n.getMetadata().getName())
                 .sorted(Comparator.comparing((String name) -> Integer.toUnsignedString((seed + "/" + name).hashCode())).thenComparing(name -> name))
                 .limit(settings.maxNodes())
@@ -362,12 +446,7 @@ public final class ProbeRuns {
     }
 
     private static String pinnedNode(Pod pod) {
-        try {
-            return pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
-                    .getNodeSelectorTerms().get(0).getMatchExpressions().get(0).getValues().get(0);
-        } catch (RuntimeException e) {
-            return null;
-        }
+        return ProbePods.pinnedNode(pod);
     }
 
     /** Running, with an address, and ready (the echo server's readiness probe passed). */
@@ -497,8 +576,12 @@ public final class ProbeRuns {
     private static int create(KubernetesClient client, NetworkTopology topology, HasMetadata object, Active run) {
         try {
             client.resource(object).create();
-            if (object instanceof Pod pod && Role.of(pod) != null && Role.of(pod).reports()) {
-                run.reporters().add(pod.getMetadata().getName());
+            if (object instanceof Pod pod && Role.of(pod) != null) {
+                if (Role.of(pod).reports()) {
+                    run.planned().put(pod.getMetadata().getName(), ProbePods.plannedChecks(pod));
+                } else {
+                    run.echoes().add(pod.getMetadata().getName());
+                }
             }
             return 1;
         } catch (KubernetesClientException e) {
@@ -548,21 +631,22 @@ public final class ProbeRuns {
             writes += delete(client, pod);
         }
         for (String run : runs) {
-            if (run == null) {
-                continue;
-            }
-            Service service = client.services().inNamespace(topology.getMetadata().getNamespace())
-                    .withName(ProbePods.echoServiceName(topology, run)).get();
-            if (service != null && OwnedChildren.isOwnedBy(service, topology)) {
-                writes += delete(client, service);
+            if (run != null) {
+                writes += deleteEchoService(client, topology, run);
             }
         }
         return writes;
     }
 
+    private static int deleteEchoService(KubernetesClient client, NetworkTopology topology, String runId) {
+        Service service = client.services().inNamespace(topology.getMetadata().getNamespace())
+                .withName(ProbePods.echoServiceName(topology, runId)).get();
+        return service != null && OwnedChildren.isOwnedBy(service, topology) ? delete(client, service) : 0;
+    }
+
     private static int delete(KubernetesClient client, HasMetadata object) {
         try {
-            client.resource(object).withGracePeriod(0).delete();
+            client.resource(object).delete(); // the pod's own short grace period lets the kubelet stop it
             return 1;
         } catch (KubernetesClientException e) {
             if (e.getCode() == 404) {

@@ -88,10 +88,20 @@ public final class ProbePods {
         return Long.toString(started.toEpochMilli(), 36);
     }
 
+    /**
+     * {@code <topology (at most 24 chars)>-<uid hash>-<run id>-<role>[-<n>]}: at most 63 characters (the pod's hostname),
+     * unique per topology even when two names share a prefix.
+     */
     public static String podName(NetworkTopology topology, String runId, Role role, int index) {
         String base = topology.getMetadata().getName();
-        base = base.length() > 30 ? base.substring(0, 30).replaceAll("[-.]+$", "") : base;
-        return base + "-probe-" + runId + "-" + role.label() + (role == Role.echo || role == Role.host_echo ? "-" + index : "");
+        base = base.length() > 24 ? base.substring(0, 24).replaceAll("[-.]+$", "") : base;
+        boolean numbered = role == Role.echo || role == Role.host_echo || (role == Role.client && index > 0);
+        return base + "-" + uidHash(topology) + "-" + runId + "-" + role.label() + (numbered ? "-" + index : "");
+    }
+
+    private static String uidHash(NetworkTopology topology) {
+        String key = topology.getMetadata().getName() + "/" + topology.getMetadata().getUid();
+        return Integer.toString(Math.floorMod(key.hashCode(), 36 * 36 * 36 * 36), 36);
     }
 
     /** The run's echo Service: a DNS-1035 label, short enough for any topology name. */
@@ -109,7 +119,12 @@ public final class ProbePods {
     }
 
     public Pod hostEcho(NetworkTopology topology, OwnerReference owner, String runId, Instant started, int index, String node) {
-        Container server = container("echo", List.of("echo", "--port", String.valueOf(settings.hostEchoPort())));
+        // The port is declared (hostPort) so that the scheduler keeps two such pods off one node.
+        Container server = container("echo", List.of("echo", "--port", String.valueOf(settings.hostEchoPort()))).edit()
+                .addNewPort().withName("echo").withContainerPort(settings.hostEchoPort()).withHostPort(settings.hostEchoPort())
+                .withProtocol("TCP").endPort()
+                .withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(settings.hostEchoPort())).endTcpSocket()
+                .withPeriodSeconds(2).endReadinessProbe().build();
         PodBuilder pod = pod(topology, owner, runId, started, Role.host_echo, index, List.of(server), true);
         return pinned(pod, node);
     }
@@ -127,10 +142,10 @@ public final class ProbePods {
         return pod.build();
     }
 
-    public Pod client(NetworkTopology topology, OwnerReference owner, String runId, Instant started, List<ProbeCheck> checks,
+    public Pod client(NetworkTopology topology, OwnerReference owner, String runId, Instant started, int index, List<ProbeCheck> checks,
             List<Preset> preset, boolean hostNetwork, String node) {
         Role role = hostNetwork ? Role.node_client : Role.client;
-        PodBuilder pod = pod(topology, owner, runId, started, role, 0, List.of(probeContainer(checks)), hostNetwork);
+        PodBuilder pod = pod(topology, owner, runId, started, role, index, List.of(probeContainer(checks)), hostNetwork);
         if (!preset.isEmpty()) {
             pod.editMetadata().addToAnnotations(PRESET_RESULTS_ANNOTATION, json(preset)).endMetadata();
         }
@@ -212,15 +227,25 @@ public final class ProbePods {
         return container.build();
     }
 
-    /** Pins a pod to a node by the node's hostname label, through the scheduler (so taints and resources still count). */
+    /** Pins a pod to a node by the node's name (metadata.name), through the scheduler (so taints and resources still count). */
     private static Pod pinned(PodBuilder pod, String node) {
         if (node != null) {
             pod.editSpec().withNewAffinity().withNewNodeAffinity().withNewRequiredDuringSchedulingIgnoredDuringExecution()
-                    .addNewNodeSelectorTerm().addNewMatchExpression().withKey("kubernetes.io/hostname").withOperator("In")
-                    .withValues(node).endMatchExpression().endNodeSelectorTerm()
+                    .addNewNodeSelectorTerm().addNewMatchField().withKey("metadata.name").withOperator("In")
+                    .withValues(node).endMatchField().endNodeSelectorTerm()
                     .endRequiredDuringSchedulingIgnoredDuringExecution().endNodeAffinity().endAffinity().endSpec();
         }
         return pod.build();
+    }
+
+    /** The node a probe pod is pinned to, or null. */
+    public static String pinnedNode(Pod pod) {
+        try {
+            return pod.getSpec().getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                    .getNodeSelectorTerms().get(0).getMatchFields().get(0).getValues().get(0);
+        } catch (RuntimeException e) {
+            return null;
+        }
     }
 
     private static EnvVar fieldEnv(String name, String path) {

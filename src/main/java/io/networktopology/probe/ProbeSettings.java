@@ -31,7 +31,7 @@ public record ProbeSettings(boolean enabled, String image, List<String> command,
 
     public static ProbeSettings defaults(String clusterDomain) {
         return new ProbeSettings(true, DEFAULT_IMAGE, DEFAULT_COMMAND, DEFAULT_USER, "IfNotPresent", "50m", "96Mi", "192Mi", Map.of(),
-                List.of(), 8080, 31999, 3,
+                List.of(), 8080, 29999, 3,
                 Duration.ofSeconds(120), "kube-system", Map.of("k8s-app", "kube-dns"), clusterDomain);
     }
 

@@ -45,7 +45,8 @@ public class ProbeSettingsProducer {
     Optional<String> tolerations;
     @ConfigProperty(name = "networktopology.probes.echo-port", defaultValue = "8080")
     int echoPort;
-    @ConfigProperty(name = "networktopology.probes.host-echo-port", defaultValue = "31999")
+    /** Outside the NodePort range (30000-32767), where kube-proxy would intercept it. */
+    @ConfigProperty(name = "networktopology.probes.host-echo-port", defaultValue = "29999")
     int hostEchoPort;
     @ConfigProperty(name = "networktopology.probes.max-nodes", defaultValue = "3")
     int maxNodes;

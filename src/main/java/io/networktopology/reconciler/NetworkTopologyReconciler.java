@@ -72,6 +72,8 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     public static final String NAME = "networktopology";
     /** How soon to look again at a conflict: nothing notifies the operator when a foreign object goes away. */
     static final Duration CONFLICT_RECHECK = Duration.ofSeconds(60);
+    /** How soon to try a probe step again after it failed. */
+    static final Duration PROBE_RETRY = Duration.ofSeconds(30);
 
     private static final Logger LOG = Logger.getLogger(NetworkTopologyReconciler.class);
 
@@ -221,8 +223,18 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
                 dnsConflict = !dnsVerdict.ok();
             }
         }
-        ProbeRuns.Outcome probe = probes.step(topology, lastConnectivity(topology), context, outcome.current(),
-                ingressOutcome.current(), now);
+        ProbeRuns.Outcome probe;
+        try {
+            probe = probes.step(topology, lastConnectivity(topology), context, outcome.current(), ingressOutcome.current(), now);
+        } catch (RuntimeException e) {
+            // A probe step that fails (an API error) must not cost the rest of the status; it is tried again soon.
+            LOG.warnf(e, "%s/%s: probe step failed, retrying in %s", topology.getMetadata().getNamespace(),
+                    topology.getMetadata().getName(), PROBE_RETRY);
+            probe = new ProbeRuns.Outcome(lastConnectivity(topology), null, PROBE_RETRY, null, 0);
+        }
+        if (!probes.probing(topology) && probeMetrics != null) {
+            probeMetrics.forget(topology);
+        }
         countChildWrites(probe.writes());
         int threshold = topology.getSpec().getProbes() == null ? 2 : topology.getSpec().getProbes().effectiveFailureThreshold();
         ConnectivityReport.Verdict connectivityVerdict = ConnectivityReport.verdict(probe.connectivity(), probes.probing(topology),

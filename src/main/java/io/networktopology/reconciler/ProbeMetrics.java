@@ -28,8 +28,12 @@ public final class ProbeMetrics {
     public static final int MAX_CHECK_SERIES = 50;
 
     private final MeterRegistry registry;
-    /** Per topology (namespace/name): the values its gauges read, by meter id. */
-    private final Map<String, Map<Meter.Id, AtomicReference<Double>>> series = new ConcurrentHashMap<>();
+    /** A registered gauge and the value it reads (held here: Micrometer holds gauge objects weakly). */
+    private record Series(Gauge gauge, AtomicReference<Double> value) {
+    }
+
+    /** Per topology (namespace/name): its gauges, by the id they were asked for. */
+    private final Map<String, Map<Meter.Id, Series>> series = new ConcurrentHashMap<>();
 
     public ProbeMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -61,18 +65,16 @@ public final class ProbeMetrics {
         }
         paths.forEach((path, passed) -> values.put(id("networktopology.probe.path.passed",
                 Tags.of("namespace", namespace, "topology", name, "path", path)), passed ? 1.0 : 0.0));
-        Map<Meter.Id, AtomicReference<Double>> mine = series.computeIfAbsent(namespace + "/" + name, k -> new ConcurrentHashMap<>());
+        Map<Meter.Id, Series> mine = series.computeIfAbsent(namespace + "/" + name, k -> new ConcurrentHashMap<>());
         for (Meter.Id stale : new ArrayList<>(mine.keySet())) {
             if (!values.containsKey(stale)) {
-                registry.remove(stale);
-                mine.remove(stale);
+                registry.remove(mine.remove(stale).gauge()); // by the registered meter: its id is the one after meter filters
             }
         }
         values.forEach((id, value) -> mine.computeIfAbsent(id, k -> {
             AtomicReference<Double> holder = new AtomicReference<>(value);
-            Gauge.builder(k.getName(), holder, AtomicReference::get).tags(k.getTags()).register(registry);
-            return holder;
-        }).set(value));
+            return new Series(Gauge.builder(k.getName(), holder, AtomicReference::get).tags(k.getTags()).register(registry), holder);
+        }).value().set(value));
         if (!checks.isEmpty()) {
             Counter.builder("networktopology.probe.runs").description("Finished probe runs, by whether every check passed")
                     .tag("result", allPassed ? "passed" : "failed").register(registry).increment();
@@ -80,9 +82,9 @@ public final class ProbeMetrics {
     }
 
     public void forget(NetworkTopology topology) {
-        Map<Meter.Id, AtomicReference<Double>> mine = series.remove(topology.getMetadata().getNamespace() + "/" + topology.getMetadata().getName());
+        Map<Meter.Id, Series> mine = series.remove(topology.getMetadata().getNamespace() + "/" + topology.getMetadata().getName());
         if (mine != null) {
-            mine.keySet().forEach(registry::remove);
+            mine.values().forEach(s -> registry.remove(s.gauge()));
         }
     }
 
@@ -93,7 +95,7 @@ public final class ProbeMetrics {
     /** For tests: the current gauge values of a topology by name and tags. */
     Map<String, Double> values(String namespace, String name) {
         Map<String, Double> out = new HashMap<>();
-        series.getOrDefault(namespace + "/" + name, Map.of()).forEach((id, v) -> out.put(id.getName() + id.getTags(), v.get()));
+        series.getOrDefault(namespace + "/" + name, Map.of()).forEach((id, v) -> out.put(id.getName() + id.getTags(), v.value().get()));
         return out;
     }
 }

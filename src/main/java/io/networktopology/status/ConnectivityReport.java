@@ -49,6 +49,17 @@ public final class ConnectivityReport {
         for (List<Outcome> group : byCheck(outcomes).values()) {
             CheckStatus check = aggregate(group);
             CheckStatus old = before.get(check.getId());
+            if (check.getResult() == CheckStatus.Result.Skipped && old != null) {
+                // Not run this time (e.g. left out of a full report): no information, so its history stands.
+                check.setResult(old.getResult());
+                check.setConsecutiveFailures(old.getConsecutiveFailures());
+                check.setLastTransitionTime(old.getLastTransitionTime());
+                check.setLastOutage(old.getLastOutage());
+                check.setLatencyMs(null);
+                check.setMessage("not run this time (" + check.getMessage() + "); last result: " + old.getMessage());
+                checks.add(check);
+                continue;
+            }
             boolean wasFailing = old != null && old.getResult() == CheckStatus.Result.Failed;
             if (check.getResult() == CheckStatus.Result.Failed) {
                 check.setConsecutiveFailures(old == null || old.getConsecutiveFailures() == null ? 1 : old.getConsecutiveFailures() + 1);
@@ -170,15 +181,15 @@ public final class ConnectivityReport {
         if (!down.isEmpty()) {
             return new Verdict("False", Reasons.CONNECTIVITY_FAILED, connectivity.getSummary() + "; failing: " + describe(down));
         }
-        String message = connectivity.getChecks().isEmpty() ? "nothing to probe for the chosen paths" : connectivity.getSummary();
+        String note = connectivity.getMessage() == null ? "" : "; " + connectivity.getMessage();
+        if (connectivity.getChecks().stream().noneMatch(c -> c.getResult() == CheckStatus.Result.Passed) && failing.isEmpty()) {
+            return new Verdict("True", Reasons.NOTHING_TO_PROBE, "nothing to probe for the chosen paths" + note);
+        }
         if (!failing.isEmpty()) {
-            message += "; failed " + (failing.size() == 1 ? "once" : "in the last run") + ", below the threshold of " + threshold
-                    + " runs in a row: " + describe(failing);
+            return new Verdict("True", Reasons.FAILURES_BELOW_THRESHOLD, connectivity.getSummary() + "; failing fewer than " + threshold
+                    + " runs in a row (not an outage yet): " + describe(failing) + note);
         }
-        if (connectivity.getMessage() != null) {
-            message += "; " + connectivity.getMessage();
-        }
-        return new Verdict("True", Reasons.ALL_PATHS_VERIFIED, message);
+        return new Verdict("True", Reasons.ALL_PATHS_VERIFIED, connectivity.getSummary() + note);
     }
 
     private static String describe(List<CheckStatus> checks) {

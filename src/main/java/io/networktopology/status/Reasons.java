@@ -34,8 +34,12 @@ public final class Reasons {
     /** The last reconcile failed with an error talking to the API server; it is retried with backoff. */
     public static final String RECONCILE_FAILED = "ReconcileFailed";
 
-    /** Ready=True and ConnectivityVerified=True: the last probe run found every path working (or failing too briefly to count). */
+    /** Ready=True and ConnectivityVerified=True: every check of the last probe run passed. */
     public static final String ALL_PATHS_VERIFIED = "AllPathsVerified";
+    /** ConnectivityVerified=True: some checks failed, but fewer than failureThreshold runs in a row (damped). */
+    public static final String FAILURES_BELOW_THRESHOLD = "FailuresBelowThreshold";
+    /** ConnectivityVerified=True: the chosen paths gave nothing to check (e.g. no services yet). */
+    public static final String NOTHING_TO_PROBE = "NothingToProbe";
     /** ConnectivityVerified=False: a check failed failureThreshold runs in a row. */
     public static final String CONNECTIVITY_FAILED = "ConnectivityFailed";
     /** ConnectivityVerified=Unknown: no probe run has finished yet. */

@@ -51,7 +51,7 @@ class ArgoCdHealthCheckTest {
     static final Set<String> PROGRESSING_REASONS = Set.of(Reasons.AWAITING_ADDRESS, Reasons.DNS_PENDING);
     /** Reasons only True conditions carry. */
     static final Set<String> TRUE_REASONS = Set.of(Reasons.DNS_APPLIED, Reasons.NO_DNS_ENTRIES, Reasons.ALL_PATHS_VERIFIED,
-            Reasons.PROBES_DISABLED, Reasons.PROBES_PENDING); // ProbesPending: ConnectivityVerified=Unknown, which never fails Ready
+            Reasons.PROBES_DISABLED, Reasons.PROBES_PENDING, Reasons.FAILURES_BELOW_THRESHOLD, Reasons.NOTHING_TO_PROBE); // ProbesPending: ConnectivityVerified=Unknown, which never fails Ready
 
     static final YAMLMapper YAML = new YAMLMapper();
 

@@ -45,7 +45,7 @@ public final class NetworkLab implements AutoCloseable {
     public static final String CLUSTER_DNS = "10.244.1.1";
     public static final String EMPTY_DNS = "10.244.2.1";
     public static final int NODE_PORT = 30080;
-    public static final int HOST_ECHO_PORT = 31999;
+    public static final int HOST_ECHO_PORT = 29999;
     public static final String SERVICE = "web.shop.svc.cluster.local";
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);

@@ -83,7 +83,7 @@ class ProbePlanTest {
         return new ProbePlan.Targets(services, Map.of("db", List.of("10.244.1.7", "10.244.2.8")), ingresses,
                 List.of(new ProbePlan.NodeTarget("node-a", "203.0.113.1", "10.0.0.1"), new ProbePlan.NodeTarget("node-b", "10.0.0.2", "10.0.0.2")),
                 List.of(new ProbePlan.EchoTarget("echo-0", "node-a", "10.244.1.5"), new ProbePlan.EchoTarget("echo-1", "node-b", "10.244.2.5")),
-                "10.96.9.9", 8080, List.of(new ProbePlan.EchoTarget("host-echo-1", "node-b", "10.0.0.2")), 31999, replicas, "cluster.local");
+                "10.96.9.9", 8080, List.of(new ProbePlan.EchoTarget("host-echo-1", "node-b", "10.0.0.2")), 29999, replicas, "cluster.local");
     }
 
     @Test
@@ -139,7 +139,7 @@ class ProbePlanTest {
                 .containsExactly("dns-a-web@coredns-a 10.244.0.2:53", "dns-a-web@coredns-b [fd00::3]:53");
         assertThat(ProbePlan.nodeClient(targets(topology, observed, Map.of(), List.of()), "node-a"))
                 .extracting(c -> c.id() + " " + c.host() + ":" + c.port() + " " + c.expectSource())
-                .containsExactly("node-to-node-node-b 10.0.0.2:31999 $NODE_IP");
+                .containsExactly("node-to-node-node-b 10.0.0.2:29999 $NODE_IP");
     }
 
     @Test

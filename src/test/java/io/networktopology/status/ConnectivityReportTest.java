@@ -38,7 +38,7 @@ class ConnectivityReportTest {
         assertThat(second.startedFailing()).extracting(CheckStatus::getId).containsExactly("svc-ip-web-80");
         ConnectivityReport.Verdict damped = ConnectivityReport.verdict(second.status(), true, 2, null);
         assertThat(damped.status()).isEqualTo("True");
-        assertThat(damped.message()).contains("below the threshold of 2");
+        assertThat(damped.message()).contains("failing fewer than 2 runs in a row");
 
         ConnectivityReport.Run third = run(second.status(), 10, outcome(TCP, ProbeResult.FAILED, "Connection refused"));
         assertThat(third.status().getChecks().get(0).getConsecutiveFailures()).isEqualTo(2);
@@ -79,5 +79,19 @@ class ConnectivityReportTest {
         assertThat(ConnectivityReport.verdict(null, true, 2, "mwx1").status()).isEqualTo("Unknown");
         assertThat(ConnectivityReport.verdict(null, true, 2, "mwx1").message()).contains("probe run mwx1 in progress");
         assertThat(ConnectivityReport.verdict(null, false, 2, null).reason()).isEqualTo("ProbesDisabled");
+    }
+
+    @Test
+    void aCheckLeftOutOfARunKeepsItsHistory() {
+        ConnectivityReport.Run failed = run(null, 0, outcome(TCP, ProbeResult.FAILED, "Connection refused"));
+        ConnectivityReport.Run skipped = run(failed.status(), 5, outcome(TCP, ProbeResult.SKIPPED, "not in the report (4 KiB limit)"));
+        CheckStatus check = skipped.status().getChecks().get(0);
+        assertThat(check.getResult()).isEqualTo(CheckStatus.Result.Failed);
+        assertThat(check.getConsecutiveFailures()).isEqualTo(1);
+        assertThat(check.getLastOutage().getStart()).isEqualTo("2026-11-26T10:00:00Z");
+        assertThat(check.getMessage()).startsWith("not run this time");
+        ConnectivityReport.Run again = run(skipped.status(), 10, outcome(TCP, ProbeResult.FAILED, "Connection refused"));
+        assertThat(again.status().getChecks().get(0).getConsecutiveFailures()).isEqualTo(2);
+        assertThat(again.startedFailing()).isEmpty();
     }
 }
