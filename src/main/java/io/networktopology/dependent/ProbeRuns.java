@@ -38,6 +38,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -68,8 +69,7 @@ public final class ProbeRuns {
     private final ProbeSettings settings;
     private final ProbePods pods;
     private final Map<String, Active> active = new ConcurrentHashMap<>();
-    private final Map<String, String> finished = new ConcurrentHashMap<>();
-    /** The last run's results per topology, until the cache shows them in status. */
+    /** The last finished run's results per topology (its id too): they bridge a cache that does not show them yet. */
     private final Map<String, ConnectivityStatus> lastResult = new ConcurrentHashMap<>();
 
     /**
@@ -121,8 +121,14 @@ public final class ProbeRuns {
         return settings.enabled() && (probes == null || probes.isOn());
     }
 
-    public Outcome step(NetworkTopology topology, ConnectivityStatus previous, Context<NetworkTopology> context,
-            Map<String, Service> services, Map<String, Ingress> ingresses, Instant now) {
+    /** What is known of the topology's connectivity: its status, or the last run's results when the cache lags behind them. */
+    public ConnectivityStatus known(NetworkTopology topology) {
+        ConnectivityStatus status = topology.getStatus() == null ? null : topology.getStatus().getConnectivity();
+        return newest(status, lastResult.get(topology.getMetadata().getUid()));
+    }
+
+    public Outcome step(NetworkTopology topology, Context<NetworkTopology> context, Map<String, Service> services,
+            Map<String, Ingress> ingresses, Instant now) {
         String uid = topology.getMetadata().getUid();
         KubernetesClient client = context.getClient();
         List<Pod> mine = context.getSecondaryResources(Pod.class).stream()
@@ -131,18 +137,17 @@ public final class ProbeRuns {
         if (!probing(topology)) {
             active.remove(uid);
             lastResult.remove(uid);
-            int writes = deleteAll(client, topology, mine, null);
-            return new Outcome(null, null, null, null, writes);
+            return new Outcome(null, null, null, null, deleteRuns(client, topology, mine, Set.of()));
         }
         ProbesSpec probes = topology.getSpec().getProbes() == null ? new ProbesSpec() : topology.getSpec().getProbes();
-        previous = newest(previous, lastResult.get(uid));
+        ConnectivityStatus previous = known(topology);
         Active run = active.get(uid);
         if (run == null) {
             run = adopt(topology, mine, previous);
         }
         String current = run == null ? null : run.runId();
         List<Pod> leftovers = mine.stream().filter(p -> !Objects.equals(runId(p), current)).toList();
-        int writes = deleteAll(client, topology, leftovers, current);
+        int writes = deleteRuns(client, topology, leftovers, Set.of());
         if (run == null) {
             String request = annotation(topology);
             Duration untilDue = untilDue(topology, previous, request, probes, now);
@@ -150,7 +155,7 @@ public final class ProbeRuns {
                 return new Outcome(previous, null, untilDue, null, writes);
             }
             Instant started = now;
-            while (ProbePods.runId(started).equals(finished.get(uid))) {
+            while (ProbePods.runId(started).equals(previous == null ? null : previous.getLastRunId())) {
                 started = started.plusMillis(1); // run ids must differ: pods, the echo Service and status name runs by them
             }
             run = new Active(ProbePods.runId(started), started, request, topology.getMetadata().getGeneration());
@@ -195,10 +200,8 @@ public final class ProbeRuns {
                 }
             }
         }
-        writes += deleteAll(client, topology, runPods, null);
-        writes += deleteEchoService(client, topology, runId);
+        writes += deleteRuns(client, topology, runPods, Set.of(runId));
         active.remove(uid);
-        finished.put(uid, runId);
         String message = run.refused().isEmpty() ? null : run.refused().size() + " probe object(s) could not be created";
         // The generation the run was planned for: a spec changed meanwhile is probed by the next run, right away.
         ConnectivityReport.Run result = ConnectivityReport.merge(previous, outcomes, now, runId, run.generation(), run.request(), message);
@@ -210,18 +213,16 @@ public final class ProbeRuns {
     public int forget(NetworkTopology topology, Context<NetworkTopology> context) {
         String uid = topology.getMetadata().getUid();
         active.remove(uid);
-        finished.remove(uid);
         lastResult.remove(uid);
         List<Pod> mine = context.getSecondaryResources(Pod.class).stream().filter(p -> OwnedChildren.isOwnedBy(p, topology)).toList();
-        return deleteAll(context.getClient(), topology, mine, null);
+        return deleteRuns(context.getClient(), topology, mine, Set.of());
     }
 
     /** After a restart: the newest run whose pods are still there and that was not already reported. */
     private Active adopt(NetworkTopology topology, List<Pod> mine, ConnectivityStatus previous) {
-        String done = finished.get(topology.getMetadata().getUid());
         String reported = previous == null ? null : previous.getLastRunId();
         return mine.stream()
-                .filter(p -> runId(p) != null && !runId(p).equals(done) && !runId(p).equals(reported))
+                .filter(p -> runId(p) != null && !runId(p).equals(reported))
                 .max(Comparator.comparing(ProbeRuns::runId))
                 .map(p -> {
                     // The generation it probed is not recorded on the pods: assume an older one, so that a run follows.
@@ -277,10 +278,10 @@ public final class ProbeRuns {
         KubernetesClient client = context.getClient();
         OwnerReference owner = OwnedChildren.ownerReference(topology);
         List<HasMetadata> objects = new ArrayList<>();
-        List<String> nodes = sampleNodes(topology, context);
-        boolean needsEchoes = paths.contains(ProbePath.PodToPod) || paths.contains(ProbePath.PodToService);
-        if (needsEchoes) {
-            List<String> targets = nodes.isEmpty() ? java.util.Collections.singletonList(null) : nodes;
+        List<String> sample = sampleNodes(topology, context);
+        // No node visible (an API without Nodes): one unpinned pod.
+        List<String> targets = sample.isEmpty() ? java.util.Collections.singletonList(null) : sample;
+        if (paths.contains(ProbePath.PodToPod) || paths.contains(ProbePath.PodToService)) {
             for (int i = 0; i < targets.size(); i++) {
                 objects.add(pods.echo(topology, owner, run.runId(), run.started(), i, targets.get(i)));
             }
@@ -289,7 +290,6 @@ public final class ProbeRuns {
             objects.add(pods.echoService(topology, owner, run.runId(), run.started()));
         }
         if (paths.contains(ProbePath.NodeToNode)) {
-            List<String> targets = nodes.isEmpty() ? java.util.Collections.singletonList(null) : nodes;
             for (int i = 0; i < targets.size(); i++) {
                 objects.add(pods.hostEcho(topology, owner, run.runId(), run.started(), i, targets.get(i)));
             }
@@ -318,7 +318,7 @@ public final class ProbeRuns {
                 continue;
             }
             String name = pod.getMetadata().getName();
-            String pinned = pod.getSpec().getNodeName() != null ? pod.getSpec().getNodeName() : pinnedNode(pod);
+            String pinned = pod.getSpec().getNodeName() != null ? pod.getSpec().getNodeName() : ProbePods.pinnedNode(pod);
             // Checks are named by node (stable across runs); an unpinned echo pod by its index.
             String node = pinned != null ? pinned : "echo-" + name.substring(name.lastIndexOf('-') + 1);
             if (up(pod)) {
@@ -443,10 +443,6 @@ public final class ProbeRuns {
             LOG.debugf("cannot list CoreDNS pods in %s, asking the probe pod's resolver: %s", settings.dnsNamespace(), e.getMessage());
             return List.of();
         }
-    }
-
-    private static String pinnedNode(Pod pod) {
-        return ProbePods.pinnedNode(pod);
     }
 
     /** Running, with an address, and ready (the echo server's readiness probe passed). */
@@ -599,7 +595,7 @@ public final class ProbeRuns {
     /** The check that stands for a probe object the API refused, named as the checks it would have run are. */
     private static ConnectivityReport.Outcome refused(HasMetadata object, String message) {
         Role role = object instanceof Pod pod ? Role.of(pod) : null;
-        String node = object instanceof Pod pod ? pinnedNode(pod) : null;
+        String node = object instanceof Pod pod ? ProbePods.pinnedNode(pod) : null;
         String suffix = node != null ? node : object.getMetadata().getName();
         ProbeCheck check;
         if (role == Role.echo) {
@@ -619,21 +615,18 @@ public final class ProbeRuns {
         return new ConnectivityReport.Outcome(check, new ProbeResult(check.id(), ProbeResult.FAILED, null, message));
     }
 
-    /** Deletes probe pods (all but those of {@code keepRun}) and the echo Services of their runs. */
-    private static int deleteAll(KubernetesClient client, NetworkTopology topology, List<Pod> doomed, String keepRun) {
+    /** Deletes probe pods, and the echo Services of their runs and of {@code runs}. */
+    private static int deleteRuns(KubernetesClient client, NetworkTopology topology, List<Pod> doomed, Set<String> runs) {
         int writes = 0;
-        java.util.Set<String> runs = new java.util.TreeSet<>();
+        Set<String> all = new java.util.TreeSet<>(runs);
         for (Pod pod : doomed) {
-            if (Objects.equals(runId(pod), keepRun)) {
-                continue;
+            if (runId(pod) != null) {
+                all.add(runId(pod));
             }
-            runs.add(runId(pod));
             writes += delete(client, pod);
         }
-        for (String run : runs) {
-            if (run != null) {
-                writes += deleteEchoService(client, topology, run);
-            }
+        for (String run : all) {
+            writes += deleteEchoService(client, topology, run);
         }
         return writes;
     }

@@ -31,7 +31,6 @@ import io.networktopology.dependent.IngressesDependent;
 import io.networktopology.dependent.NodeAddresses;
 import io.networktopology.dependent.OwnedChildren;
 import io.networktopology.dependent.ProbeRuns;
-import io.networktopology.api.ConnectivityStatus;
 import io.networktopology.probe.ProbeSettings;
 import io.networktopology.status.ConnectivityReport;
 import io.networktopology.dependent.ServicesDependent;
@@ -225,12 +224,12 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         }
         ProbeRuns.Outcome probe;
         try {
-            probe = probes.step(topology, lastConnectivity(topology), context, outcome.current(), ingressOutcome.current(), now);
+            probe = probes.step(topology, context, outcome.current(), ingressOutcome.current(), now);
         } catch (RuntimeException e) {
             // A probe step that fails (an API error) must not cost the rest of the status; it is tried again soon.
             LOG.warnf(e, "%s/%s: probe step failed, retrying in %s", topology.getMetadata().getNamespace(),
                     topology.getMetadata().getName(), PROBE_RETRY);
-            probe = new ProbeRuns.Outcome(lastConnectivity(topology), null, PROBE_RETRY, null, 0);
+            probe = new ProbeRuns.Outcome(probes.known(topology), null, PROBE_RETRY, null, 0);
         }
         if (!probes.probing(topology) && probeMetrics != null) {
             probeMetrics.forget(topology);
@@ -256,18 +255,6 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             recheck = recheck == null || probeRecheck.compareTo(recheck) < 0 ? probeRecheck : recheck;
         }
         return statusUpdate(topology, status, recheck, context);
-    }
-
-    /**
-     * The connectivity status as last written: the cache may still show the version before our last write, and a run
-     * that just finished must not look like one still due.
-     */
-    private ConnectivityStatus lastConnectivity(NetworkTopology topology) {
-        WrittenStatus last = topology.getMetadata().getUid() == null ? null : written.get(topology.getMetadata().getUid());
-        if (last != null && Objects.equals(last.replacedVersion(), topology.getMetadata().getResourceVersion())) {
-            return last.status().getConnectivity();
-        }
-        return topology.getStatus() == null ? null : topology.getStatus().getConnectivity();
     }
 
     /** One Warning for the checks that started failing in a run, one Normal for those that recovered. */

@@ -108,6 +108,15 @@ class ProbeOperatorTest {
         }
     }
 
+    /** A topology with one selector-based Service whose probes check only these paths. */
+    private static NetworkTopology probed(String namespace, ProbePath... paths) {
+        NetworkTopology topology = topology(namespace, "shop", clusterIp("web"));
+        ProbesSpec probes = new ProbesSpec();
+        probes.setPaths(List.of(paths));
+        topology.getSpec().setProbes(probes);
+        return topology;
+    }
+
     private NetworkTopology get(String namespace) {
         return client.resources(NetworkTopology.class).inNamespace(namespace).withName("shop").get();
     }
@@ -245,10 +254,7 @@ class ProbeOperatorTest {
     @Test
     void aFailureIsDampedThenReportedWithItsOutageAndRecovers() {
         String ns = "probe-flap";
-        NetworkTopology topology = topology(ns, "shop", clusterIp("web"));
-        ProbesSpec probes = new ProbesSpec();
-        probes.setPaths(List.of(ProbePath.PodToPod, ProbePath.PodToService));
-        topology.getSpec().setProbes(probes);
+        NetworkTopology topology = probed(ns, ProbePath.PodToPod, ProbePath.PodToService);
         client.resource(topology).create();
         FakeKubelet kubelet = new FakeKubelet(client).fail("svc-ip-web", "ConnectException: Connection refused");
 
@@ -300,10 +306,7 @@ class ProbeOperatorTest {
     @Test
     void podsThatCannotBeScheduledFailTheirChecksWithTheSchedulersReasonAtTheDeadline() {
         String ns = "probe-stuck";
-        NetworkTopology topology = topology(ns, "shop", clusterIp("web"));
-        ProbesSpec probes = new ProbesSpec();
-        probes.setPaths(List.of(ProbePath.PodToPod, ProbePath.ContainerToContainer));
-        topology.getSpec().setProbes(probes);
+        NetworkTopology topology = probed(ns, ProbePath.PodToPod, ProbePath.ContainerToContainer);
         client.resource(topology).create();
         String reason = "0/2 nodes are available: 2 Insufficient memory.";
         FakeKubelet kubelet = new FakeKubelet(client).unschedulable(reason);
@@ -321,10 +324,8 @@ class ProbeOperatorTest {
     @Test
     void probesSwitchedOffRunNothingAndSaySo() {
         String ns = "probe-off";
-        NetworkTopology topology = topology(ns, "shop", clusterIp("web"));
-        ProbesSpec probes = new ProbesSpec();
-        probes.setEnabled(false);
-        topology.getSpec().setProbes(probes);
+        NetworkTopology topology = probed(ns);
+        topology.getSpec().getProbes().setEnabled(false);
         client.resource(topology).create();
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertThat(condition(get(ns), "ConnectivityVerified").getReason()).isEqualTo("ProbesDisabled"));
@@ -335,11 +336,8 @@ class ProbeOperatorTest {
     @Test
     void nodeToNodeUsesHostNetworkPodsOnlyWhenSwitchedOn() {
         String ns = "probe-nodes";
-        NetworkTopology topology = topology(ns, "shop", clusterIp("web"));
-        ProbesSpec probes = new ProbesSpec();
-        probes.setPaths(List.of(ProbePath.NodeToNode));
-        probes.setNodeToNode(true);
-        topology.getSpec().setProbes(probes);
+        NetworkTopology topology = probed(ns, ProbePath.NodeToNode);
+        topology.getSpec().getProbes().setNodeToNode(true);
         client.resource(topology).create();
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_ROLE, "host-echo").list().getItems().size() == 2);
@@ -362,10 +360,7 @@ class ProbeOperatorTest {
         server.expect().post().withPath("/api/v1/namespaces/" + ns + "/pods")
                 .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
                         .withMessage(refusal).build()).always();
-        NetworkTopology topology = topology(ns, "shop", clusterIp("web"));
-        ProbesSpec probes = new ProbesSpec();
-        probes.setPaths(List.of(ProbePath.PodToPod, ProbePath.ContainerToContainer));
-        topology.getSpec().setProbes(probes);
+        NetworkTopology topology = probed(ns, ProbePath.PodToPod, ProbePath.ContainerToContainer);
         client.resource(topology).create();
 
         ConnectivityStatus connectivity = untilRunFinished(ns, new FakeKubelet(client), "");
