@@ -41,6 +41,43 @@ public final class DnsNames {
         }
     }
 
+    /** A host and an optional port, as written in {@code host}, {@code host:port} or {@code [ipv6]:port}. */
+    public record HostPort(String host, Integer port) {
+        public int portOr(int defaultPort) {
+            return port == null ? defaultPort : port;
+        }
+    }
+
+    /**
+     * Splits {@code host}, {@code host:port} or {@code [ipv6]} / {@code [ipv6]:port}; a bare IPv6 address (several
+     * colons) is a host without port. Empty when the text is malformed or a port is not 1 to 5 digits.
+     */
+    public static Optional<HostPort> hostPort(String text) {
+        if (text == null || text.isEmpty()) {
+            return Optional.empty();
+        }
+        if (text.startsWith("[")) {
+            int close = text.indexOf(']');
+            String rest = close < 0 ? "" : text.substring(close + 1);
+            if (close <= 1 || !(rest.isEmpty() || rest.matches(":\\d{1,5}"))) {
+                return Optional.empty();
+            }
+            return Optional.of(new HostPort(text.substring(1, close), rest.isEmpty() ? null : Integer.valueOf(rest.substring(1))));
+        }
+        int colon = text.indexOf(':');
+        if (colon < 0 || colon != text.lastIndexOf(':')) {
+            return Optional.of(new HostPort(text, null));
+        }
+        String port = text.substring(colon + 1);
+        return colon > 0 && port.matches("\\d{1,5}") ? Optional.of(new HostPort(text.substring(0, colon), Integer.valueOf(port)))
+                : Optional.empty();
+    }
+
+    /** An address as it stands before {@code :port}: IPv6 in brackets. */
+    public static String bracketed(String ip) {
+        return ip.contains(":") ? "[" + ip + "]" : ip;
+    }
+
     /** The in-addr.arpa / ip6.arpa name of an IP literal; empty when the text is not an IP literal. */
     public static Optional<String> ptrName(String ip) {
         Optional<InetAddress> literal = ipLiteral(ip);

@@ -104,25 +104,11 @@ final class DnsValidator {
         return DnsNames.ipLiteral(text).isPresent();
     }
 
+    /** An IP literal, {@code ip:port} or {@code [ipv6]:port} (brackets only with a port), port 1 to 65535. */
     static boolean isUpstream(String text) {
-        if (text == null) {
-            return false;
-        }
-        if (text.startsWith("[")) {
-            int close = text.indexOf(']');
-            return close > 0 && isIp(text.substring(1, close)) && text.substring(close + 1).matches(":\\d{1,5}")
-                    && port(text.substring(close + 2));
-        }
-        if (isIp(text)) {
-            return true;
-        }
-        int colon = text.lastIndexOf(':');
-        return colon > 0 && !text.substring(0, colon).contains(":") && isIp(text.substring(0, colon))
-                && text.substring(colon + 1).matches("\\d{1,5}") && port(text.substring(colon + 1));
-    }
-
-    private static boolean port(String text) {
-        int port = Integer.parseInt(text);
-        return port >= 1 && port <= 65535;
+        return DnsNames.hostPort(text)
+                .filter(hp -> isIp(hp.host()))
+                .filter(hp -> hp.port() == null ? !text.startsWith("[") : hp.port() >= 1 && hp.port() <= 65535)
+                .isPresent();
     }
 }

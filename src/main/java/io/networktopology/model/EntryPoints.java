@@ -112,14 +112,10 @@ public final class EntryPoints {
         }
         List<String> shown = new ArrayList<>();
         for (int i = 0; i < Math.min(MAX_NODES_SHOWN, nodeAddresses.size()); i++) {
-            shown.add(bracketed(nodeAddresses.get(i)) + ":" + nodePort);
+            shown.add(DnsNames.bracketed(nodeAddresses.get(i)) + ":" + nodePort);
         }
         String more = nodeAddresses.size() > MAX_NODES_SHOWN ? " (+" + (nodeAddresses.size() - MAX_NODES_SHOWN) + " more nodes)" : "";
         return String.join(", ", shown) + more;
-    }
-
-    private static String bracketed(String ip) {
-        return ip.contains(":") ? "[" + ip + "]" : ip;
     }
 
     private static Optional<Integer> nodePort(Service actual, ServicePortSpec port) {

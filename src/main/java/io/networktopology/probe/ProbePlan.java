@@ -84,7 +84,7 @@ public final class ProbePlan {
                     continue;
                 }
                 for (DnsReplica replica : targets.dnsReplicas()) {
-                    String server = replica.ip().contains(":") ? "[" + replica.ip() + "]:53" : replica.ip() + ":53";
+                    String server = DnsNames.bracketed(replica.ip()) + ":53";
                     perReplica.add(check.withId(check.id() + "@" + replica.pod()).withServer(server)
                             .on(check.network(), check.from(), check.to() + " from CoreDNS pod " + replica.pod()));
                 }

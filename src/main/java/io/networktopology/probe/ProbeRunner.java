@@ -2,6 +2,7 @@ package io.networktopology.probe;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.networktopology.model.DnsNames;
 import org.xbill.DNS.DClass;
 import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
@@ -190,19 +191,10 @@ public final class ProbeRunner {
         Resolver resolver;
         if (check.server() != null) {
             // ip, ip:port, or [ipv6]:port
-            String server = check.server();
-            String host = server;
-            int port = 53;
-            if (server.startsWith("[") && server.contains("]")) {
-                host = server.substring(1, server.indexOf(']'));
-                String rest = server.substring(server.indexOf(']') + 1);
-                port = rest.startsWith(":") ? Integer.parseInt(rest.substring(1)) : 53;
-            } else if (server.indexOf(':') > 0 && server.indexOf(':') == server.lastIndexOf(':')) {
-                host = server.substring(0, server.indexOf(':'));
-                port = Integer.parseInt(server.substring(server.indexOf(':') + 1));
-            }
-            SimpleResolver simple = new SimpleResolver(InetAddress.getByName(host));
-            simple.setPort(port);
+            DnsNames.HostPort server = DnsNames.hostPort(check.server())
+                    .orElseThrow(() -> new ProbeFailure("DNS server \"" + check.server() + "\" is not ip, ip:port or [ipv6]:port"));
+            SimpleResolver simple = new SimpleResolver(InetAddress.getByName(server.host()));
+            simple.setPort(server.portOr(53));
             resolver = simple;
         } else {
             resolver = new SimpleResolver(ResolverConfig.getCurrentConfig().server());

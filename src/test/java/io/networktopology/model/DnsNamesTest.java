@@ -23,4 +23,18 @@ class DnsNamesTest {
         assertThat(DnsNames.ptrName("example.com")).isEmpty();
         assertThat(DnsNames.ptrName("10.96.3")).as("not read as 10.96.0.3").isEmpty();
     }
+
+    @Test
+    void hostAndPortAsWrittenForUpstreamsAndProbeServers() {
+        assertThat(DnsNames.hostPort("10.0.0.53")).contains(new DnsNames.HostPort("10.0.0.53", null));
+        assertThat(DnsNames.hostPort("10.0.0.53:5353")).contains(new DnsNames.HostPort("10.0.0.53", 5353));
+        assertThat(DnsNames.hostPort("fd00::53")).as("a bare IPv6 address has no port").contains(new DnsNames.HostPort("fd00::53", null));
+        assertThat(DnsNames.hostPort("[fd00::53]:53")).contains(new DnsNames.HostPort("fd00::53", 53));
+        assertThat(DnsNames.hostPort("[fd00::53]").map(h -> h.portOr(53))).contains(53);
+        assertThat(DnsNames.hostPort("10.0.0.53:")).isEmpty();
+        assertThat(DnsNames.hostPort("10.0.0.53:dns")).isEmpty();
+        assertThat(DnsNames.hostPort("[fd00::53]x")).isEmpty();
+        assertThat(DnsNames.bracketed("fd00::53") + ":53").isEqualTo("[fd00::53]:53");
+        assertThat(DnsNames.bracketed("10.0.0.53")).isEqualTo("10.0.0.53");
+    }
 }
