@@ -80,6 +80,36 @@ public final class NetworkLab implements AutoCloseable {
         throw new AssertionError(name + " is not installed (.ci/run installs iproute2, nftables and dnsmasq-base)");
     }
 
+    /** The probe program's command line (the real entry point, in its own JVM), with these arguments. */
+    public static String[] java(String... args) {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-Dfile.encoding=UTF-8",
+                "-cp", System.getProperty("java.class.path"), "io.networktopology.cli.Main"));
+        command.addAll(List.of(args));
+        return command.toArray(String[]::new);
+    }
+
+    /** What a probe program run printed: its exit code, its report (the last JSON line; null when none) and output. */
+    public record ProbeRun(int exitCode, String report, String output) {
+    }
+
+    /** Runs the probe program in a namespace with these checks, as a probe pod's container would. */
+    public ProbeRun probe(String role, Map<String, String> env, List<io.networktopology.probe.ProbeCheck> checks) {
+        try {
+            Path file = Files.createTempFile("probe-checks", ".json");
+            try {
+                Files.writeString(file, new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(checks), StandardCharsets.UTF_8);
+                Processes.Result result = run(role, env, Duration.ofSeconds(60), List.of(java("probe", "--checks", file.toString())));
+                String report = result.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse(null);
+                return new ProbeRun(result.exitCode(), report, result.out() + result.err());
+            } finally {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public String ns(String role) {
         return id + "-" + role;
     }

@@ -9,9 +9,6 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -36,19 +33,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class NetworkLabTest {
 
     static NetworkLab lab;
-    static Path work;
 
     @BeforeAll
     static void buildLab() throws Exception {
         String why = NetworkLab.unavailableBecause();
         Assumptions.assumeTrue(why == null, () -> "network lab skipped: " + why);
         lab = NetworkLab.start();
-        work = Files.createTempDirectory("network-lab");
         // pod-b: an echo server (a backend pod). pod-a: a second "container" listening on the pod's localhost.
         // node-2: a hostNetwork echo pod.
-        lab.background("pod-b", Map.of("POD_NAME", "pod-b"), java("echo", "--port", "8080"));
-        lab.background("pod-a", Map.of("POD_NAME", "pod-a-sidecar"), java("echo", "--port", "8081"));
-        lab.background("node-2", Map.of("POD_NAME", "node-2"), java("echo", "--port", String.valueOf(HOST_ECHO_PORT)));
+        lab.background("pod-b", Map.of("POD_NAME", "pod-b"), NetworkLab.java("echo", "--port", "8080"));
+        lab.background("pod-a", Map.of("POD_NAME", "pod-a-sidecar"), NetworkLab.java("echo", "--port", "8081"));
+        lab.background("node-2", Map.of("POD_NAME", "node-2"), NetworkLab.java("echo", "--port", String.valueOf(HOST_ECHO_PORT)));
         awaitListening("pod-b", 8080);
         awaitListening("pod-a", 8081);
         awaitListening("node-2", HOST_ECHO_PORT);
@@ -59,14 +54,6 @@ class NetworkLabTest {
         if (lab != null) {
             lab.close();
         }
-    }
-
-    static String[] java(String... args) {
-        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xshare:auto", "-XX:TieredStopAtLevel=1", "-Xmx64m", "-Dfile.encoding=UTF-8",
-                "-cp", System.getProperty("java.class.path"), "io.networktopology.cli.Main"));
-        command.addAll(List.of(args));
-        return command.toArray(String[]::new);
     }
 
     static void awaitListening(String role, int port) throws InterruptedException {
@@ -82,13 +69,10 @@ class NetworkLabTest {
 
     /** Runs the probe program in a namespace with these checks; returns each check's result by id. */
     static Map<String, JsonNode> probe(String role, Map<String, String> env, List<ProbeCheck> checks) throws Exception {
-        Path file = Files.createTempFile(work, "checks", ".json");
-        Files.writeString(file, new ObjectMapper().writeValueAsString(checks), StandardCharsets.UTF_8);
-        Processes.Result result = lab.run(role, env, Duration.ofSeconds(60), List.of(java("probe", "--checks", file.toString())));
-        String report = result.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b)
-                .orElseThrow(() -> new AssertionError("no report: " + result.out() + result.err()));
+        NetworkLab.ProbeRun result = lab.probe(role, env, checks);
+        assertThat(result.report()).as("the report in: " + result.output()).isNotNull();
         Map<String, JsonNode> byId = new LinkedHashMap<>();
-        for (JsonNode check : new ObjectMapper().readTree(report).get("checks")) {
+        for (JsonNode check : new ObjectMapper().readTree(result.report()).get("checks")) {
             byId.put(check.get("id").asText(), check);
         }
         assertThat(result.exitCode()).as("exit code (0: all passed, 1: some failed)")

@@ -1,11 +1,7 @@
 package io.networktopology.lab;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -13,7 +9,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
-import io.networktopology.Processes;
 import io.networktopology.api.CheckStatus;
 import io.networktopology.api.ConnectivityStatus;
 import io.networktopology.api.NetworkTopology;
@@ -23,6 +18,7 @@ import io.networktopology.cli.Yaml;
 import io.networktopology.dependent.ProbeRuns;
 import io.networktopology.dns.DnsSettings;
 import io.networktopology.model.ChildLabels;
+import io.networktopology.probe.FakeKubelet;
 import io.networktopology.probe.ProbePods;
 import io.networktopology.probe.ProbePods.Role;
 import io.networktopology.probe.ProbeSettings;
@@ -34,12 +30,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import static io.networktopology.Topologies.port;
@@ -63,16 +55,14 @@ class ProbeLabEndToEndTest {
     static EmbeddedKubernetes api;
     static KubernetesClient driver;
     static Operator operator;
-    static Path work;
 
     @BeforeAll
     static void start() throws Exception {
         String why = NetworkLab.unavailableBecause();
         Assumptions.assumeTrue(why == null, () -> "network lab skipped: " + why);
         lab = NetworkLab.start();
-        work = Files.createTempDirectory("probe-lab");
-        lab.background("pod-b", Map.of("POD_NAME", "pod-b"), NetworkLabTest.java("echo", "--port", "8080"));
-        lab.background("pod-a", Map.of("POD_NAME", "local-echo-sidecar"), NetworkLabTest.java("echo", "--port", String.valueOf(ProbePods.LOCAL_PORT)));
+        lab.background("pod-b", Map.of("POD_NAME", "pod-b"), NetworkLab.java("echo", "--port", "8080"));
+        lab.background("pod-a", Map.of("POD_NAME", "local-echo-sidecar"), NetworkLab.java("echo", "--port", String.valueOf(ProbePods.LOCAL_PORT)));
 
         api = EmbeddedKubernetes.start();
         driver = api.client();
@@ -81,8 +71,8 @@ class ProbeLabEndToEndTest {
         // one of them the lab's cluster DNS and one the DNS server without records.
         driver.resource(new NodeBuilder().withNewMetadata().withName("node-2").addToLabels("kubernetes.io/hostname", "node-2").endMetadata()
                 .withNewStatus().addNewAddress().withType("InternalIP").withAddress(NetworkLab.NODE_2).endAddress().endStatus().build()).create();
-        coreDns("coredns-a", NetworkLab.CLUSTER_DNS);
-        coreDns("coredns-b", NetworkLab.EMPTY_DNS);
+        FakeKubelet.coreDnsPod(driver, "coredns-a", NetworkLab.CLUSTER_DNS);
+        FakeKubelet.coreDnsPod(driver, "coredns-b", NetworkLab.EMPTY_DNS);
 
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.url()).withNamespace("default").build();
         KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(config).build();
@@ -104,13 +94,6 @@ class ProbeLabEndToEndTest {
         }
     }
 
-    static void coreDns(String name, String ip) {
-        Pod pod = driver.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace("kube-system").addToLabels("k8s-app", "kube-dns")
-                .endMetadata().withNewSpec().addNewContainer().withName("coredns").withImage("coredns").endContainer().endSpec().build()).create();
-        pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).addNewCondition().withType("Ready").withStatus("True").endCondition().build());
-        driver.resource(pod).updateStatus();
-    }
-
     /** One pass of the lab's kubelet and service IP allocator. */
     static void kubelet() throws Exception {
         for (Service service : driver.services().inNamespace(NS).list().getItems()) {
@@ -128,18 +111,11 @@ class ProbeLabEndToEndTest {
             Role role = Role.of(pod);
             if (role == Role.echo) {
                 // Scheduled to node-2: it is pod-b, whose echo server already listens.
-                pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(NetworkLab.POD_B).withHostIP(NetworkLab.NODE_2)
-                        .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
+                pod.setStatus(FakeKubelet.runningAndReady(NetworkLab.POD_B, NetworkLab.NODE_2));
             } else {
                 // The probe container runs in pod-a with the checks the operator put in the pod's spec.
-                Path checks = Files.createTempFile(work, "checks", ".json");
-                Files.writeString(checks, new ObjectMapper().writeValueAsString(ProbePods.plannedChecks(pod)), StandardCharsets.UTF_8);
-                Processes.Result result = lab.run("pod-a", Map.of("POD_IP", NetworkLab.POD_A), Duration.ofSeconds(60),
-                        List.of(NetworkLabTest.java("probe", "--checks", checks.toString())));
-                String report = result.out().lines().filter(l -> l.startsWith("{")).reduce((a, b) -> b).orElse("");
-                pod.setStatus(new PodStatusBuilder().withPhase(result.exitCode() == 0 ? "Succeeded" : "Failed").withPodIP(NetworkLab.POD_A)
-                        .withContainerStatuses(new ContainerStatusBuilder().withName(ProbePods.PROBE_CONTAINER).withNewState().withNewTerminated()
-                                .withExitCode(result.exitCode()).withMessage(report).endTerminated().endState().build()).build());
+                NetworkLab.ProbeRun result = lab.probe("pod-a", Map.of("POD_IP", NetworkLab.POD_A), ProbePods.plannedChecks(pod));
+                pod.setStatus(FakeKubelet.reported(result.exitCode(), result.report(), NetworkLab.POD_A));
             }
             try {
                 driver.resource(pod).updateStatus();

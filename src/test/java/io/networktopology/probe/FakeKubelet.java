@@ -2,8 +2,8 @@ package io.networktopology.probe;
 
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.PodStatus;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -85,8 +85,7 @@ public final class FakeKubelet {
             }
             String ip = "10.244." + (nextIp.incrementAndGet() / 250) + "." + nextIp.get() % 250;
             if (role == Role.echo || role == Role.host_echo) {
-                pod.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP(ip).withHostIP("192.168.0." + nextIp.get() % 250)
-                        .withConditions(ready()).build());
+                pod.setStatus(runningAndReady(ip, "192.168.0." + nextIp.get() % 250));
             } else {
                 List<ProbeResult> results = new ArrayList<>();
                 planned.addAll(ProbePods.plannedChecks(pod));
@@ -96,20 +95,35 @@ public final class FakeKubelet {
                     results.add(failure == null ? new ProbeResult(check.id(), ProbeResult.PASSED, 3L, "ok")
                             : new ProbeResult(check.id(), ProbeResult.FAILED, 1000L, failure));
                 }
-                boolean allPassed = results.stream().allMatch(ProbeResult::passed);
-                pod.setStatus(new PodStatusBuilder().withPhase(allPassed ? "Succeeded" : "Failed").withPodIP(ip)
-                        .withContainerStatuses(new ContainerStatusBuilder().withName(ProbePods.PROBE_CONTAINER).withNewState().withNewTerminated()
-                                .withExitCode(allPassed ? 0 : 1).withReason(allPassed ? "Completed" : "Error")
-                                .withMessage(ProbeRunner.report(results)).endTerminated().endState().build())
-                        .build());
+                pod.setStatus(reported(results.stream().allMatch(ProbeResult::passed) ? 0 : 1, ProbeRunner.report(results), ip));
                 seen.add(pod.getMetadata().getName());
             }
             quietly(() -> client.resource(pod).updateStatus());
         }
     }
 
-    private static PodCondition ready() {
-        return new PodConditionBuilder().withType("Ready").withStatus("True").build();
+    /** A pod's status once it runs and its readiness probe passed. */
+    public static PodStatus runningAndReady(String podIp, String hostIp) {
+        return new PodStatusBuilder().withPhase("Running").withPodIP(podIp).withHostIP(hostIp)
+                .withConditions(new PodConditionBuilder().withType("Ready").withStatus("True").build()).build();
+    }
+
+    /** A probe pod's status once its probe container exited with this report as its termination message. */
+    public static PodStatus reported(int exitCode, String report, String podIp) {
+        return new PodStatusBuilder().withPhase(exitCode == 0 ? "Succeeded" : "Failed").withPodIP(podIp)
+                .withContainerStatuses(new ContainerStatusBuilder().withName(ProbePods.PROBE_CONTAINER).withNewState().withNewTerminated()
+                        .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error").withMessage(report)
+                        .endTerminated().endState().build())
+                .build();
+    }
+
+    /** A running, ready CoreDNS pod (kube-system, k8s-app=kube-dns) at this address. */
+    public static void coreDnsPod(KubernetesClient client, String name, String ip) {
+        Pod pod = client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName(name).withNamespace("kube-system")
+                .addToLabels("k8s-app", "kube-dns").endMetadata().withNewSpec().addNewContainer().withName("coredns").withImage("coredns")
+                .endContainer().endSpec().build()).create();
+        pod.setStatus(runningAndReady(ip, null));
+        client.resource(pod).updateStatus();
     }
 
     private static void quietly(Runnable write) {

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
@@ -88,12 +87,7 @@ class ProbeOperatorTest {
         for (int i = 1; i <= 2; i++) {
             String name = "coredns-" + i;
             if (client.pods().inNamespace("kube-system").withName(name).get() == null) {
-                Pod pod = client.resource(new PodBuilder().withNewMetadata().withName(name).withNamespace("kube-system")
-                        .addToLabels("k8s-app", "kube-dns").endMetadata().withNewSpec().addNewContainer().withName("coredns").withImage("coredns")
-                        .endContainer().endSpec().build()).create();
-                pod.setStatus(new io.fabric8.kubernetes.api.model.PodStatusBuilder().withPhase("Running").withPodIP("10.244.9." + i)
-                        .addNewCondition().withType("Ready").withStatus("True").endCondition().build());
-                client.resource(pod).updateStatus();
+                FakeKubelet.coreDnsPod(client, name, "10.244.9." + i);
             }
         }
     }
