@@ -103,10 +103,6 @@ public final class ProbeRuns {
         this.pods = new ProbePods(settings);
     }
 
-    public ProbeSettings settings() {
-        return settings;
-    }
-
     public static InformerEventSource<Pod, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, NetworkTopology.class)
                 .withName("probe-pods")

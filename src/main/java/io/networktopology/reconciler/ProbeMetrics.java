@@ -10,7 +10,6 @@ import io.networktopology.api.ConnectivityStatus;
 import io.networktopology.api.NetworkTopology;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,12 +89,5 @@ public final class ProbeMetrics {
 
     private static Meter.Id id(String name, Tags tags) {
         return new Meter.Id(name, tags, null, null, Meter.Type.GAUGE);
-    }
-
-    /** For tests: the current gauge values of a topology by name and tags. */
-    Map<String, Double> values(String namespace, String name) {
-        Map<String, Double> out = new HashMap<>();
-        series.getOrDefault(namespace + "/" + name, Map.of()).forEach((id, v) -> out.put(id.getName() + id.getTags(), v.value().get()));
-        return out;
     }
 }

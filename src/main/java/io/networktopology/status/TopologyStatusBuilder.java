@@ -102,20 +102,12 @@ public final class TopologyStatusBuilder {
 
     public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations,
             List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, Instant now) {
-        return build(topology, observations, ingressObservations, entryPoints, null, null, now);
+        return build(topology, observations, ingressObservations, entryPoints, null, null, null, null, now);
     }
 
     /**
      * @param dns the topology's DNS status, or null when it declares no DNS entries (and never did)
      * @param dnsVerdict the DnsConfigured verdict for {@code dns}
-     */
-    public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations,
-            List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, DnsStatus dns,
-            DnsReport.Verdict dnsVerdict, Instant now) {
-        return build(topology, observations, ingressObservations, entryPoints, dns, dnsVerdict, null, null, now);
-    }
-
-    /**
      * @param connectivity what the last probe run found, or null before the first
      * @param connectivityVerdict the ConnectivityVerified verdict, or null to leave the condition out (probing not wired)
      */
