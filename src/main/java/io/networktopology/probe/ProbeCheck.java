@@ -87,11 +87,6 @@ public record ProbeCheck(String id, String type, String host, Integer port, Stri
                 recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to);
     }
 
-    public ProbeCheck withExpectSource(String source) {
-        return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, expectNxdomain, source, expectBackends, attempts, timeoutMs, network, from, to);
-    }
-
     /** Describes the check for status: which network path of the Kubernetes model, from where, to what. */
     public ProbeCheck on(String networkPath, String fromWhat, String toWhat) {
         return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
