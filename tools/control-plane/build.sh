@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds a real Kubernetes control plane from Go module sources (the Go module proxy):
 #   kube-apiserver, kube-controller-manager, kubectl  from k8s.io/kubernetes
+#   kubelet, kube-proxy, kube-scheduler      from k8s.io/kubernetes (the real nodes of tools/cluster)
 #   etcd                                     from go.etcd.io/etcd/server/v3
 #   coredns                                  from github.com/coredns/coredns
 # Versions come from versions.env (the only place they are defined).
@@ -38,7 +39,8 @@ fi
 CACHE_ROOT="${NTO_CACHE:-$HOME/.cache/network-topology-operator}/control-plane"
 DIR="$CACHE_ROOT/$KEY"
 BIN="$DIR/bin"
-BINARIES=(kube-apiserver kube-controller-manager kubectl etcd coredns)
+BINARIES=(kube-apiserver kube-controller-manager kubectl etcd coredns kubelet kube-proxy kube-scheduler)
+KUBE_COMMANDS=(kube-apiserver kube-controller-manager kubelet kube-proxy kube-scheduler)
 
 all_present() {
   local b
@@ -189,10 +191,14 @@ for p in k8s.io/component-base/version k8s.io/client-go/pkg/version; do
   kldflags+=" -X $p.gitVersion=$KUBERNETES_VERSION -X $p.gitMajor=$kmajor -X $p.gitMinor=$kminor"
   kldflags+=" -X $p.gitTreeState=clean"
 done
-if [[ ! -x "$BIN/kube-apiserver" || ! -x "$BIN/kube-controller-manager" ]]; then
-  kube_module kube k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager
-  build kube kube-apiserver k8s.io/kubernetes/cmd/kube-apiserver "$kldflags" --version
-  build kube kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager "$kldflags" --version
+# The control plane and the node binaries share one module, so one `go mod tidy` and one build cache.
+kube_missing=0
+for b in "${KUBE_COMMANDS[@]}"; do [[ -x "$BIN/$b" ]] || kube_missing=1; done
+if ((kube_missing)); then
+  kube_module kube "${KUBE_COMMANDS[@]/#/k8s.io/kubernetes/cmd/}"
+  for b in "${KUBE_COMMANDS[@]}"; do
+    build kube "$b" "k8s.io/kubernetes/cmd/$b" "$kldflags" --version
+  done
 fi
 # kubectl of the same version as the API server (a machine's own kubectl may be too old for it).
 if [[ ! -x "$BIN/kubectl" ]]; then

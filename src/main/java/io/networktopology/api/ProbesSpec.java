@@ -108,11 +108,9 @@ public class ProbesSpec {
         this.failureThreshold = failureThreshold;
     }
 
-    /** The paths to check: as declared, else every path but NodeToNode (which also needs nodeToNode: true). */
+    /** The paths to check: as declared, else every path; NodeToNode only with nodeToNode: true (hostNetwork pods). */
     public List<ProbePath> effectivePaths() {
-        List<ProbePath> declared = paths != null && !paths.isEmpty() ? paths
-                : List.of(ProbePath.ContainerToContainer, ProbePath.PodToPod, ProbePath.PodToService, ProbePath.ExternalToService,
-                        ProbePath.DNS);
+        List<ProbePath> declared = paths != null && !paths.isEmpty() ? paths : List.of(ProbePath.values());
         return declared.stream().filter(p -> p != ProbePath.NodeToNode || Boolean.TRUE.equals(nodeToNode)).toList();
     }
 }

@@ -98,6 +98,28 @@ public final class ProbeRuns {
             int writes) {
     }
 
+    /** When the operator last wrote the CoreDNS configuration; CoreDNS serves it some time later. */
+    private volatile Instant corefileWritten;
+
+    /** The operator changed the CoreDNS configuration now: checks of its DNS entries get time to see it served. */
+    public void corefileWritten(Instant when) {
+        corefileWritten = when;
+    }
+
+    /**
+     * How long, from now, CoreDNS may still need to serve the last change; no longer than a client pod started now has
+     * before the run's deadline (less time to start and report).
+     */
+    Duration dnsSettling(Instant now, Instant runStarted) {
+        Instant written = corefileWritten;
+        if (written == null) {
+            return Duration.ZERO;
+        }
+        Duration left = Duration.between(now, written.plus(settings.dnsPropagation()));
+        Duration cap = Duration.between(now, runStarted.plus(settings.runDeadline()).minusSeconds(20));
+        return left.isNegative() ? Duration.ZERO : left.compareTo(cap) > 0 ? cap : left;
+    }
+
     public ProbeRuns(ProbeSettings settings) {
         this.settings = settings;
         this.pods = new ProbePods(settings);
@@ -340,7 +362,8 @@ public final class ProbeRuns {
         }
         List<ProbePlan.NodeTarget> nodes = nodeTargets(topology, context);
         ProbePlan.Targets targets = new ProbePlan.Targets(services, EndpointSliceObserver.readyAddresses(context), ingresses, nodes, echoes, echoServiceIp, settings.echoPort(), hostEchoes,
-                settings.hostEchoPort(), paths.contains(ProbePath.DNS) ? dnsReplicas(client) : List.of(), settings.clusterDomain());
+                settings.hostEchoPort(), paths.contains(ProbePath.DNS) ? dnsReplicas(client) : List.of(), settings.clusterDomain(),
+                dnsSettling(now, run.started()));
         int writes = 0;
         List<ProbePath> clientPaths = paths.stream().filter(p -> p != ProbePath.ContainerToContainer && p != ProbePath.NodeToNode).toList();
         if (!clientPaths.isEmpty()) {

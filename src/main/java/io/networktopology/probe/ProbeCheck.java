@@ -19,13 +19,15 @@ import java.util.List;
  *     address {@code expectSource} (no NAT) and, with {@code expectBackends}, that many distinct backends answered.
  *     An {@code expectSource} of {@code $POD_IP} (or any {@code $NAME}) is read from the environment.</li>
  * </ul>
+ * With {@code retryForMs}, a failing check is tried again (once a second) until it passes or that time is up: for DNS
+ * entries the operator just wrote, which CoreDNS serves only once the kubelet has synced its ConfigMap and it reloaded.
  * {@code path}, {@code from} and {@code to} describe the check for status; the probe program does not read them.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProbeCheck(String id, String type, String host, Integer port, String scheme, String path, String hostHeader,
         Integer expectStatusClass, Integer maxStatusClass, String server, String name, String recordType, List<String> expect,
         Boolean expectNxdomain, String expectSource, Integer expectBackends, Integer attempts, Integer timeoutMs,
-        String network, String from, String to) {
+        String network, String from, String to, Integer retryForMs) {
 
     public int timeout() {
         return timeoutMs == null ? 3000 : timeoutMs;
@@ -33,63 +35,69 @@ public record ProbeCheck(String id, String type, String host, Integer port, Stri
 
     public static ProbeCheck tcp(String id, String host, int port) {
         return new ProbeCheck(id, "tcp", host, port, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null);
+                null, null, null, null);
     }
 
     public static ProbeCheck http(String id, String host, int port, String path, String hostHeader) {
         return new ProbeCheck(id, "http", host, port, "http", path, hostHeader, 2, null, null, null, null, null, null, null, null, null,
-                null, null, null, null);
+                null, null, null, null, null);
     }
 
     public static ProbeCheck dns(String id, String server, String name, String recordType, List<String> expect) {
         return new ProbeCheck(id, "dns", null, null, null, null, null, null, null, server, name, recordType, expect, null, null, null,
-                null, null, null, null, null);
+                null, null, null, null, null, null);
     }
 
     public static ProbeCheck echo(String id, String host, int port, String expectSource, Integer expectBackends, int attempts) {
         return new ProbeCheck(id, "echo", host, port, null, null, null, null, null, null, null, null, null, null, expectSource,
-                expectBackends, attempts, null, null, null, null);
+                expectBackends, attempts, null, null, null, null, null);
     }
 
     public ProbeCheck withTimeoutMs(int ms) {
         return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, ms, network, from, to);
+                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, ms, network, from, to, retryForMs);
+    }
+
+    /** Keep trying a failing check for this long: the change it checks may still be on its way. */
+    public ProbeCheck withRetryForMs(Integer ms) {
+        return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
+                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, ms);
     }
 
     public ProbeCheck withExpectNxdomain() {
         return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, true, expectSource, expectBackends, attempts, timeoutMs, network, from, to);
+                recordType, expect, true, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs);
     }
 
     public ProbeCheck withExpectStatusClass(int statusClass) {
         return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, statusClass, null, server, name, recordType, expect,
-                expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to);
+                expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs);
     }
 
     /** Passes on any HTTP status up to this class (4: anything but a server error). */
     public ProbeCheck withMaxStatusClass(int statusClass) {
         return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, null, statusClass, server, name, recordType, expect,
-                expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to);
+                expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs);
     }
 
     public ProbeCheck withScheme(String newScheme) {
         return new ProbeCheck(id, type, host, port, newScheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to);
+                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs);
     }
 
     public ProbeCheck withId(String newId) {
         return new ProbeCheck(newId, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to);
+                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs);
     }
 
     public ProbeCheck withServer(String newServer) {
         return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, newServer, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to);
+                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs);
     }
 
     /** Describes the check for status: which network path of the Kubernetes model, from where, to what. */
     public ProbeCheck on(String networkPath, String fromWhat, String toWhat) {
         return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, networkPath, fromWhat, toWhat);
+                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, networkPath, fromWhat, toWhat, retryForMs);
     }
 }

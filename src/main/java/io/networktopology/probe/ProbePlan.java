@@ -46,10 +46,17 @@ public final class ProbePlan {
      * @param echoService  the cluster IP of the run's echo Service, or null
      * @param hostEchoes   the run's hostNetwork echo pods that are up (node IPs)
      * @param endpoints    the ready endpoint addresses per Service (what a headless name must resolve to)
+     * @param dnsSettling  how long CoreDNS may still take to serve the operator's latest Corefile change (zero when it
+     *                     has had time): the checks of the topology's own DNS entries keep trying that long
      */
     public record Targets(Map<String, Service> services, Map<String, List<String>> endpoints, Map<String, Ingress> ingresses, List<NodeTarget> nodes,
             List<EchoTarget> echoes, String echoService, int echoPort, List<EchoTarget> hostEchoes, int hostEchoPort,
-            List<DnsReplica> dnsReplicas, String clusterDomain) {
+            List<DnsReplica> dnsReplicas, String clusterDomain, java.time.Duration dnsSettling) {
+    }
+
+    /** The checks of entries the operator writes into the Corefile (aliases, hosts, stub domains). */
+    static boolean checksCorefileEntry(ProbeCheck check) {
+        return check.id().startsWith("dns-alias-") || check.id().startsWith("dns-host-") || check.id().startsWith("dns-stub-");
     }
 
     private ProbePlan() {
@@ -72,7 +79,11 @@ public final class ProbePlan {
                     .on(ProbePath.PodToService.name(), "probe client pod", "probe echo Service " + targets.echoService() + " → "
                             + n + (n == 1 ? " echo pod" : " echo pods")));
         }
-        checks.addAll(clientChecks(topology, targets.services(), targets.endpoints(), targets.clusterDomain(), paths));
+        Integer settling = targets.dnsSettling() == null || targets.dnsSettling().isZero() || targets.dnsSettling().isNegative() ? null
+                : (int) targets.dnsSettling().toMillis();
+        for (ProbeCheck check : clientChecks(topology, targets.services(), targets.endpoints(), targets.clusterDomain(), paths)) {
+            checks.add(settling != null && checksCorefileEntry(check) ? check.withRetryForMs(settling) : check);
+        }
         if (paths.contains(ProbePath.ExternalToService)) {
             checks.addAll(external(topology, targets));
         }

@@ -62,14 +62,14 @@ public final class ProbeRunner {
         try {
             List<Future<ProbeResult>> futures = new ArrayList<>();
             for (ProbeCheck check : checks) {
-                futures.add(pool.submit(() -> runOne(check)));
+                futures.add(pool.submit(() -> runRetrying(check)));
             }
             List<ProbeResult> results = new ArrayList<>();
             for (int i = 0; i < checks.size(); i++) {
                 ProbeCheck check = checks.get(i);
                 try {
                     // The check enforces its own timeout; this bound only catches a check that ignores it.
-                    results.add(futures.get(i).get(check.timeout() + 2000L, TimeUnit.MILLISECONDS));
+                    results.add(futures.get(i).get(check.timeout() + 2000L + retryFor(check), TimeUnit.MILLISECONDS));
                 } catch (TimeoutException e) {
                     futures.get(i).cancel(true);
                     results.add(new ProbeResult(check.id(), ProbeResult.FAILED, (long) check.timeout(),
@@ -82,6 +82,29 @@ public final class ProbeRunner {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static long retryFor(ProbeCheck check) {
+        return check.retryForMs() == null ? 0 : Math.max(0, check.retryForMs());
+    }
+
+    /** Runs a check; with retryForMs, again once a second while it fails and time is left. The last result counts. */
+    static ProbeResult runRetrying(ProbeCheck check) throws InterruptedException {
+        long deadline = System.nanoTime() + retryFor(check) * 1_000_000;
+        long start = System.nanoTime();
+        int tries = 1;
+        ProbeResult result = runOne(check);
+        while (!ProbeResult.PASSED.equals(result.result()) && System.nanoTime() + 1_000_000_000L < deadline) {
+            Thread.sleep(1000);
+            tries++;
+            result = runOne(check);
+        }
+        if (tries == 1) {
+            return result;
+        }
+        String after = " (after " + tries + " tries in " + elapsed(start) / 1000 + " s: the change was still on its way)";
+        return new ProbeResult(result.id(), result.result(), result.millis(), result.message() + (ProbeResult.PASSED.equals(result.result())
+                ? after : " (still failing after " + tries + " tries in " + elapsed(start) / 1000 + " s)"));
     }
 
     static ProbeResult runOne(ProbeCheck check) {

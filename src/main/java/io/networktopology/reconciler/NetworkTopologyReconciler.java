@@ -211,6 +211,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             DnsPlan plan = DnsPlan.of(context.getPrimaryCache().list().toList(), dns.settings());
             DnsSync.Result result = dns.sync(plan.entries(), context.getClient());
             if (result.written()) {
+                probes.corefileWritten(now);
                 countChildWrites(1);
                 TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, "DnsUpdated",
                         "Updated CoreDNS configuration " + result.configMap() + " (" + result.strategy() + " strategy)");
@@ -363,6 +364,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
                     .toList();
             DnsSync.Result result = dns.sync(DnsPlan.of(others, dns.settings()).entries(), context.getClient());
             if (result.written()) {
+                probes.corefileWritten(Instant.now());
                 countChildWrites(1);
             }
         }

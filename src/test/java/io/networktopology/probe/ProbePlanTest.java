@@ -76,6 +76,26 @@ class ProbePlanTest {
         probes.setNodeToNode(true);
         assertThat(probes.effectivePaths()).containsExactly(ProbePath.NodeToNode, ProbePath.DNS);
         assertThat(new ProbesSpec().effectivePaths()).doesNotContain(ProbePath.NodeToNode).contains(ProbePath.PodToService);
+        // Found on real nodes: nodeToNode: true with the default paths probed no node at all.
+        ProbesSpec defaults = new ProbesSpec();
+        defaults.setNodeToNode(true);
+        assertThat(defaults.effectivePaths()).contains(ProbePath.NodeToNode, ProbePath.PodToService, ProbePath.DNS);
+    }
+
+    @Test
+    void checksOfTheCorefileEntriesKeepTryingWhileCoreDnsLoadsAChange() {
+        NetworkTopology topology = topology("shop", "shop");
+        topology.getSpec().setDns(io.networktopology.Topologies.dns(List.of(),
+                List.of(new DnsSpec.Host("legacy.shop.internal", List.of("10.1.2.3"))), List.of()));
+        ProbePlan.Targets settling = new ProbePlan.Targets(Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, 8080, List.of(), 29999,
+                List.of(), "cluster.local", java.time.Duration.ofSeconds(40));
+        assertThat(ProbePlan.client(topology, settling, List.of(ProbePath.DNS)))
+                .extracting(ProbeCheck::id, ProbeCheck::retryForMs)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("dns-host-legacy.shop.internal-10.1.2.3", 40_000),
+                        org.assertj.core.groups.Tuple.tuple("dns-host-ptr-10.1.2.3", 40_000));
+        ProbePlan.Targets settled = new ProbePlan.Targets(Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, 8080, List.of(), 29999,
+                List.of(), "cluster.local", java.time.Duration.ZERO);
+        assertThat(ProbePlan.client(topology, settled, List.of(ProbePath.DNS))).extracting(ProbeCheck::retryForMs).containsOnlyNulls();
     }
 
     private static ProbePlan.Targets targets(NetworkTopology topology, Map<String, Service> services,
@@ -83,7 +103,8 @@ class ProbePlanTest {
         return new ProbePlan.Targets(services, Map.of("db", List.of("10.244.1.7", "10.244.2.8")), ingresses,
                 List.of(new ProbePlan.NodeTarget("node-a", "203.0.113.1", "10.0.0.1"), new ProbePlan.NodeTarget("node-b", "10.0.0.2", "10.0.0.2")),
                 List.of(new ProbePlan.EchoTarget("echo-0", "node-a", "10.244.1.5"), new ProbePlan.EchoTarget("echo-1", "node-b", "10.244.2.5")),
-                "10.96.9.9", 8080, List.of(new ProbePlan.EchoTarget("host-echo-1", "node-b", "10.0.0.2")), 29999, replicas, "cluster.local");
+                "10.96.9.9", 8080, List.of(new ProbePlan.EchoTarget("host-echo-1", "node-b", "10.0.0.2")), 29999, replicas, "cluster.local",
+                java.time.Duration.ZERO);
     }
 
     @Test

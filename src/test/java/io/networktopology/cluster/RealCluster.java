@@ -1,0 +1,143 @@
+package io.networktopology.cluster;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.networktopology.Processes;
+import io.networktopology.controlplane.ControlPlane;
+import org.opentest4j.TestAbortedException;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A real two-node cluster for a test class: {@code tools/cluster/up.sh} (containerd, runc, CNI, kubelet and
+ * kube-proxy per node, the control plane, CoreDNS) and {@code tools/cluster/down.sh} after, also when a test fails.
+ * Root is needed; without it the tests are skipped (developer machines), as root a missing tool fails them (CI).
+ */
+public final class RealCluster implements AutoCloseable {
+
+    private static final Path TOOLS = Path.of("tools/cluster");
+    private final Map<String, String> env;
+    private final Path kubeconfig;
+    private final Path bin;
+    private KubernetesClient client;
+
+    private RealCluster(Map<String, String> env, Path kubeconfig, Path bin) {
+        this.env = env;
+        this.kubeconfig = kubeconfig;
+        this.bin = bin;
+    }
+
+    /** Brings the cluster up (images from target/quarkus-app); tears down what it started when that fails. */
+    public static RealCluster up() throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new TestAbortedException("the real-node cluster needs root (containerd, kubelet, network namespaces); CI runs as root");
+        }
+        Path bin = ControlPlane.binaries();
+        Map<String, String> env = Map.of("NTO_CONTROL_PLANE_BIN", bin.toString(), "LANG", "C.UTF-8");
+        // A cluster a crashed earlier run left behind would hold the ports and addresses.
+        script(env, "down.sh", Duration.ofMinutes(3));
+        Processes.Result up = script(env, "up.sh", Duration.ofMinutes(8));
+        if (up.exitCode() != 0) {
+            System.err.println(up.err());
+            script(env, "down.sh", Duration.ofMinutes(3));
+            throw new IllegalStateException("tools/cluster/up.sh failed (exit " + up.exitCode() + "); its output is above");
+        }
+        String[] lines = up.out().strip().split("\n");
+        System.out.println(timings(up.err()));
+        return new RealCluster(env, Path.of(lines[lines.length - 1].strip()), bin);
+    }
+
+    private static Processes.Result script(Map<String, String> env, String name, Duration timeout) {
+        ProcessBuilder builder = new ProcessBuilder("bash", TOOLS.resolve(name).toString());
+        builder.environment().putAll(env);
+        return Processes.run(builder, null, timeout);
+    }
+
+    private static String timings(String log) {
+        StringBuilder out = new StringBuilder("cluster up:");
+        for (String line : log.split("\n")) {
+            if (line.contains("_seconds=")) {
+                out.append(' ').append(line.replaceAll("^.*cluster: ", ""));
+            }
+        }
+        return out.toString();
+    }
+
+    public Path kubeconfig() {
+        return kubeconfig;
+    }
+
+    public synchronized KubernetesClient client() {
+        if (client == null) {
+            try {
+                Config config = Config.fromKubeconfig(Files.readString(kubeconfig, StandardCharsets.UTF_8));
+                client = new KubernetesClientBuilder().withConfig(config).build();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return client;
+    }
+
+    /** kubectl against the cluster, as a user would type it. */
+    public Processes.Result kubectl(String... args) {
+        return kubectlIn(null, args);
+    }
+
+    public Processes.Result kubectlIn(String stdin, String... args) {
+        List<String> command = new ArrayList<>(List.of(bin.resolve("kubectl").toString(), "--kubeconfig", kubeconfig.toString()));
+        command.addAll(List.of(args));
+        return Processes.run(new ProcessBuilder(command), stdin, Duration.ofMinutes(3));
+    }
+
+    /** kubectl that must succeed; its standard output. */
+    public String kubectlOk(String... args) {
+        Processes.Result result = kubectl(args);
+        if (result.exitCode() != 0) {
+            throw new AssertionError("kubectl " + String.join(" ", args) + " failed (exit " + result.exitCode() + "): " + result.err());
+        }
+        return result.out();
+    }
+
+    /** A command in a node's network namespace (node 1 is the host's), e.g. to break that node's networking. */
+    public Processes.Result onNode(int node, String... command) {
+        List<String> full = new ArrayList<>();
+        if (node != 1) {
+            full.addAll(List.of("nsenter", "--net=/run/netns/nto-node" + node, "--"));
+        }
+        full.addAll(List.of(command));
+        ProcessBuilder builder = new ProcessBuilder(full);
+        builder.environment().put("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        return Processes.run(builder, null, Duration.ofMinutes(1));
+    }
+
+    /** What the cluster holds, for a failed test's output. */
+    public void dumpState(String namespace) {
+        for (String[] args : List.of(new String[] {"get", "nodes,pods,svc,endpointslices,ingress", "-A", "-o", "wide"},
+                new String[] {"get", "ntopo", "-A", "-o", "yaml"},
+                new String[] {"-n", namespace, "get", "events", "--sort-by=.lastTimestamp"},
+                new String[] {"-n", "network-topology-system", "logs", "deploy/network-topology-operator", "--tail=200"})) {
+            Processes.Result result = kubectl(args);
+            System.out.println("$ kubectl " + String.join(" ", args) + "\n" + result.out() + result.err());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (client != null) {
+            client.close();
+        }
+        Processes.Result down = script(env, "down.sh", Duration.ofMinutes(3));
+        if (down.exitCode() != 0) {
+            System.err.println("tools/cluster/down.sh failed: " + down.err());
+        }
+    }
+}
