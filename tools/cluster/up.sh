@@ -52,6 +52,9 @@ stage_net() {
   ip link show "$NODE_BR" >/dev/null 2>&1 || ip link add "$NODE_BR" type bridge
   ip addr replace "$NODE1_IP/24" dev "$NODE_BR"
   ip link set "$NODE_BR" up
+  # The Service range is on-link on the node network, never via the machine's default route: with kube-proxy
+  # stopped, ClusterIP traffic dies on the bridge (as on a real node) instead of leaving for the outside.
+  ip route replace "$SVC_CIDR" dev "$NODE_BR"
   sysctl -qw net.ipv4.ip_forward=1
   # The egress guard: forwarding is on, so nothing from a pod or node address may be forwarded anywhere but the
   # cluster's own ranges.
@@ -62,6 +65,8 @@ table inet $GUARD_TABLE {
   chain forward {
     type filter hook forward priority -10; policy accept;
     ip saddr { $POD_CIDR, $NODE_NET } ip daddr != { $POD_CIDR, $SVC_CIDR, $NODE_NET } counter drop
+    # Also when a route inside the cluster is lost (a test's fault): never out of another interface.
+    ip saddr { $POD_CIDR, $NODE_NET } oifname != { "$NODE_BR", "ntocni1" } counter drop
   }
 }
 NFT
@@ -74,9 +79,10 @@ NFT
     ip -n "$NODE2_NS" link set lo up
     ip -n "$NODE2_NS" addr replace "$NODE2_IP/24" dev eth0
     ip -n "$NODE2_NS" link set eth0 up
-    # No default route on node2: the node network, node1's pods and the Service range only.
+    # No default route on node2: the node network, node1's pods, and the Service range on-link (kube-proxy's to
+    # translate; nobody answers for it on the wire).
     ip -n "$NODE2_NS" route replace "$NODE1_POD_CIDR" via "$NODE1_IP"
-    ip -n "$NODE2_NS" route replace "$SVC_CIDR" via "$NODE1_IP"
+    ip -n "$NODE2_NS" route replace "$SVC_CIDR" dev eth0
     ip route replace "$NODE2_POD_CIDR" via "$NODE2_IP"
     on_node 2 sysctl -qw net.ipv4.ip_forward=1
   fi

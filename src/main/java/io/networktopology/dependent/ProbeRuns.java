@@ -350,7 +350,8 @@ public final class ProbeRuns {
                 ProbeCheck check = role == Role.echo
                         ? ProbeCheck.tcp(id, null, settings.echoPort()).on(ProbePath.PodToPod.name(), "probe client pod", "echo pod " + name + " on " + node)
                         : ProbeCheck.tcp(id, null, settings.hostEchoPort()).on(ProbePath.NodeToNode.name(), "a node", "node " + node);
-                (role == Role.echo ? preset : nodePreset).add(new ProbePods.Preset(check, new ProbeResult(id, ProbeResult.FAILED, null, problem)));
+                (role == Role.echo ? preset : nodePreset).add(new ProbePods.Preset(check, new ProbeResult(id, ProbeResult.SKIPPED, null,
+                        ConnectivityReport.NOT_RUN + problem)));
             }
         }
         String echoServiceIp = null;
@@ -368,12 +369,26 @@ public final class ProbeRuns {
         List<ProbePath> clientPaths = paths.stream().filter(p -> p != ProbePath.ContainerToContainer && p != ProbePath.NodeToNode).toList();
         if (!clientPaths.isEmpty()) {
             // Several client pods for a large plan: each report stays detailed within 4 KiB, each env var small.
-            List<ProbeCheck> checks = ProbePlan.client(topology, targets, clientPaths);
+            // One client on each node that has an echo pod up (the first one also checks DNS and the entry points), so
+            // that pod to pod crosses nodes and a node whose Service routing broke shows as that node.
+            List<String> fromNodes = echoes.stream().map(ProbePlan.EchoTarget::node).filter(n -> !n.startsWith("echo-"))
+                    .distinct().toList();
+            String first = fromNodes.size() > 1 ? fromNodes.get(0) : null;
+            List<ProbeCheck> checks = ProbePlan.client(topology, targets, clientPaths).stream()
+                    .map(c -> first == null ? c : c.on(c.network(), c.from() + " on " + first, c.to())).toList();
             int chunks = Math.max(1, (checks.size() + MAX_CHECKS_PER_POD - 1) / MAX_CHECKS_PER_POD);
+            int index = 0;
             for (int i = 0; i < chunks; i++) {
                 List<ProbeCheck> chunk = checks.subList(i * MAX_CHECKS_PER_POD, Math.min(checks.size(), (i + 1) * MAX_CHECKS_PER_POD));
-                writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), i, chunk,
-                        i == 0 ? preset : List.of(), false, null), run);
+                writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), index++, chunk,
+                        i == 0 ? preset : List.of(), false, first), run);
+            }
+            for (String node : first == null ? List.<String>of() : fromNodes.subList(1, fromNodes.size())) {
+                List<ProbeCheck> more = ProbePlan.fromNode(topology, targets, clientPaths, node);
+                for (int i = 0; i < more.size(); i += MAX_CHECKS_PER_POD) {
+                    writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), index++,
+                            more.subList(i, Math.min(more.size(), i + MAX_CHECKS_PER_POD)), List.of(), false, node), run);
+                }
             }
         }
         if (paths.contains(ProbePath.NodeToNode)) {
@@ -524,7 +539,8 @@ public final class ProbeRuns {
         for (ProbeCheck check : ProbePods.plannedChecks(pod)) {
             ProbeResult result = results.get(check.id());
             if (result == null) {
-                result = problem != null ? new ProbeResult(check.id(), ProbeResult.FAILED, null, problem)
+                // A pod that never reported says nothing about the network: its checks were not run (and say why).
+                result = problem != null ? new ProbeResult(check.id(), ProbeResult.SKIPPED, null, ConnectivityReport.NOT_RUN + problem)
                         : unlistedPassed ? new ProbeResult(check.id(), ProbeResult.PASSED, null, "passed (details left out of the 4 KiB report)")
                         : new ProbeResult(check.id(), ProbeResult.SKIPPED, null, "not in the report (4 KiB limit)");
             }

@@ -106,6 +106,28 @@ public final class ProbePlan {
     }
 
     /**
+     * The checks of a client pod on another sampled node: pod to pod (every echo pod) and pod to Service (the run's
+     * echo Service and the topology's Services) from there, so that a node whose kube-proxy or routes broke shows as
+     * such. Named after that node ({@code -from-<node>}); DNS and external entry points are the first client's.
+     */
+    public static List<ProbeCheck> fromNode(NetworkTopology topology, Targets targets, List<ProbePath> paths, String node) {
+        List<ProbePath> inside = paths.stream().filter(p -> p == ProbePath.PodToPod || p == ProbePath.PodToService).toList();
+        String from = "probe client pod on " + node;
+        List<ProbeCheck> checks = new ArrayList<>();
+        for (ProbeCheck check : client(topology, withoutDns(targets), inside)) {
+            if (!"dns".equals(check.type())) {
+                checks.add(check.withId(check.id() + "-from-" + node).on(check.network(), from, check.to()));
+            }
+        }
+        return checks;
+    }
+
+    private static Targets withoutDns(Targets t) {
+        return new Targets(t.services(), t.endpoints(), t.ingresses(), t.nodes(), t.echoes(), t.echoService(), t.echoPort(), t.hostEchoes(),
+                t.hostEchoPort(), List.of(), t.clusterDomain(), t.dnsSettling());
+    }
+
+    /**
      * The hostNetwork client's checks: every other node's hostNetwork echo pod, by the node's address (its own node
      * only when it is the only one).
      */

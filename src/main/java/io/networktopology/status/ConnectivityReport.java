@@ -33,6 +33,9 @@ public final class ConnectivityReport {
     public record Run(ConnectivityStatus status, List<CheckStatus> startedFailing, List<CheckStatus> recovered) {
     }
 
+    /** The start of the message of a check that was not run because its probe pod never ran (not a network verdict). */
+    public static final String NOT_RUN = "not run: ";
+
     private ConnectivityReport() {
     }
 
@@ -50,17 +53,22 @@ public final class ConnectivityReport {
             CheckStatus check = aggregate(group);
             CheckStatus old = before.get(check.getId());
             if (check.getResult() == CheckStatus.Result.Skipped && old != null) {
-                // Not run this time (e.g. left out of a full report): no information, so its history stands.
-                check.setResult(old.getResult());
+                // Not run this time (its pod never ran, or it was left out of a full report): no news about the network,
+                // so its history stands, but it is not claimed to have passed (or failed) again.
                 check.setConsecutiveFailures(old.getConsecutiveFailures());
                 check.setLastTransitionTime(old.getLastTransitionTime());
                 check.setLastOutage(old.getLastOutage());
                 check.setLatencyMs(null);
-                check.setMessage("not run this time (" + check.getMessage() + "); last result: " + old.getMessage());
+                String last = old.getMessage() == null ? "" : old.getMessage().replaceFirst("^not run this time \\((.*)\\); last result: ", "");
+                String why = check.getMessage() == null ? "no reason given" : check.getMessage().replaceFirst("^" + NOT_RUN, "");
+                check.setMessage("not run this time (" + why + "); last result: "
+                        + (old.getResult() == CheckStatus.Result.Skipped ? last : old.getResult() + ": " + last));
                 checks.add(check);
                 continue;
             }
-            boolean wasFailing = old != null && old.getResult() == CheckStatus.Result.Failed;
+            // A check not run last time was failing if it had been failing before that.
+            boolean wasFailing = old != null && (old.getResult() == CheckStatus.Result.Failed
+                    || old.getResult() == CheckStatus.Result.Skipped && old.getConsecutiveFailures() != null && old.getConsecutiveFailures() > 0);
             if (check.getResult() == CheckStatus.Result.Failed) {
                 check.setConsecutiveFailures(old == null || old.getConsecutiveFailures() == null ? 1 : old.getConsecutiveFailures() + 1);
                 if (wasFailing) {
@@ -105,7 +113,8 @@ public final class ConnectivityReport {
     static String summary(List<CheckStatus> checks) {
         long run = checks.stream().filter(c -> c.getResult() != CheckStatus.Result.Skipped).count();
         long passed = checks.stream().filter(c -> c.getResult() == CheckStatus.Result.Passed).count();
-        return passed + "/" + run + " passed";
+        long notRun = checks.size() - run;
+        return passed + "/" + run + " passed" + (notRun > 0 ? ", " + notRun + " not run" : "");
     }
 
     /** Checks asked of several CoreDNS replicas ({@code id@replica}) are one check: passed only if every replica passed. */
@@ -146,7 +155,13 @@ public final class ConnectivityReport {
             check.setMessage(served + ": " + first.result().message());
         } else {
             boolean allSkipped = failed.stream().allMatch(o -> ProbeResult.SKIPPED.equals(o.result().result()));
-            check.setResult(allSkipped && passed == 0 ? CheckStatus.Result.Skipped : CheckStatus.Result.Failed);
+            if (allSkipped && passed == 0) {
+                // Asked of no replica at all (one pod asks them all): why it did not run, once.
+                check.setResult(CheckStatus.Result.Skipped);
+                check.setMessage(first.result().message());
+                return check;
+            }
+            check.setResult(CheckStatus.Result.Failed);
             check.setMessage(served + "; " + failed.stream()
                     .map(o -> o.check().id().substring(o.check().id().indexOf('@') + 1) + ": " + o.result().message())
                     .collect(Collectors.joining("; ")));
@@ -182,6 +197,12 @@ public final class ConnectivityReport {
             return new Verdict("False", Reasons.CONNECTIVITY_FAILED, connectivity.getSummary() + "; failing: " + describe(down));
         }
         String note = connectivity.getMessage() == null ? "" : "; " + connectivity.getMessage();
+        List<CheckStatus> notRun = connectivity.getChecks().stream().filter(c -> c.getResult() == CheckStatus.Result.Skipped).toList();
+        if (!notRun.isEmpty()) {
+            // The probes could not look (their pods did not run): neither verified nor failed. Unknown does not hold Ready back.
+            return new Verdict("Unknown", Reasons.PROBES_PENDING, notRun.size() + " of " + connectivity.getChecks().size()
+                    + " checks not run: " + reasons(notRun) + note);
+        }
         if (connectivity.getChecks().stream().noneMatch(c -> c.getResult() == CheckStatus.Result.Passed) && failing.isEmpty()) {
             return new Verdict("True", Reasons.NOTHING_TO_PROBE, "nothing to probe for the chosen paths" + note);
         }
@@ -190,6 +211,26 @@ public final class ConnectivityReport {
                     + " runs in a row (not an outage yet): " + describe(failing) + note);
         }
         return new Verdict("True", Reasons.ALL_PATHS_VERIFIED, connectivity.getSummary() + note);
+    }
+
+    /** The distinct reasons checks were not run, at most three, for one readable sentence instead of one clause per check. */
+    private static String reasons(List<CheckStatus> notRun) {
+        List<String> distinct = notRun.stream().map(c -> c.getMessage() == null ? "no reason given" : brief(c.getMessage()
+                .replaceFirst("^" + NOT_RUN, "").replaceFirst("^not run this time \\((.*?)\\); last result: .*$", "$1")))
+                .distinct().toList();
+        return String.join("; ", distinct.subList(0, Math.min(3, distinct.size())))
+                + (distinct.size() > 3 ? "; and " + (distinct.size() - 3) + " more reasons" : "");
+    }
+
+    /** A long reason cut to its first two parts ("probe pod ImagePullBackOff: Back-off pulling image "x""); no container names. */
+    static String brief(String reason) {
+        if (reason.length() <= 160) {
+            return reason;
+        }
+        String r = reason.replaceFirst("^probe pod container [a-z0-9-]+ ", "probe pod ");
+        int first = r.indexOf(": ");
+        int second = first < 0 ? -1 : r.indexOf(": ", first + 2);
+        return second < 0 ? r : r.substring(0, second) + " …";
     }
 
     private static String describe(List<CheckStatus> checks) {

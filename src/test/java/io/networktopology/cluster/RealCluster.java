@@ -119,6 +119,60 @@ public final class RealCluster implements AutoCloseable {
         return Processes.run(builder, null, Duration.ofMinutes(1));
     }
 
+    public static final String OPERATOR_NAMESPACE = "network-topology-system";
+
+    /** The user's install: {@code kubectl apply -k tools/cluster/overlay} (the default overlay, the local image). */
+    public void installOperator() {
+        kubectlOk("apply", "-k", "tools/cluster/overlay");
+        kubectlOk("-n", OPERATOR_NAMESPACE, "rollout", "status", "deploy/network-topology-operator", "--timeout=180s");
+    }
+
+    /** The test topology with backends on both nodes ({@code src/test/resources/cluster/realnet.yaml}), its probe interval set. */
+    public void applyRealnet(String interval) throws IOException {
+        String yaml = Files.readString(Path.of("src/test/resources/cluster/realnet.yaml"), StandardCharsets.UTF_8)
+                .replace("interval: 1m", "interval: " + interval);
+        Processes.Result applied = kubectlIn(yaml, "apply", "-f", "-");
+        if (applied.exitCode() != 0) {
+            throw new AssertionError("kubectl apply failed: " + applied.err());
+        }
+        kubectlOk("-n", "realnet", "rollout", "status", "deploy/web", "--timeout=120s");
+    }
+
+    public io.networktopology.api.NetworkTopology topology(String namespace, String name) {
+        return client().resources(io.networktopology.api.NetworkTopology.class).inNamespace(namespace).withName(name).get();
+    }
+
+    /** A condition as "True", or "False Reason: message"; null when absent. */
+    public static String condition(io.networktopology.api.NetworkTopology topology, String type) {
+        if (topology == null || topology.getStatus() == null || topology.getStatus().getConditions() == null) {
+            return null;
+        }
+        return topology.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
+                .map(c -> c.getStatus() + ("True".equals(c.getStatus()) ? "" : " " + c.getReason() + ": " + c.getMessage()))
+                .findFirst().orElse(null);
+    }
+
+    /** The PID file of a process up.sh started ({@code kube-proxy-node2}, ...). */
+    public long pid(String process) throws IOException {
+        return Long.parseLong(Files.readString(Path.of(env.getOrDefault("NTO_CLUSTER_DIR", "/tmp/nto-cluster"), "pids", process + ".pid")).strip());
+    }
+
+    /** Runs up.sh stages again: what is not running any more is started, the rest is left alone. */
+    public void upAgain(String... stages) {
+        List<String> command = new ArrayList<>(List.of("bash", TOOLS.resolve("up.sh").toString()));
+        command.addAll(List.of(stages));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(env);
+        Processes.Result result = Processes.run(builder, null, Duration.ofMinutes(3));
+        if (result.exitCode() != 0) {
+            throw new AssertionError("up.sh " + String.join(" ", stages) + " failed: " + result.err());
+        }
+    }
+
+    public Path binary(String name) {
+        return bin.resolve(name);
+    }
+
     /** What the cluster holds, for a failed test's output. */
     public void dumpState(String namespace) {
         for (String[] args : List.of(new String[] {"get", "nodes,pods,svc,endpointslices,ingress", "-A", "-o", "wide"},

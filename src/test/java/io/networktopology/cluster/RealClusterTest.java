@@ -1,21 +1,16 @@
 package io.networktopology.cluster;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.networktopology.api.CheckStatus;
 import io.networktopology.api.ConnectivityStatus;
 import io.networktopology.api.NetworkTopology;
 import io.networktopology.model.ChildLabels;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
-import org.junit.jupiter.api.extension.RegisterExtension;
-import org.junit.jupiter.api.extension.TestWatcher;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,38 +30,21 @@ import static org.awaitility.Awaitility.await;
  * real kube-proxy, CNI and CoreDNS. Its status must say what the network really does.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(RealClusterExtension.class)
 class RealClusterTest {
 
-    static final String OPERATOR_NS = "network-topology-system";
+    static final String OPERATOR_NS = RealCluster.OPERATOR_NAMESPACE;
     static RealCluster cluster;
 
-    @RegisterExtension
-    static final TestWatcher DUMP = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (cluster != null) {
-                cluster.dumpState("realnet");
-            }
-        }
-    };
-
     @BeforeAll
-    static void up() throws Exception {
-        cluster = RealCluster.up();
-    }
-
-    @AfterAll
-    static void down() {
-        if (cluster != null) {
-            cluster.close();
-        }
+    static void up(RealCluster realCluster) {
+        cluster = realCluster;
     }
 
     @Test
     @Order(1)
     void installsWithKustomizeAndRunsAsAPodUnderItsOwnServiceAccount() throws Exception {
-        cluster.kubectlOk("apply", "-k", "tools/cluster/overlay");
-        cluster.kubectlOk("-n", OPERATOR_NS, "rollout", "status", "deploy/network-topology-operator", "--timeout=180s");
+        cluster.installOperator();
 
         Pod pod = operatorPod();
         assertThat(pod.getSpec().getServiceAccountName()).isEqualTo("network-topology-operator");
@@ -77,9 +55,8 @@ class RealClusterTest {
 
     @Test
     @Order(2)
-    void verifiesEveryPathOfATopologyWithBackendsOnBothNodes() {
-        cluster.kubectlOk("apply", "-f", "src/test/resources/cluster/realnet.yaml");
-        cluster.kubectlOk("-n", "realnet", "rollout", "status", "deploy/web", "--timeout=120s");
+    void verifiesEveryPathOfATopologyWithBackendsOnBothNodes() throws Exception {
+        cluster.applyRealnet("1m");
 
         NetworkTopology topology = awaitVerified("realnet", Duration.ofMinutes(5));
         ConnectivityStatus connectivity = topology.getStatus().getConnectivity();
@@ -92,8 +69,14 @@ class RealClusterTest {
         assertThat(connectivity.getChecks()).allSatisfy(check ->
                 assertThat(check.getResult()).as(check.getId() + ": " + check.getMessage()).isEqualTo(CheckStatus.Result.Passed));
         assertThat(byPath).containsKeys("ContainerToContainer", "PodToPod", "PodToService", "ExternalToService", "NodeToNode", "DNS");
-        assertThat(byPath.get("PodToPod")).as("pod to pod, to both nodes, source address unchanged").hasSizeGreaterThanOrEqualTo(2)
-                .allSatisfy(check -> assertThat(check.getMessage()).contains("source seen 10.244."));
+        assertThat(byPath.get("PodToPod")).as("pod to pod, from each node to each node, source address unchanged")
+                .extracting(CheckStatus::getId)
+                .containsExactlyInAnyOrder("pod-to-pod-node1", "pod-to-pod-node2", "pod-to-pod-node1-from-node2", "pod-to-pod-node2-from-node2");
+        assertThat(byPath.get("PodToPod")).allSatisfy(check -> assertThat(check.getMessage()).contains("source seen 10.244."));
+        assertThat(byPath.get("PodToService")).as("ClusterIP and name from both nodes").extracting(CheckStatus::getId)
+                .contains("svc-ip-web-80", "svc-name-web-80", "svc-ip-web-80-from-node2", "svc-name-web-80-from-node2",
+                        "load-balancing", "load-balancing-from-node2");
+        assertThat(byPath.get("NodeToNode")).extracting(CheckStatus::getMessage).allSatisfy(m -> assertThat(m).contains("source seen 10.99.0."));
         assertThat(byPath.get("ExternalToService")).as("the NodePort on each node address")
                 .anySatisfy(check -> assertThat(check.getTo()).contains("10.99.0.1:30081"))
                 .anySatisfy(check -> assertThat(check.getTo()).contains("10.99.0.2:30081"));
@@ -128,6 +111,36 @@ class RealClusterTest {
         assertThat(condition(topology("realnet"), "ConnectivityVerified")).isEqualTo("True");
     }
 
+    @Test
+    @Order(4)
+    void aProbeImageThatCannotBePulledLeavesConnectivityUnknownAndReadyAlone() {
+        // The operator's packaging must never turn a healthy topology Ready=False: an unpullable probe image is "not run".
+        cluster.kubectlOk("-n", OPERATOR_NS, "set", "env", "deploy/network-topology-operator",
+                "NETWORKTOPOLOGY_PROBES_IMAGE=localhost/nto/missing:1", "NETWORKTOPOLOGY_PROBES_RUN_DEADLINE=30s");
+        cluster.kubectlOk("-n", OPERATOR_NS, "rollout", "status", "deploy/network-topology-operator", "--timeout=180s");
+        cluster.kubectlOk("-n", "realnet", "annotate", "ntopo", "realnet", "--overwrite", "networktopology.io/probe-now=missing-image");
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+            NetworkTopology topology = topology("realnet");
+            assertThat(topology.getStatus().getConnectivity().getLastRequest()).isEqualTo("missing-image");
+            assertThat(condition(topology, "ConnectivityVerified")).startsWith("Unknown ProbesPending: ")
+                    .contains("checks not run: probe pod container").containsPattern("ErrImagePull|ImagePullBackOff");
+        });
+        NetworkTopology topology = topology("realnet");
+        System.out.println(cluster.kubectlOk("get", "ntopo", "-A"));
+        System.out.println("ConnectivityVerified: " + condition(topology, "ConnectivityVerified"));
+        assertThat(condition(topology, "Ready")).isEqualTo("True");
+        assertThat(topology.getStatus().getConnectivity().getSummary()).endsWith("not run");
+
+        cluster.kubectlOk("-n", OPERATOR_NS, "set", "env", "deploy/network-topology-operator",
+                "NETWORKTOPOLOGY_PROBES_IMAGE-", "NETWORKTOPOLOGY_PROBES_RUN_DEADLINE-");
+        cluster.kubectlOk("-n", OPERATOR_NS, "rollout", "status", "deploy/network-topology-operator", "--timeout=180s");
+        cluster.kubectlOk("-n", "realnet", "annotate", "ntopo", "realnet", "--overwrite", "networktopology.io/probe-now=image-back");
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(3)).untilAsserted(() -> {
+            assertThat(topology("realnet").getStatus().getConnectivity().getLastRequest()).isEqualTo("image-back");
+            assertThat(condition(topology("realnet"), "ConnectivityVerified")).isEqualTo("True");
+        });
+    }
+
     static NetworkTopology awaitVerified(String name, Duration timeout) {
         await().atMost(timeout).pollInterval(Duration.ofSeconds(3)).untilAsserted(() ->
                 assertThat(condition(topology(name), "ConnectivityVerified")).isEqualTo("True"));
@@ -135,16 +148,11 @@ class RealClusterTest {
     }
 
     static NetworkTopology topology(String name) {
-        return cluster.client().resources(NetworkTopology.class).inNamespace(name).withName(name).get();
+        return cluster.topology(name, name);
     }
 
     static String condition(NetworkTopology topology, String type) {
-        if (topology == null || topology.getStatus() == null || topology.getStatus().getConditions() == null) {
-            return null;
-        }
-        return topology.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
-                .map(c -> c.getStatus() + (c.getStatus().equals("True") ? "" : " " + c.getReason() + ": " + c.getMessage()))
-                .findFirst().orElse(null);
+        return RealCluster.condition(topology, type);
     }
 
     static Pod operatorPod() {
@@ -163,13 +171,5 @@ class RealClusterTest {
                 URI.create("http://" + pod.getStatus().getPodIP() + ":8080" + path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return response.statusCode() + " " + response.body();
-    }
-
-    static List<Service> services(String namespace) {
-        return cluster.client().services().inNamespace(namespace).list().getItems();
-    }
-
-    static Deployment operatorDeployment() {
-        return cluster.client().apps().deployments().inNamespace(OPERATOR_NS).withName("network-topology-operator").get();
     }
 }

@@ -182,4 +182,33 @@ class ProbeRunnerTest {
         String small = ProbeRunner.report(ProbeRunner.run(checks.subList(0, 4)));
         assertThat(new ObjectMapper().readTree(small).get("checks")).extracting(c -> c.get("r").asText()).containsExactly("P", "F", "P", "F");
     }
+
+    @Test
+    void aCheckWithARetryWindowPassesOnceWhatItChecksArrivesAndSaysItWaited() throws Exception {
+        int port;
+        try (ServerSocket free = new ServerSocket(0, 1, LOOPBACK)) {
+            port = free.getLocalPort();
+        }
+        // Nothing listens yet (as a Corefile entry CoreDNS has not loaded yet); a server comes up 1.5 s later.
+        Thread late = new Thread(() -> {
+            try {
+                Thread.sleep(1500);
+                try (ServerSocket server = new ServerSocket(port, 5, LOOPBACK)) {
+                    server.setSoTimeout(10_000);
+                    server.accept().close();
+                }
+            } catch (Exception ignored) {
+                // the assertion below tells
+            }
+        });
+        late.start();
+        ProbeResult waited = ProbeRunner.run(List.of(ProbeCheck.tcp("late", "127.0.0.1", port).withRetryForMs(10_000))).get(0);
+        late.join();
+        assertThat(waited.result()).isEqualTo(ProbeResult.PASSED);
+        assertThat(waited.message()).contains("tries").contains("the change was still on its way");
+
+        ProbeResult never = ProbeRunner.run(List.of(ProbeCheck.tcp("never", "127.0.0.1", port).withRetryForMs(1_500))).get(0);
+        assertThat(never.result()).isEqualTo(ProbeResult.FAILED);
+        assertThat(never.message()).contains("still failing after");
+    }
 }

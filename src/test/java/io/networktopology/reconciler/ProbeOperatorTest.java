@@ -298,7 +298,7 @@ class ProbeOperatorTest {
     }
 
     @Test
-    void podsThatCannotBeScheduledFailTheirChecksWithTheSchedulersReasonAtTheDeadline() {
+    void podsThatCannotBeScheduledLeaveTheirChecksNotRunWithTheSchedulersReasonAtTheDeadline() {
         String ns = "probe-stuck";
         NetworkTopology topology = probed(ns, ProbePath.PodToPod, ProbePath.ContainerToContainer);
         client.resource(topology).create();
@@ -306,9 +306,16 @@ class ProbeOperatorTest {
         FakeKubelet kubelet = new FakeKubelet(client).unschedulable(reason);
 
         ConnectivityStatus connectivity = untilRunFinished(ns, kubelet, "");
+        // Not a network failure: nothing ran. The checks say why, and the condition is Unknown, not ConnectivityFailed.
         assertThat(connectivity.getChecks()).isNotEmpty().allSatisfy(c -> {
-            assertThat(c.getResult()).isEqualTo(CheckStatus.Result.Failed);
-            assertThat(c.getMessage()).isEqualTo("probe pod unschedulable: " + reason);
+            assertThat(c.getResult()).isEqualTo(CheckStatus.Result.Skipped);
+            assertThat(c.getMessage()).isEqualTo("not run: probe pod unschedulable: " + reason);
+        });
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            assertThat(condition(get(ns), "ConnectivityVerified").getStatus()).isEqualTo("Unknown");
+            assertThat(condition(get(ns), "ConnectivityVerified").getReason()).isEqualTo("ProbesPending");
+            assertThat(condition(get(ns), "ConnectivityVerified").getMessage())
+                    .isEqualTo("3 of 3 checks not run: probe pod unschedulable: " + reason);
         });
         assertThat(connectivity.getChecks()).extracting(CheckStatus::getId)
                 .containsExactlyInAnyOrder("pod-to-pod-node-a", "pod-to-pod-node-b", "container-to-container");

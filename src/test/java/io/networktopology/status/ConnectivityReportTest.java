@@ -86,12 +86,41 @@ class ConnectivityReportTest {
         ConnectivityReport.Run failed = run(null, 0, outcome(TCP, ProbeResult.FAILED, "Connection refused"));
         ConnectivityReport.Run skipped = run(failed.status(), 5, outcome(TCP, ProbeResult.SKIPPED, "not in the report (4 KiB limit)"));
         CheckStatus check = skipped.status().getChecks().get(0);
-        assertThat(check.getResult()).isEqualTo(CheckStatus.Result.Failed);
+        assertThat(check.getResult()).isEqualTo(CheckStatus.Result.Skipped);
         assertThat(check.getConsecutiveFailures()).isEqualTo(1);
         assertThat(check.getLastOutage().getStart()).isEqualTo("2026-11-26T10:00:00Z");
         assertThat(check.getMessage()).startsWith("not run this time");
         ConnectivityReport.Run again = run(skipped.status(), 10, outcome(TCP, ProbeResult.FAILED, "Connection refused"));
         assertThat(again.status().getChecks().get(0).getConsecutiveFailures()).isEqualTo(2);
         assertThat(again.startedFailing()).isEmpty();
+    }
+
+    @Test
+    void checksWhosePodsNeverRanAreNotRunNotFailedAndTheConditionSaysWhyOnce() {
+        String pull = "probe pod container probe ErrImagePull: pull access denied for network-topology-operator";
+        ConnectivityReport.Run run = run(null, 0, outcome(TCP, ProbeResult.SKIPPED, ConnectivityReport.NOT_RUN + pull),
+                outcome(ProbeCheck.tcp("svc-ip-db-5432", "10.96.0.12", 5432).on("PodToService", "probe client pod", "db"), ProbeResult.SKIPPED,
+                        ConnectivityReport.NOT_RUN + pull));
+        assertThat(run.status().getSummary()).isEqualTo("0/0 passed, 2 not run");
+        assertThat(run.startedFailing()).isEmpty();
+        ConnectivityReport.Verdict verdict = ConnectivityReport.verdict(run.status(), true, 1, null);
+        assertThat(verdict.status()).isEqualTo("Unknown");
+        assertThat(verdict.reason()).isEqualTo("ProbesPending");
+        assertThat(verdict.message()).isEqualTo("2 of 2 checks not run: " + pull);
+
+        // Long reasons (the kubelet's pull errors) are cut to what a person needs, once per distinct reason.
+        String backOff = "probe pod container echo ImagePullBackOff: Back-off pulling image \"localhost/nto/missing:1\": ErrImagePull: failed to"
+                + " pull and unpack image \"localhost/nto/missing:1\": failed to resolve reference \"localhost/nto/missing:1\": connection refused";
+        ConnectivityReport.Run pulled = run(null, 0, outcome(TCP, ProbeResult.SKIPPED, ConnectivityReport.NOT_RUN + backOff),
+                outcome(ProbeCheck.tcp("svc-ip-db-5432", "10.96.0.12", 5432).on("PodToService", "probe client pod", "db"), ProbeResult.SKIPPED,
+                        ConnectivityReport.NOT_RUN + backOff.replace("container echo", "container probe")));
+        assertThat(ConnectivityReport.verdict(pulled.status(), true, 1, null).message())
+                .isEqualTo("2 of 2 checks not run: probe pod ImagePullBackOff: Back-off pulling image \"localhost/nto/missing:1\" …");
+
+        // A network failure still wins: it is news about the network.
+        ConnectivityReport.Run failed = run(null, 0, outcome(TCP, ProbeResult.FAILED, "Connection refused"),
+                outcome(ProbeCheck.tcp("svc-ip-db-5432", "10.96.0.12", 5432).on("PodToService", "probe client pod", "db"), ProbeResult.SKIPPED,
+                        ConnectivityReport.NOT_RUN + pull));
+        assertThat(ConnectivityReport.verdict(failed.status(), true, 1, null).status()).isEqualTo("False");
     }
 }
