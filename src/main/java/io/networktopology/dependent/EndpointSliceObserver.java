@@ -53,6 +53,38 @@ public final class EndpointSliceObserver {
         return result;
     }
 
+    /**
+     * The ready endpoints of each Service port as {@code ip:port} (the port as the slice resolved it, also for a named
+     * targetPort), keyed {@code <service>/<port name>} ("" for an unnamed port), sorted.
+     */
+    public static Map<String, java.util.List<String>> readyTargets(Context<NetworkTopology> context) {
+        Map<String, java.util.TreeSet<String>> targets = new HashMap<>();
+        for (EndpointSlice slice : context.getSecondaryResources(EndpointSlice.class)) {
+            Map<String, String> labels = slice.getMetadata().getLabels();
+            String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+            if (service == null || slice.getEndpoints() == null || slice.getPorts() == null) {
+                continue;
+            }
+            for (var port : slice.getPorts()) {
+                if (port.getPort() == null || (port.getProtocol() != null && !"TCP".equals(port.getProtocol()))) {
+                    continue;
+                }
+                String key = service + "/" + (port.getName() == null ? "" : port.getName());
+                for (Endpoint endpoint : slice.getEndpoints()) {
+                    if (ready(endpoint) && endpoint.getAddresses() != null) {
+                        for (String address : endpoint.getAddresses()) {
+                            targets.computeIfAbsent(key, k -> new java.util.TreeSet<>())
+                                    .add(io.networktopology.model.DnsNames.bracketed(address) + ":" + port.getPort());
+                        }
+                    }
+                }
+            }
+        }
+        Map<String, java.util.List<String>> result = new HashMap<>();
+        targets.forEach((key, set) -> result.put(key, java.util.List.copyOf(set)));
+        return result;
+    }
+
     /** An endpoint whose ready condition is unset counts as ready, as the API says. */
     private static boolean ready(Endpoint endpoint) {
         return endpoint.getConditions() == null || endpoint.getConditions().getReady() == null || endpoint.getConditions().getReady();

@@ -364,15 +364,16 @@ public final class ProbeRuns {
         List<ProbePlan.NodeTarget> nodes = nodeTargets(topology, context);
         ProbePlan.Targets targets = new ProbePlan.Targets(services, EndpointSliceObserver.readyAddresses(context), ingresses, nodes, echoes, echoServiceIp, settings.echoPort(), hostEchoes,
                 settings.hostEchoPort(), paths.contains(ProbePath.DNS) ? dnsReplicas(client) : List.of(), settings.clusterDomain(),
-                dnsSettling(now, run.started()));
+                EndpointSliceObserver.readyTargets(context), dnsSettling(now, run.started()));
         int writes = 0;
         List<ProbePath> clientPaths = paths.stream().filter(p -> p != ProbePath.ContainerToContainer && p != ProbePath.NodeToNode).toList();
         if (!clientPaths.isEmpty()) {
             // Several client pods for a large plan: each report stays detailed within 4 KiB, each env var small.
             // One client on each node that has an echo pod up (the first one also checks DNS and the entry points), so
             // that pod to pod crosses nodes and a node whose Service routing broke shows as that node.
+            // Sorted: the same node is the first in every run, so every check keeps its name (and its history).
             List<String> fromNodes = echoes.stream().map(ProbePlan.EchoTarget::node).filter(n -> !n.startsWith("echo-"))
-                    .distinct().toList();
+                    .distinct().sorted().toList();
             String first = fromNodes.size() > 1 ? fromNodes.get(0) : null;
             List<ProbeCheck> checks = ProbePlan.client(topology, targets, clientPaths).stream()
                     .map(c -> first == null ? c : c.on(c.network(), c.from() + " on " + first, c.to())).toList();

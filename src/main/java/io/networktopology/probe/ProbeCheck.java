@@ -15,6 +15,8 @@ import java.util.List;
  *     {@code maxStatusClass}, in any class up to it (an ingress that answers 404 for a path still routed it).</li>
  * <li>{@code dns}: ask {@code server} (ip:port; default the pod's resolver) for {@code name}/{@code recordType};
  *     passes when the answers include every {@code expect} value (or, with {@code expectNxdomain}, on NXDOMAIN).</li>
+ * <li>{@code endpoints}: connect to every {@code expect} address ({@code ip:port}, a Service's ready endpoints, each
+ *     with {@code timeoutMs}); passes when every one answers.</li>
  * <li>{@code echo}: connect to an echo server {@code attempts} times; passes when every answer saw the client's own
  *     address {@code expectSource} (no NAT) and, with {@code expectBackends}, that many distinct backends answered.
  *     An {@code expectSource} of {@code $POD_IP} (or any {@code $NAME}) is read from the environment.</li>
@@ -46,6 +48,17 @@ public record ProbeCheck(String id, String type, String host, Integer port, Stri
     public static ProbeCheck dns(String id, String server, String name, String recordType, List<String> expect) {
         return new ProbeCheck(id, "dns", null, null, null, null, null, null, null, server, name, recordType, expect, null, null, null,
                 null, null, null, null, null, null);
+    }
+
+    /** Every ready endpoint ({@code ip:port}, IPv6 in brackets) of a Service port, connected to one by one. */
+    public static ProbeCheck endpoints(String id, List<String> hostPorts) {
+        return new ProbeCheck(id, "endpoints", null, null, null, null, null, null, null, null, null, null, hostPorts, null, null, null,
+                null, 2000, null, null, null, null);
+    }
+
+    /** How long the whole check may take, retries aside: every endpoint's timeout for {@code endpoints}. */
+    public long bound() {
+        return "endpoints".equals(type) && expect != null ? (long) timeout() * Math.max(1, expect.size()) : timeout();
     }
 
     public static ProbeCheck echo(String id, String host, int port, String expectSource, Integer expectBackends, int attempts) {

@@ -46,12 +46,13 @@ public final class ProbePlan {
      * @param echoService  the cluster IP of the run's echo Service, or null
      * @param hostEchoes   the run's hostNetwork echo pods that are up (node IPs)
      * @param endpoints    the ready endpoint addresses per Service (what a headless name must resolve to)
+     * @param endpointTargets the ready endpoints of each Service port as ip:port, keyed {@code <service>/<port name>}
      * @param dnsSettling  how long CoreDNS may still take to serve the operator's latest Corefile change (zero when it
      *                     has had time): the checks of the topology's own DNS entries keep trying that long
      */
     public record Targets(Map<String, Service> services, Map<String, List<String>> endpoints, Map<String, Ingress> ingresses, List<NodeTarget> nodes,
             List<EchoTarget> echoes, String echoService, int echoPort, List<EchoTarget> hostEchoes, int hostEchoPort,
-            List<DnsReplica> dnsReplicas, String clusterDomain, java.time.Duration dnsSettling) {
+            List<DnsReplica> dnsReplicas, String clusterDomain, Map<String, List<String>> endpointTargets, java.time.Duration dnsSettling) {
     }
 
     /** The checks of entries the operator writes into the Corefile (aliases, hosts, stub domains). */
@@ -81,7 +82,8 @@ public final class ProbePlan {
         }
         Integer settling = targets.dnsSettling() == null || targets.dnsSettling().isZero() || targets.dnsSettling().isNegative() ? null
                 : (int) targets.dnsSettling().toMillis();
-        for (ProbeCheck check : clientChecks(topology, targets.services(), targets.endpoints(), targets.clusterDomain(), paths)) {
+        for (ProbeCheck check : clientChecks(topology, targets.services(), targets.endpoints(), targets.endpointTargets(),
+                targets.clusterDomain(), paths)) {
             checks.add(settling != null && checksCorefileEntry(check) ? check.withRetryForMs(settling) : check);
         }
         if (paths.contains(ProbePath.ExternalToService)) {
@@ -124,7 +126,7 @@ public final class ProbePlan {
 
     private static Targets withoutDns(Targets t) {
         return new Targets(t.services(), t.endpoints(), t.ingresses(), t.nodes(), t.echoes(), t.echoService(), t.echoPort(), t.hostEchoes(),
-                t.hostEchoPort(), List.of(), t.clusterDomain(), t.dnsSettling());
+                t.hostEchoPort(), List.of(), t.clusterDomain(), t.endpointTargets(), t.dnsSettling());
     }
 
     /**
@@ -202,6 +204,12 @@ public final class ProbePlan {
      */
     public static List<ProbeCheck> clientChecks(NetworkTopology topology, Map<String, Service> observed,
             Map<String, List<String>> endpoints, String clusterDomain, List<ProbePath> paths) {
+        return clientChecks(topology, observed, endpoints, Map.of(), clusterDomain, paths);
+    }
+
+    /** @param endpointTargets ready endpoints per Service port ({@code <service>/<port name>} → ip:port): each must answer */
+    public static List<ProbeCheck> clientChecks(NetworkTopology topology, Map<String, Service> observed,
+            Map<String, List<String>> endpoints, Map<String, List<String>> endpointTargets, String clusterDomain, List<ProbePath> paths) {
         List<ProbeCheck> checks = new ArrayList<>();
         String namespace = ServiceModel.namespaceOf(topology);
         String dnsPath = ProbePath.DNS.name();
@@ -253,6 +261,12 @@ public final class ProbePlan {
                     String path = ProbePath.PodToService.name();
                     checks.add(ProbeCheck.tcp("svc-ip-" + suffix, clusterIp, port.getPort()).on(path, from, "ClusterIP " + clusterIp + ":" + port.getPort()));
                     checks.add(ProbeCheck.tcp("svc-name-" + suffix, fqdn, port.getPort()).on(path, from, fqdn + ":" + port.getPort()));
+                    List<String> ready = endpointTargets.getOrDefault(spec.getName() + "/" + (port.getName() == null ? "" : port.getName()),
+                            List.of());
+                    if (!ready.isEmpty()) {
+                        checks.add(ProbeCheck.endpoints("svc-endpoints-" + suffix, ready).on(path, from, "every ready endpoint of "
+                                + spec.getName() + ":" + port.getPort() + " (" + ready.size() + ")"));
+                    }
                 }
             }
         }

@@ -69,7 +69,7 @@ public final class ProbeRunner {
                 ProbeCheck check = checks.get(i);
                 try {
                     // The check enforces its own timeout; this bound only catches a check that ignores it.
-                    results.add(futures.get(i).get(check.timeout() + 2000L + retryFor(check), TimeUnit.MILLISECONDS));
+                    results.add(futures.get(i).get(check.bound() + 2000L + retryFor(check), TimeUnit.MILLISECONDS));
                 } catch (TimeoutException e) {
                     futures.get(i).cancel(true);
                     results.add(new ProbeResult(check.id(), ProbeResult.FAILED, (long) check.timeout(),
@@ -115,6 +115,7 @@ public final class ProbeRunner {
                 case "http" -> http(check);
                 case "dns" -> dns(check);
                 case "echo" -> echo(check);
+                case "endpoints" -> endpoints(check);
                 default -> throw new ProbeFailure("unknown check type " + check.type());
             };
             return new ProbeResult(check.id(), ProbeResult.PASSED, elapsed(start), message);
@@ -138,6 +139,30 @@ public final class ProbeRunner {
         socket.connect(new InetSocketAddress(InetAddress.getByName(check.host()), check.port()), check.timeout());
         socket.setSoTimeout(check.timeout());
         return socket;
+    }
+
+    /** Connects to each endpoint in turn: all must answer (a Service spreads connections over them, so each one counts). */
+    static String endpoints(ProbeCheck check) throws ProbeFailure {
+        List<String> targets = check.expect() == null ? List.of() : check.expect();
+        List<String> failures = new ArrayList<>();
+        for (String target : targets) {
+            var hostPort = DnsNames.hostPort(target).orElse(null);
+            if (hostPort == null || hostPort.port() == null) {
+                failures.add(target + ": not ip:port");
+                continue;
+            }
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getByName(hostPort.host()), hostPort.port()), check.timeout());
+            } catch (SocketTimeoutException e) {
+                failures.add(target + ": timed out after " + check.timeout() + " ms");
+            } catch (IOException e) {
+                failures.add(target + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new ProbeFailure((targets.size() - failures.size()) + "/" + targets.size() + " endpoints answered; " + String.join("; ", failures));
+        }
+        return "every endpoint answered (" + targets.size() + "): " + String.join(", ", targets);
     }
 
     static String tcp(ProbeCheck check) throws IOException {

@@ -134,6 +134,56 @@ class RealClusterFaultsTest {
                 detect, seconds(t1)));
     }
 
+    @Test
+    @Order(6)
+    void aBackendThatStopsAnsweringWhileReadyFailsTheEndpointsCheck() {
+        String pod = webPodOn("node2");
+        fault("a ready backend stops answering (httpd killed on node2's web pod)",
+                () -> cluster.kubectlOk("-n", "realnet", "exec", pod, "--", "killall", "httpd"),
+                () -> cluster.kubectlOk("-n", "realnet", "exec", pod, "--", "httpd", "-p", "8080", "-h", "/www"),
+                List.of("svc-endpoints-web-80", "svc-endpoints-web-80-from-node2"),
+                List.of("pod-to-pod-node1", "pod-to-pod-node2", "dns-a-web"));
+        assertThat(lastFailure.get()).contains("1/2 endpoints answered");
+    }
+
+    @Test
+    @Order(7)
+    void aBackendMadeUnreadyLeavesTheEndpointsAndTheStatusSaysSo() {
+        String pod = webPodOn("node2");
+        long t0 = System.nanoTime();
+        cluster.kubectlOk("-n", "realnet", "exec", pod, "--", "rm", "/tmp/ready");
+        try {
+            cluster.kubectlOk("-n", "realnet", "annotate", "ntopo", "realnet", "--overwrite", "networktopology.io/probe-now=unready");
+            // Not a network fault: Kubernetes took the pod out of the Service. The status counts one ready endpoint, the
+            // endpoints check asks that one only, and the topology stays verified.
+            await().atMost(DETECT_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                NetworkTopology topology = topology();
+                assertThat(topology.getStatus().getServices()).filteredOn(s -> "web".equals(s.getName()))
+                        .extracting(io.networktopology.api.ServiceStatus::getReadyEndpoints).containsExactly(1);
+                assertThat(checks(topology).get("svc-endpoints-web-80").getTo()).endsWith("(1)");
+                assertThat(RealCluster.condition(topology, "ConnectivityVerified")).isEqualTo("True");
+            });
+        } finally {
+            cluster.kubectlOk("-n", "realnet", "exec", pod, "--", "touch", "/tmp/ready");
+        }
+        double detect = seconds(t0);
+        long t1 = System.nanoTime();
+        cluster.kubectlOk("-n", "realnet", "annotate", "ntopo", "realnet", "--overwrite", "networktopology.io/probe-now=ready-again");
+        await().atMost(DETECT_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+            NetworkTopology topology = topology();
+            assertThat(topology.getStatus().getServices()).filteredOn(s -> "web".equals(s.getName()))
+                    .extracting(io.networktopology.api.ServiceStatus::getReadyEndpoints).containsExactly(2);
+            assertThat(checks(topology).get("svc-endpoints-web-80").getTo()).endsWith("(2)");
+        });
+        TABLE.add(String.format("| a backend made unready (node2's web pod) | none: `readyEndpoints` 2 → 1, `svc-endpoints-web-80` asks the one ready endpoint (probe-now) | %.0f s | %.0f s |",
+                detect, seconds(t1)));
+    }
+
+    static String webPodOn(String node) {
+        return cluster.client().pods().inNamespace("realnet").withLabel("app", "web").list().getItems().stream()
+                .filter(p -> node.equals(p.getSpec().getNodeName())).findFirst().orElseThrow().getMetadata().getName();
+    }
+
     static final AtomicReference<String> lastFailure = new AtomicReference<>();
 
     /**

@@ -88,13 +88,13 @@ class ProbePlanTest {
         topology.getSpec().setDns(io.networktopology.Topologies.dns(List.of(),
                 List.of(new DnsSpec.Host("legacy.shop.internal", List.of("10.1.2.3"))), List.of()));
         ProbePlan.Targets settling = new ProbePlan.Targets(Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, 8080, List.of(), 29999,
-                List.of(), "cluster.local", java.time.Duration.ofSeconds(40));
+                List.of(), "cluster.local", Map.of(), java.time.Duration.ofSeconds(40));
         assertThat(ProbePlan.client(topology, settling, List.of(ProbePath.DNS)))
                 .extracting(ProbeCheck::id, ProbeCheck::retryForMs)
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("dns-host-legacy.shop.internal-10.1.2.3", 40_000),
                         org.assertj.core.groups.Tuple.tuple("dns-host-ptr-10.1.2.3", 40_000));
         ProbePlan.Targets settled = new ProbePlan.Targets(Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, 8080, List.of(), 29999,
-                List.of(), "cluster.local", java.time.Duration.ZERO);
+                List.of(), "cluster.local", Map.of(), java.time.Duration.ZERO);
         assertThat(ProbePlan.client(topology, settled, List.of(ProbePath.DNS))).extracting(ProbeCheck::retryForMs).containsOnlyNulls();
     }
 
@@ -104,7 +104,7 @@ class ProbePlanTest {
                 List.of(new ProbePlan.NodeTarget("node-a", "203.0.113.1", "10.0.0.1"), new ProbePlan.NodeTarget("node-b", "10.0.0.2", "10.0.0.2")),
                 List.of(new ProbePlan.EchoTarget("echo-0", "node-a", "10.244.1.5"), new ProbePlan.EchoTarget("echo-1", "node-b", "10.244.2.5")),
                 "10.96.9.9", 8080, List.of(new ProbePlan.EchoTarget("host-echo-1", "node-b", "10.0.0.2")), 29999, replicas, "cluster.local",
-                java.time.Duration.ZERO);
+                Map.of("web/http", List.of("10.244.1.5:8080", "10.244.2.5:8080")), java.time.Duration.ZERO);
     }
 
     @Test
@@ -161,6 +161,22 @@ class ProbePlanTest {
         assertThat(ProbePlan.nodeClient(targets(topology, observed, Map.of(), List.of()), "node-a"))
                 .extracting(c -> c.id() + " " + c.host() + ":" + c.port() + " " + c.expectSource())
                 .containsExactly("node-to-node-node-b 10.0.0.2:29999 $NODE_IP");
+        // Every ready endpoint of the Service port must answer, not just the one kube-proxy picks.
+        ProbeCheck endpoints = checks.stream().filter(c -> c.id().equals("svc-endpoints-web-80")).findFirst().orElseThrow();
+        assertThat(endpoints.type()).isEqualTo("endpoints");
+        assertThat(endpoints.expect()).containsExactly("10.244.1.5:8080", "10.244.2.5:8080");
+        assertThat(endpoints.to()).isEqualTo("every ready endpoint of web:80 (2)");
+    }
+
+    @Test
+    void aClientOnAnotherNodeChecksPodToPodAndServicesFromThereUnderItsOwnNames() {
+        NetworkTopology topology = topology("shop", "shop", clusterIp("web"));
+        Map<String, Service> observed = Map.of("web", allocated(topology, "web", "10.96.3.4"));
+        List<ProbeCheck> checks = ProbePlan.fromNode(topology, targets(topology, observed, Map.of(),
+                List.of(new ProbePlan.DnsReplica("coredns-a", "10.244.0.2"))), new ProbesSpec().effectivePaths(), "node-b");
+        assertThat(checks).extracting(ProbeCheck::id).containsExactlyInAnyOrder("pod-to-pod-node-a-from-node-b", "pod-to-pod-node-b-from-node-b",
+                "load-balancing-from-node-b", "svc-ip-web-80-from-node-b", "svc-name-web-80-from-node-b", "svc-endpoints-web-80-from-node-b");
+        assertThat(checks).extracting(ProbeCheck::from).containsOnly("probe client pod on node-b");
     }
 
     @Test

@@ -211,4 +211,20 @@ class ProbeRunnerTest {
         assertThat(never.result()).isEqualTo(ProbeResult.FAILED);
         assertThat(never.message()).contains("still failing after");
     }
+
+    @Test
+    void anEndpointsCheckNeedsEveryEndpointToAnswerAndNamesTheOneThatDidNot() throws Exception {
+        int closed;
+        try (ServerSocket free = new ServerSocket(0, 1, LOOPBACK)) {
+            closed = free.getLocalPort();
+        }
+        String up = "127.0.0.1:" + echo.port();
+        ProbeResult all = ProbeRunner.runOne(ProbeCheck.endpoints("all", List.of(up)));
+        assertThat(all.result()).isEqualTo(ProbeResult.PASSED);
+        assertThat(all.message()).isEqualTo("every endpoint answered (1): " + up);
+
+        ProbeResult one = ProbeRunner.runOne(ProbeCheck.endpoints("one", List.of(up, "127.0.0.1:" + closed)));
+        assertThat(one.result()).isEqualTo(ProbeResult.FAILED);
+        assertThat(one.message()).startsWith("1/2 endpoints answered; 127.0.0.1:" + closed + ": ConnectException");
+    }
 }

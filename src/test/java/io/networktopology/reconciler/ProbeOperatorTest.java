@@ -203,6 +203,11 @@ class ProbeOperatorTest {
                 "PodToService", "DNS");
         // Named by node, so that a check is the same check in the next run (failures count up).
         assertThat(connectivity.getChecks()).extracting(CheckStatus::getId).contains("pod-to-pod-node-a", "pod-to-pod-node-b");
+        // A client on each node: the first (by name, the same in every run) checks everything, the other pod to pod and
+        // Services from there, under names of its own.
+        assertThat(connectivity.getChecks()).extracting(CheckStatus::getId)
+                .contains("pod-to-pod-node-a-from-node-b", "pod-to-pod-node-b-from-node-b", "svc-ip-web-80-from-node-b");
+        assertThat(check(connectivity, "svc-ip-web-80").getFrom()).isEqualTo("probe client pod on node-a");
         assertThat(check(connectivity, "load-balancing").getTo()).contains("2 echo pods");
         assertThat(check(connectivity, "svc-ip-web-80").getTo()).isEqualTo("ClusterIP 10.96.0.10:80");
         // Each DNS record was asked of both CoreDNS pods directly, and reported as one check.
