@@ -170,6 +170,12 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
     private UpdateControl<NetworkTopology> reconcileOnce(NetworkTopology topology, Context<NetworkTopology> context) {
         Instant now = Instant.now();
+        if (topology.getSpec() == null) {
+            // Admitted without spec: an empty topology, which reconciles to nothing. Only this in-memory copy gets the empty
+            // spec; an empty spec on the class itself would be sent with every object the operator builds (JOSDK's
+            // server-side-apply finalizer patch would then wipe the user's spec).
+            topology.setSpec(new io.networktopology.api.NetworkTopologySpec());
+        }
         List<SpecProblem> problems = TopologyValidator.validate(topology);
         if (!problems.isEmpty()) {
             LOG.debugf("%s/%s: invalid spec, changing nothing: %s", topology.getMetadata().getNamespace(),

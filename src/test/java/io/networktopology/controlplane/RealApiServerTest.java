@@ -228,4 +228,24 @@ class RealApiServerTest {
                         && "shop".equals(s.getMetadata().getLabels().get("networktopology.io/topology")))
                 && client.network().v1().ingresses().inNamespace(NS).list().getItems().isEmpty());
     }
+
+    @Test
+    @Order(7)
+    void aTopologyWithoutSpecIsAnEmptyTopologyNotACrash(ControlPlane plane) throws Exception {
+        // Admitted by the API server (spec is optional), and found by a trial to crash the reconcile with an NPE.
+        Process kubectl = new ProcessBuilder(plane.bin("kubectl").toString(), "--kubeconfig", plane.kubeconfig().toString(), "apply", "-f", "-")
+                .redirectErrorStream(true).start();
+        kubectl.getOutputStream().write(("apiVersion: networktopology.io/v1alpha1\nkind: NetworkTopology\n"
+                + "metadata: {name: empty, namespace: " + NS + "}\n").getBytes(StandardCharsets.UTF_8));
+        kubectl.getOutputStream().close();
+        String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor()).as(out).isZero();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            NetworkTopology t = client.resources(NetworkTopology.class).inNamespace(NS).withName("empty").get();
+            assertThat(t.getStatus()).isNotNull();
+            assertThat(ConditionList.find(t.getStatus().getConditions(), "Ready").getStatus()).as(String.valueOf(t.getStatus().getConditions()))
+                    .isEqualTo("True");
+            assertThat(t.getStatus().getServicesReady()).isEqualTo("0/0");
+        });
+    }
 }

@@ -78,6 +78,10 @@ class RbacTest {
                 }
             }
         }
+        // The embedded API never answers 409 on status or on the finalizer patch, so the re-read that follows a conflict
+        // (get networktopologies) happens only on a real API server: RealClusterTest runs the operator under these roles
+        // through conflicting writes and finds no "forbidden" in its log.
+        unused.remove("get networktopology.io/networktopologies");
         assertThat(unused).as("verbs the ClusterRole grants but the operator never used").isEmpty();
     }
 
