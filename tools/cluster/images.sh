@@ -3,6 +3,7 @@
 #   pause     a static C program (the pod sandbox)
 #   busybox   Debian's busybox-static (test backends, a shell)
 #   coredns   the CoreDNS binary of tools/control-plane/build.sh
+#   traefik   the Traefik binary of tools/control-plane/build.sh (the ingress controller)
 #   operator  a jlink'ed JRE plus target/quarkus-app, laid out like src/main/docker/Dockerfile.jvm
 #             (/deployments, user 185): the operator's image, and the probe pods' image.
 # The first three and the JRE are cached under $NTO_CACHE/cluster-images; the operator image is rebuilt when
@@ -55,6 +56,16 @@ if [[ ! -f "$IMAGES/coredns.tar" || "$coredns_bin" -nt "$IMAGES/coredns.tar" ]];
   "${MK[@]}" "$COREDNS_IMAGE" "$IMAGES/coredns.tar" "$r" --entrypoint '["/coredns"]' >&2
 fi
 
+traefik_bin="$(bin_dir)/traefik"
+if [[ -x "$traefik_bin" && ( ! -f "$IMAGES/traefik.tar" || "$traefik_bin" -nt "$IMAGES/traefik.tar" ) ]]; then
+  r="$IMAGES/rootfs-traefik"
+  rm -rf "$r" && mkdir -p "$r"
+  minimal_etc "$r"
+  cp "$traefik_bin" "$r/traefik"
+  copy_libs "$r" "$traefik_bin"
+  "${MK[@]}" "$TRAEFIK_IMAGE" "$IMAGES/traefik.tar" "$r" --entrypoint '["/traefik"]' >&2
+fi
+
 # The JRE layer: jlink of the JDK that builds the project (Java 17), with its libraries.
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
 jre="$IMAGES/rootfs-jre"
@@ -83,4 +94,4 @@ if [[ ! -f "$IMAGES/operator.tar" || "$(cat "$IMAGES/operator.stamp" 2>/dev/null
     --entrypoint '["java", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAMPercentage=75", "-Dfile.encoding=UTF-8", "-jar", "/deployments/quarkus-run.jar"]' >&2
   echo "$stamp" >"$IMAGES/operator.stamp"
 fi
-ls "$IMAGES"/{pause,busybox,coredns,operator}.tar
+ls "$IMAGES"/*.tar

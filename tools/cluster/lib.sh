@@ -40,6 +40,7 @@ GUARD_TABLE=nto_cluster_guard
 PAUSE_IMAGE=localhost/nto/pause:3.10
 BUSYBOX_IMAGE=localhost/nto/busybox:1.35
 COREDNS_IMAGE=localhost/nto/coredns:local
+TRAEFIK_IMAGE=localhost/nto/traefik:local
 OPERATOR_IMAGE="${OPERATOR_IMAGE:-localhost/network-topology-operator:dev}"
 
 KUBECONFIG_ADMIN="$W/admin.kubeconfig"

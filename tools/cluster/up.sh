@@ -3,11 +3,13 @@
 #   control plane   etcd, kube-apiserver, kube-controller-manager, kube-scheduler (tools/control-plane/build.sh)
 #   node1           the host network namespace: containerd + runc + CNI bridge + kubelet + kube-proxy
 #   node2           the network namespace nto-node2, on a veth to the node bridge: the same again
-#   addons          CoreDNS (2 replicas, one per node) behind kube-dns 10.96.0.10
+#   addons          CoreDNS (2 replicas, one per node) behind kube-dns 10.96.0.10; Traefik as the ingress controller
+#                   (IngressClass traefik) on node1's address, ports 80 and 443
 # Images come from tools/cluster/images.sh (no registry). Everything listens on virtual addresses inside this
 # machine, CoreDNS has no upstream, and an nftables guard drops forwarded traffic leaving the cluster's ranges.
 #
 # Usage: tools/cluster/up.sh [STAGE...]   stages: prereq net pki images etcd apiserver kcm scheduler node1 node2 addons
+#                                         (addons includes ingress; `up.sh ingress` redeploys only Traefik)
 #        NODES=1 for one node, PROXY_MODE=nftables for kube-proxy's nftables mode. Stop with down.sh (always).
 # Prints the admin kubeconfig's path last. Stage timings go to $W/times.txt.
 set -euo pipefail
@@ -245,7 +247,9 @@ TOML
     start "containerd-node$n" "$n" containerd --config "$D/containerd.toml"
     wait_for 30 "containerd node$n" ctr -a "$R/containerd.sock" version
     local img
-    for img in pause busybox coredns operator; do ctr_node "$n" images import "$IMAGES/$img.tar" >/dev/null; done
+    for img in pause busybox coredns operator traefik; do
+      [[ -f "$IMAGES/$img.tar" ]] && ctr_node "$n" images import "$IMAGES/$img.tar" >/dev/null
+    done
   fi
   if [[ "$cgroot" != / ]]; then
     # The kubelet wants its --cgroup-root to exist already (cgroup v1: in every hierarchy).
@@ -399,6 +403,73 @@ spec:
   - {name: dns-tcp, port: 53, protocol: TCP}
 YAML
   kc -n kube-system rollout status deploy/coredns --timeout=120s >&2
+  stage_ingress
+}
+
+# Traefik, the ingress controller: hostNetwork on node1, listening on node1's address only, publishing that address
+# in the status of the Ingresses of its class.
+stage_ingress() {
+  [[ -f "$IMAGES/traefik.tar" ]] || { log "no Traefik image (tools/control-plane/build.sh builds traefik): no ingress controller"; return 0; }
+  kc apply -f - >/dev/null <<YAML
+apiVersion: v1
+kind: Namespace
+metadata: {name: traefik}
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: traefik, namespace: traefik}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata: {name: traefik}
+rules:
+- {apiGroups: [""], resources: [services, endpoints, secrets, nodes], verbs: [get, list, watch]}
+- {apiGroups: [discovery.k8s.io], resources: [endpointslices], verbs: [list, watch]}
+- {apiGroups: [networking.k8s.io], resources: [ingresses, ingressclasses], verbs: [get, list, watch]}
+- {apiGroups: [networking.k8s.io], resources: [ingresses/status], verbs: [update]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRoleBinding
+metadata: {name: traefik}
+roleRef: {apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: traefik}
+subjects: [{kind: ServiceAccount, name: traefik, namespace: traefik}]
+---
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: traefik}
+spec: {controller: traefik.io/ingress-controller}
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: traefik, namespace: traefik, labels: {app: traefik}}
+spec:
+  replicas: 1
+  strategy: {type: Recreate}
+  selector: {matchLabels: {app: traefik}}
+  template:
+    metadata: {labels: {app: traefik}}
+    spec:
+      serviceAccountName: traefik
+      nodeName: node1
+      hostNetwork: true
+      dnsPolicy: ClusterFirstWithHostNet
+      terminationGracePeriodSeconds: 1
+      containers:
+      - name: traefik
+        image: $TRAEFIK_IMAGE
+        imagePullPolicy: Never
+        args:
+        - --entryPoints.web.address=$NODE1_IP:80
+        - --entryPoints.websecure.address=$NODE1_IP:443
+        - --entryPoints.websecure.http.tls=true
+        - --entryPoints.traefik.address=$NODE1_IP:9000
+        - --ping=true
+        - --providers.kubernetesingress=true
+        - --providers.kubernetesingress.ingressendpoint.ip=$NODE1_IP
+        - --log.level=INFO
+        readinessProbe: {httpGet: {host: $NODE1_IP, path: /ping, port: 9000}, periodSeconds: 2}
+YAML
+  kc -n traefik rollout status deploy/traefik --timeout=120s >&2
 }
 
 STAGES=("$@")

@@ -4,6 +4,7 @@
 #   kubelet, kube-proxy, kube-scheduler      from k8s.io/kubernetes (the real nodes of tools/cluster)
 #   etcd                                     from go.etcd.io/etcd/server/v3
 #   coredns                                  from github.com/coredns/coredns
+#   traefik                                  from github.com/traefik/traefik/v3 (the real nodes' ingress controller)
 # Versions come from versions.env (the only place they are defined).
 #
 # The binaries go to a cache outside the repository, keyed by the versions:
@@ -31,6 +32,7 @@ source "$HERE/versions.env"
 : "${KUBERNETES_STAGING_VERSION:?versions.env must set KUBERNETES_STAGING_VERSION}"
 : "${ETCD_VERSION:?versions.env must set ETCD_VERSION}"
 : "${COREDNS_VERSION:?versions.env must set COREDNS_VERSION}"
+: "${TRAEFIK_VERSION:?versions.env must set TRAEFIK_VERSION}"
 
 KEY="k8s-${KUBERNETES_VERSION}_etcd-${ETCD_VERSION}_coredns-${COREDNS_VERSION}"
 if [[ -n "${CONTROL_PLANE_GOTOOLCHAIN:-}" ]]; then
@@ -39,7 +41,7 @@ fi
 CACHE_ROOT="${NTO_CACHE:-$HOME/.cache/network-topology-operator}/control-plane"
 DIR="$CACHE_ROOT/$KEY"
 BIN="$DIR/bin"
-BINARIES=(kube-apiserver kube-controller-manager kubectl etcd coredns kubelet kube-proxy kube-scheduler)
+BINARIES=(kube-apiserver kube-controller-manager kubectl etcd coredns kubelet kube-proxy kube-scheduler traefik)
 KUBE_COMMANDS=(kube-apiserver kube-controller-manager kubelet kube-proxy kube-scheduler)
 
 all_present() {
@@ -47,6 +49,7 @@ all_present() {
   for b in "${BINARIES[@]}"; do
     [[ -x "$BIN/$b" ]] || return 1
   done
+  [[ "$(cat "$BIN/.traefik-version" 2>/dev/null)" == "$TRAEFIK_VERSION" ]]
 }
 
 # Fast path: everything is cached.
@@ -229,6 +232,23 @@ if [[ ! -x "$BIN/coredns" ]]; then
   write_module coredns github.com/coredns/coredns "$COREDNS_VERSION" "$(go_directive "$cmod")" \
     github.com/coredns/coredns </dev/null
   build coredns coredns github.com/coredns/coredns "" -version
+fi
+
+# --- traefik from github.com/traefik/traefik/v3 (not in the cache key: it is rebuilt when its version changes) ----
+if [[ -x "$BIN/traefik" && "$(cat "$BIN/.traefik-version" 2>/dev/null)" != "$TRAEFIK_VERSION" ]]; then
+  rm -f "$BIN/traefik"
+fi
+if [[ ! -x "$BIN/traefik" ]]; then
+  tmod="$(gomod_of "github.com/traefik/traefik/v3@$TRAEFIK_VERSION")"
+  # Its go.mod replaces some modules with forks; a dependency's replaces do not apply, so they are repeated here.
+  {
+    echo
+    awk '/^replace \(/ { block = 1; next } block && /^\)/ { block = 0 } block && $0 !~ /=> \./ { print "replace " $0 }
+      /^replace [^(]/ && $0 !~ /=> \./ { print }' "$tmod"
+  } | write_module traefik github.com/traefik/traefik/v3 "$TRAEFIK_VERSION" "$(go_directive "$tmod")" \
+    github.com/traefik/traefik/v3/cmd/traefik
+  build traefik traefik github.com/traefik/traefik/v3/cmd/traefik "-X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION" version
+  echo "$TRAEFIK_VERSION" >"$BIN/.traefik-version"
 fi
 
 all_present || { log "some binaries are missing in $BIN"; exit 1; }
