@@ -46,25 +46,22 @@ if [[ ! -f "$IMAGES/busybox.tar" ]]; then
   for a in $(/bin/busybox --list); do [[ "$a" == busybox ]] || ln -s busybox "$r/bin/$a"; done
   "${MK[@]}" "$BUSYBOX_IMAGE" "$IMAGES/busybox.tar" "$r" --cmd '["sh"]' >&2
 fi
-coredns_bin="$(bin_dir)/coredns"
-if [[ ! -f "$IMAGES/coredns.tar" || "$coredns_bin" -nt "$IMAGES/coredns.tar" ]]; then
-  r="$IMAGES/rootfs-coredns"
+# binary_image <name> <image>: one Go binary of tools/control-plane/build.sh as the entrypoint of an image, rebuilt
+# when the binary is newer than its archive.
+binary_image() {
+  local name="$1" image="$2" bin r
+  bin="$(bin_dir)/$name"
+  [[ -x "$bin" ]] || { log "no $bin: no $name image"; return 0; }
+  [[ -f "$IMAGES/$name.tar" && ! "$bin" -nt "$IMAGES/$name.tar" ]] && return 0
+  r="$IMAGES/rootfs-$name"
   rm -rf "$r" && mkdir -p "$r"
   minimal_etc "$r"
-  cp "$coredns_bin" "$r/coredns"
-  copy_libs "$r" "$coredns_bin"
-  "${MK[@]}" "$COREDNS_IMAGE" "$IMAGES/coredns.tar" "$r" --entrypoint '["/coredns"]' >&2
-fi
-
-traefik_bin="$(bin_dir)/traefik"
-if [[ -x "$traefik_bin" && ( ! -f "$IMAGES/traefik.tar" || "$traefik_bin" -nt "$IMAGES/traefik.tar" ) ]]; then
-  r="$IMAGES/rootfs-traefik"
-  rm -rf "$r" && mkdir -p "$r"
-  minimal_etc "$r"
-  cp "$traefik_bin" "$r/traefik"
-  copy_libs "$r" "$traefik_bin"
-  "${MK[@]}" "$TRAEFIK_IMAGE" "$IMAGES/traefik.tar" "$r" --entrypoint '["/traefik"]' >&2
-fi
+  cp "$bin" "$r/$name"
+  copy_libs "$r" "$bin"
+  "${MK[@]}" "$image" "$IMAGES/$name.tar" "$r" --entrypoint "[\"/$name\"]" >&2
+}
+binary_image coredns "$COREDNS_IMAGE"
+binary_image traefik "$TRAEFIK_IMAGE"
 
 # The JRE layer: jlink of the JDK that builds the project (Java 17), with its libraries.
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
