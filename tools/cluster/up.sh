@@ -20,12 +20,22 @@ timing() { echo "$*" >>"$W/times.txt"; log "$*"; }
 
 stage_prereq() {
   [[ $EUID == 0 ]] || { log "must run as root (network namespaces, containerd, kubelet)"; exit 1; }
+  # The Debian packages a node needs, installed when missing (as .ci/run does), so that the README's test command
+  # works on a fresh machine of this kind.
+  local packages=(containerd runc containernetworking-plugins busybox-static iptables nftables conntrack iproute2 util-linux
+    gcc libc6-dev python3 openssl curl) need=() p
+  for p in "${packages[@]}"; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+  if ((${#need[@]})) && command -v apt-get >/dev/null 2>&1; then
+    log "apt-get install ${need[*]}"
+    { apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${need[@]}"; } >"$W/logs/apt.log" 2>&1 \
+      || { log "apt-get install failed: $(tail -n 3 "$W/logs/apt.log")"; exit 1; }
+  fi
   local missing=() c
   for c in containerd runc ctr ip nft iptables conntrack nsenter gcc python3 openssl curl busybox; do
     command -v "$c" >/dev/null 2>&1 || missing+=("$c")
   done
   [[ -x /usr/lib/cni/bridge || -x /opt/cni/bin/bridge ]] || missing+=("CNI plugins")
-  ((${#missing[@]} == 0)) || { log "missing: ${missing[*]} (.ci/run installs them: containerd runc containernetworking-plugins busybox-static iptables nftables conntrack)"; exit 1; }
+  ((${#missing[@]} == 0)) || { log "missing: ${missing[*]} (Debian: containerd runc containernetworking-plugins busybox-static iptables nftables conntrack)"; exit 1; }
   local b
   for b in etcd kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy kubectl coredns; do
     [[ -x "$(bin_dir)/$b" ]] || { log "missing $(bin_dir)/$b: run tools/control-plane/build.sh"; exit 1; }

@@ -393,10 +393,24 @@ public final class ProbeRuns {
             }
         }
         if (paths.contains(ProbePath.NodeToNode)) {
-            String from = hostEchoes.isEmpty() ? null : hostEchoes.get(0).node();
-            List<ProbeCheck> checks = ProbePlan.nodeClient(targets, from == null ? "a node" : from);
-            writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), 0, checks, nodePreset, true,
-                    from == null || from.startsWith("echo-") ? null : from), run);
+            // A hostNetwork client on each node with a host echo pod: node to node in every direction, the first node's
+            // checks named by target, the others' also by where they come from.
+            List<String> hostNodes = hostEchoes.stream().map(ProbePlan.EchoTarget::node).filter(n -> !n.startsWith("echo-"))
+                    .distinct().sorted().toList();
+            if (hostNodes.size() < 2) {
+                String from = hostEchoes.isEmpty() ? null : hostEchoes.get(0).node();
+                List<ProbeCheck> checks = ProbePlan.nodeClient(targets, from == null ? "a node" : from);
+                writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), 0, checks, nodePreset, true,
+                        from == null || from.startsWith("echo-") ? null : from), run);
+            } else {
+                for (int i = 0; i < hostNodes.size(); i++) {
+                    String from = hostNodes.get(i);
+                    List<ProbeCheck> checks = ProbePlan.nodeClient(targets, from).stream()
+                            .map(c -> from.equals(hostNodes.get(0)) ? c : c.withId(c.id() + "-from-" + from)).toList();
+                    writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), i, checks,
+                            i == 0 ? nodePreset : List.of(), true, from), run);
+                }
+            }
         }
         return writes;
     }

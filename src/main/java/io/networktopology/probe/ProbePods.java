@@ -95,7 +95,7 @@ public final class ProbePods {
     public static String podName(NetworkTopology topology, String runId, Role role, int index) {
         String base = topology.getMetadata().getName();
         base = base.length() > 24 ? base.substring(0, 24).replaceAll("[-.]+$", "") : base;
-        boolean numbered = role == Role.echo || role == Role.host_echo || (role == Role.client && index > 0);
+        boolean numbered = role == Role.echo || role == Role.host_echo || ((role == Role.client || role == Role.node_client) && index > 0);
         return base + "-" + uidHash(topology) + "-" + runId + "-" + role.label() + (numbered ? "-" + index : "");
     }
 

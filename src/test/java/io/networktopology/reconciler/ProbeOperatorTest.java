@@ -357,6 +357,9 @@ class ProbeOperatorTest {
         assertThat(connectivity.getChecks()).extracting(CheckStatus::getPath).containsOnly("NodeToNode");
         assertThat(kubelet.plannedChecks()).extracting(ProbeCheck::expectSource).containsOnly("$NODE_IP");
         assertThat(kubelet.plannedChecks()).extracting(ProbeCheck::port).containsOnly(29999);
+        // Both directions, from a hostNetwork client on each node.
+        assertThat(connectivity.getChecks()).extracting(CheckStatus::getId)
+                .containsExactlyInAnyOrder("node-to-node-node-b", "node-to-node-node-a-from-node-b");
     }
 
     @Test
