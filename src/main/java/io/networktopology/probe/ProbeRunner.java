@@ -58,22 +58,32 @@ public final class ProbeRunner {
     }
 
     public static List<ProbeResult> run(List<ProbeCheck> checks) {
-        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(16, checks.size())));
+        // A thread per check, all started at once, daemons: a check stuck where its timeout does not reach (a name lookup
+        // through a resolver that does not answer) neither delays the others nor keeps the pod from reporting.
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, checks.size()), runnable -> {
+            Thread thread = new Thread(runnable, "probe-check");
+            thread.setDaemon(true);
+            return thread;
+        });
         try {
             List<Future<ProbeResult>> futures = new ArrayList<>();
             for (ProbeCheck check : checks) {
                 futures.add(pool.submit(() -> runRetrying(check)));
             }
+            // One deadline for the whole run, not one per check waited for in turn (which added up).
+            long longest = checks.stream().mapToLong(c -> c.bound() + retryFor(c)).max().orElse(0);
+            long deadline = System.nanoTime() + (longest + 2000L) * 1_000_000;
             List<ProbeResult> results = new ArrayList<>();
             for (int i = 0; i < checks.size(); i++) {
                 ProbeCheck check = checks.get(i);
                 try {
-                    // The check enforces its own timeout; this bound only catches a check that ignores it.
-                    results.add(futures.get(i).get(check.bound() + 2000L + retryFor(check), TimeUnit.MILLISECONDS));
+                    // The check enforces its own timeout; the deadline only catches one that cannot.
+                    long left = Math.max(0, deadline - System.nanoTime());
+                    results.add(futures.get(i).get(left, TimeUnit.NANOSECONDS));
                 } catch (TimeoutException e) {
                     futures.get(i).cancel(true);
-                    results.add(new ProbeResult(check.id(), ProbeResult.FAILED, (long) check.timeout(),
-                            "timed out after " + check.timeout() + " ms"));
+                    results.add(new ProbeResult(check.id(), ProbeResult.FAILED, (long) check.bound(),
+                            "timed out after " + check.bound() + " ms"));
                 } catch (Exception e) {
                     results.add(new ProbeResult(check.id(), ProbeResult.FAILED, null, "probe error: " + e));
                 }
