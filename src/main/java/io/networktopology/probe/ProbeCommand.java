@@ -67,6 +67,9 @@ public final class ProbeCommand {
         int flag = args.indexOf("--port");
         int port = flag >= 0 && flag + 1 < args.size() ? Integer.parseInt(args.get(flag + 1)) : 8080;
         String pod = System.getenv().getOrDefault("POD_NAME", java.net.InetAddress.getLocalHost().getHostName());
+        // Stopped by SIGTERM when its run is over: that is the end of its job, not a failure. Without this the JVM exits
+        // with 143 and kubectl shows the run's echo pods as Error while they are deleted.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(0)));
         EchoServer.serve(port, pod);
         return 0;
     }
