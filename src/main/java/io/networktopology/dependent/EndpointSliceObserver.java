@@ -36,21 +36,9 @@ public final class EndpointSliceObserver {
     /** The addresses of the ready endpoints per Service name, sorted (what a headless Service's name resolves to). */
     public static Map<String, java.util.List<String>> readyAddresses(Context<NetworkTopology> context) {
         Map<String, java.util.TreeSet<String>> addresses = new HashMap<>();
-        for (EndpointSlice slice : context.getSecondaryResources(EndpointSlice.class)) {
-            Map<String, String> labels = slice.getMetadata().getLabels();
-            String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
-            if (service == null || slice.getEndpoints() == null) {
-                continue;
-            }
-            for (Endpoint endpoint : slice.getEndpoints()) {
-                if (ready(endpoint) && endpoint.getAddresses() != null) {
-                    addresses.computeIfAbsent(service, s -> new java.util.TreeSet<>()).addAll(endpoint.getAddresses());
-                }
-            }
-        }
-        Map<String, java.util.List<String>> result = new HashMap<>();
-        addresses.forEach((service, set) -> result.put(service, java.util.List.copyOf(set)));
-        return result;
+        forEachReadyAddress(context, (service, slice, address) -> addresses.computeIfAbsent(service, s -> new java.util.TreeSet<>())
+                .add(address));
+        return sortedLists(addresses);
     }
 
     /**
@@ -59,29 +47,41 @@ public final class EndpointSliceObserver {
      */
     public static Map<String, java.util.List<String>> readyTargets(Context<NetworkTopology> context) {
         Map<String, java.util.TreeSet<String>> targets = new HashMap<>();
+        forEachReadyAddress(context, (service, slice, address) -> {
+            for (var port : slice.getPorts() == null ? java.util.List.<io.fabric8.kubernetes.api.model.discovery.v1.EndpointPort>of()
+                    : slice.getPorts()) {
+                if (port.getPort() != null && (port.getProtocol() == null || "TCP".equals(port.getProtocol()))) {
+                    targets.computeIfAbsent(service + "/" + (port.getName() == null ? "" : port.getName()), k -> new java.util.TreeSet<>())
+                            .add(io.networktopology.model.DnsNames.bracketed(address) + ":" + port.getPort());
+                }
+            }
+        });
+        return sortedLists(targets);
+    }
+
+    private interface ReadyAddress {
+        void accept(String service, EndpointSlice slice, String address);
+    }
+
+    /** Every address of every ready endpoint in the slices of the topology's Services, with its Service and slice. */
+    private static void forEachReadyAddress(Context<NetworkTopology> context, ReadyAddress action) {
         for (EndpointSlice slice : context.getSecondaryResources(EndpointSlice.class)) {
             Map<String, String> labels = slice.getMetadata().getLabels();
             String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
-            if (service == null || slice.getEndpoints() == null || slice.getPorts() == null) {
+            if (service == null || slice.getEndpoints() == null) {
                 continue;
             }
-            for (var port : slice.getPorts()) {
-                if (port.getPort() == null || (port.getProtocol() != null && !"TCP".equals(port.getProtocol()))) {
-                    continue;
-                }
-                String key = service + "/" + (port.getName() == null ? "" : port.getName());
-                for (Endpoint endpoint : slice.getEndpoints()) {
-                    if (ready(endpoint) && endpoint.getAddresses() != null) {
-                        for (String address : endpoint.getAddresses()) {
-                            targets.computeIfAbsent(key, k -> new java.util.TreeSet<>())
-                                    .add(io.networktopology.model.DnsNames.bracketed(address) + ":" + port.getPort());
-                        }
-                    }
+            for (Endpoint endpoint : slice.getEndpoints()) {
+                if (ready(endpoint) && endpoint.getAddresses() != null) {
+                    endpoint.getAddresses().forEach(address -> action.accept(service, slice, address));
                 }
             }
         }
+    }
+
+    private static Map<String, java.util.List<String>> sortedLists(Map<String, java.util.TreeSet<String>> sets) {
         Map<String, java.util.List<String>> result = new HashMap<>();
-        targets.forEach((key, set) -> result.put(key, java.util.List.copyOf(set)));
+        sets.forEach((key, set) -> result.put(key, java.util.List.copyOf(set)));
         return result;
     }
 

@@ -371,9 +371,7 @@ public final class ProbeRuns {
             // Several client pods for a large plan: each report stays detailed within 4 KiB, each env var small.
             // One client on each node that has an echo pod up (the first one also checks DNS and the entry points), so
             // that pod to pod crosses nodes and a node whose Service routing broke shows as that node.
-            // Sorted: the same node is the first in every run, so every check keeps its name (and its history).
-            List<String> fromNodes = echoes.stream().map(ProbePlan.EchoTarget::node).filter(n -> !n.startsWith("echo-"))
-                    .distinct().sorted().toList();
+            List<String> fromNodes = pinnedNodes(echoes);
             String first = fromNodes.size() > 1 ? fromNodes.get(0) : null;
             List<ProbeCheck> checks = ProbePlan.client(topology, targets, clientPaths).stream()
                     .map(c -> first == null ? c : c.on(c.network(), c.from() + " on " + first, c.to())).toList();
@@ -395,8 +393,7 @@ public final class ProbeRuns {
         if (paths.contains(ProbePath.NodeToNode)) {
             // A hostNetwork client on each node with a host echo pod: node to node in every direction, the first node's
             // checks named by target, the others' also by where they come from.
-            List<String> hostNodes = hostEchoes.stream().map(ProbePlan.EchoTarget::node).filter(n -> !n.startsWith("echo-"))
-                    .distinct().sorted().toList();
+            List<String> hostNodes = pinnedNodes(hostEchoes);
             if (hostNodes.size() < 2) {
                 String from = hostEchoes.isEmpty() ? null : hostEchoes.get(0).node();
                 List<ProbeCheck> checks = ProbePlan.nodeClient(targets, from == null ? "a node" : from);
@@ -405,14 +402,20 @@ public final class ProbeRuns {
             } else {
                 for (int i = 0; i < hostNodes.size(); i++) {
                     String from = hostNodes.get(i);
+                    boolean firstNode = i == 0;
                     List<ProbeCheck> checks = ProbePlan.nodeClient(targets, from).stream()
-                            .map(c -> from.equals(hostNodes.get(0)) ? c : c.withId(c.id() + "-from-" + from)).toList();
+                            .map(c -> firstNode ? c : ProbePlan.fromNode(c, from)).toList();
                     writes += create(client, topology, pods.client(topology, owner, run.runId(), run.started(), i, checks,
                             i == 0 ? nodePreset : List.of(), true, from), run);
                 }
             }
         }
         return writes;
+    }
+
+    /** The nodes the echo pods were pinned to (not echo-N: unpinned), by name: the same first node in every run. */
+    private static List<String> pinnedNodes(List<ProbePlan.EchoTarget> echoes) {
+        return echoes.stream().map(ProbePlan.EchoTarget::node).filter(n -> !n.startsWith("echo-")).distinct().sorted().toList();
     }
 
     /**

@@ -113,20 +113,15 @@ public final class ProbePlan {
      * such. Named after that node ({@code -from-<node>}); DNS and external entry points are the first client's.
      */
     public static List<ProbeCheck> fromNode(NetworkTopology topology, Targets targets, List<ProbePath> paths, String node) {
+        // Pod to pod and pod to Service only: no DNS check is planned, so none is asked of each replica.
         List<ProbePath> inside = paths.stream().filter(p -> p == ProbePath.PodToPod || p == ProbePath.PodToService).toList();
         String from = "probe client pod on " + node;
-        List<ProbeCheck> checks = new ArrayList<>();
-        for (ProbeCheck check : client(topology, withoutDns(targets), inside)) {
-            if (!"dns".equals(check.type())) {
-                checks.add(check.withId(check.id() + "-from-" + node).on(check.network(), from, check.to()));
-            }
-        }
-        return checks;
+        return client(topology, targets, inside).stream().map(check -> fromNode(check, node).on(check.network(), from, check.to())).toList();
     }
 
-    private static Targets withoutDns(Targets t) {
-        return new Targets(t.services(), t.endpoints(), t.ingresses(), t.nodes(), t.echoes(), t.echoService(), t.echoPort(), t.hostEchoes(),
-                t.hostEchoPort(), List.of(), t.clusterDomain(), t.endpointTargets(), t.dnsSettling());
+    /** A check run from another node than the first one: its name says from where, so that each node's result is its own. */
+    public static ProbeCheck fromNode(ProbeCheck check, String node) {
+        return check.withId(check.id() + "-from-" + node);
     }
 
     /**

@@ -35,6 +35,9 @@ public final class ConnectivityReport {
 
     /** The start of the message of a check that was not run because its probe pod never ran (not a network verdict). */
     public static final String NOT_RUN = "not run: ";
+    /** The message of a check not run this time that has a history: why, then its last result (written by merge). */
+    private static final java.util.regex.Pattern NOT_RUN_AGAIN = java.util.regex.Pattern.compile("^not run this time \\((.*?)\\); last result: (.*)$",
+            java.util.regex.Pattern.DOTALL);
 
     private ConnectivityReport() {
     }
@@ -59,8 +62,9 @@ public final class ConnectivityReport {
                 check.setLastTransitionTime(old.getLastTransitionTime());
                 check.setLastOutage(old.getLastOutage());
                 check.setLatencyMs(null);
-                String last = old.getMessage() == null ? "" : old.getMessage().replaceFirst("^not run this time \\((.*)\\); last result: ", "");
-                String why = check.getMessage() == null ? "no reason given" : check.getMessage().replaceFirst("^" + NOT_RUN, "");
+                java.util.regex.Matcher again = NOT_RUN_AGAIN.matcher(old.getMessage() == null ? "" : old.getMessage());
+                String last = again.matches() ? again.group(2) : old.getMessage() == null ? "" : old.getMessage();
+                String why = check.getMessage() == null ? "no reason given" : why(check.getMessage());
                 check.setMessage("not run this time (" + why + "); last result: "
                         + (old.getResult() == CheckStatus.Result.Skipped ? last : old.getResult() + ": " + last));
                 checks.add(check);
@@ -215,11 +219,16 @@ public final class ConnectivityReport {
 
     /** The distinct reasons checks were not run, at most three, for one readable sentence instead of one clause per check. */
     private static String reasons(List<CheckStatus> notRun) {
-        List<String> distinct = notRun.stream().map(c -> c.getMessage() == null ? "no reason given" : brief(c.getMessage()
-                .replaceFirst("^" + NOT_RUN, "").replaceFirst("^not run this time \\((.*?)\\); last result: .*$", "$1")))
+        List<String> distinct = notRun.stream().map(c -> c.getMessage() == null ? "no reason given" : brief(why(c.getMessage())))
                 .distinct().toList();
         return String.join("; ", distinct.subList(0, Math.min(3, distinct.size())))
                 + (distinct.size() > 3 ? "; and " + (distinct.size() - 3) + " more reasons" : "");
+    }
+
+    /** Why a check was not run, from its message ("not run: why" or "not run this time (why); last result: …"). */
+    private static String why(String message) {
+        java.util.regex.Matcher again = NOT_RUN_AGAIN.matcher(message);
+        return again.matches() ? again.group(1) : message.replaceFirst("^" + NOT_RUN, "");
     }
 
     /** A long reason cut to its first two parts ("probe pod ImagePullBackOff: Back-off pulling image "x""); no container names. */

@@ -165,27 +165,27 @@ class RealClusterFaultsTest {
             cluster.kubectlOk("-n", "realnet", "annotate", "ntopo", "realnet", "--overwrite", "networktopology.io/probe-now=unready");
             // Not a network fault: Kubernetes took the pod out of the Service. The status counts one ready endpoint, the
             // endpoints check asks that one only, and the topology stays verified.
-            await().atMost(DETECT_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                NetworkTopology topology = topology();
-                assertThat(topology.getStatus().getServices()).filteredOn(s -> "web".equals(s.getName()))
-                        .extracting(io.networktopology.api.ServiceStatus::getReadyEndpoints).containsExactly(1);
-                assertThat(checks(topology).get("svc-endpoints-web-80").getTo()).endsWith("(1)");
-                assertThat(RealCluster.condition(topology, "ConnectivityVerified")).isEqualTo("True");
-            });
+            awaitWebEndpoints(1);
+            assertThat(RealCluster.condition(topology(), "ConnectivityVerified")).isEqualTo("True");
         } finally {
             cluster.kubectlOk("-n", "realnet", "exec", pod, "--", "touch", "/tmp/ready");
         }
         double detect = seconds(t0);
         long t1 = System.nanoTime();
         cluster.kubectlOk("-n", "realnet", "annotate", "ntopo", "realnet", "--overwrite", "networktopology.io/probe-now=ready-again");
+        awaitWebEndpoints(2);
+        TABLE.add(String.format("| a backend made unready (node2's web pod) | none: `readyEndpoints` 2 → 1, `svc-endpoints-web-80` asks the one ready endpoint (probe-now) | %.0f s | %.0f s |",
+                detect, seconds(t1)));
+    }
+
+    /** Until status counts this many ready endpoints of web, and the endpoints check asks exactly those. */
+    static void awaitWebEndpoints(int ready) {
         await().atMost(DETECT_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             NetworkTopology topology = topology();
             assertThat(topology.getStatus().getServices()).filteredOn(s -> "web".equals(s.getName()))
-                    .extracting(io.networktopology.api.ServiceStatus::getReadyEndpoints).containsExactly(2);
-            assertThat(checks(topology).get("svc-endpoints-web-80").getTo()).endsWith("(2)");
+                    .extracting(io.networktopology.api.ServiceStatus::getReadyEndpoints).containsExactly(ready);
+            assertThat(checks(topology).get("svc-endpoints-web-80").getTo()).endsWith("(" + ready + ")");
         });
-        TABLE.add(String.format("| a backend made unready (node2's web pod) | none: `readyEndpoints` 2 → 1, `svc-endpoints-web-80` asks the one ready endpoint (probe-now) | %.0f s | %.0f s |",
-                detect, seconds(t1)));
     }
 
     static String webPodOn(String node) {
