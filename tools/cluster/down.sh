@@ -107,6 +107,7 @@ done
 # 5. Network: routes, links, node2's netns, the guard.
 ip route del "$NODE2_POD_CIDR" 2>/dev/null
 ip route del "$SVC_CIDR" dev "$NODE_BR" 2>/dev/null
+ip route del "$LB_CIDR" dev "$NODE_BR" 2>/dev/null
 for l in ntocni1 ntocni2 nto-n2-h "$NODE_BR"; do ip link del "$l" 2>/dev/null; done
 nft delete table inet "$GUARD_TABLE" 2>/dev/null
 [[ -e "/run/netns/$NODE2_NS" ]] && ip netns del "$NODE2_NS"

@@ -27,6 +27,7 @@ NODE1_POD_CIDR=10.244.0.0/24
 NODE2_POD_CIDR=10.244.1.0/24
 SVC_CIDR=10.96.0.0/16
 DNS_IP=10.96.0.10
+LB_CIDR=10.99.1.0/24             # LoadBalancer addresses (lb.py hands them out; kube-proxy serves them)
 ETCD_PORT=12379
 ETCD_PEER_PORT=12380
 API_PORT=16443

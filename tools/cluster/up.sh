@@ -8,7 +8,7 @@
 # Images come from tools/cluster/images.sh (no registry). Everything listens on virtual addresses inside this
 # machine, CoreDNS has no upstream, and an nftables guard drops forwarded traffic leaving the cluster's ranges.
 #
-# Usage: tools/cluster/up.sh [STAGE...]   stages: prereq net pki images etcd apiserver kcm scheduler node1 node2 addons
+# Usage: tools/cluster/up.sh [STAGE...]   stages: prereq net pki images etcd apiserver kcm scheduler node1 node2 addons (+lb, ingress)
 #                                         (addons includes ingress; `up.sh ingress` redeploys only Traefik)
 #        NODES=1 for one node, PROXY_MODE=nftables for kube-proxy's nftables mode. Stop with down.sh (always).
 # Prints the admin kubeconfig's path last. Stage timings go to $W/times.txt.
@@ -67,6 +67,7 @@ stage_net() {
   # The Service range is on-link on the node network, never via the machine's default route: with kube-proxy
   # stopped, ClusterIP traffic dies on the bridge (as on a real node) instead of leaving for the outside.
   ip route replace "$SVC_CIDR" dev "$NODE_BR"
+  ip route replace "$LB_CIDR" dev "$NODE_BR"   # the same for load balancer addresses
   sysctl -qw net.ipv4.ip_forward=1
   # The egress guard: forwarding is on, so nothing from a pod or node address may be forwarded anywhere but the
   # cluster's own ranges.
@@ -95,6 +96,7 @@ NFT
     # translate; nobody answers for it on the wire).
     ip -n "$NODE2_NS" route replace "$NODE1_POD_CIDR" via "$NODE1_IP"
     ip -n "$NODE2_NS" route replace "$SVC_CIDR" dev eth0
+    ip -n "$NODE2_NS" route replace "$LB_CIDR" dev eth0
     ip route replace "$NODE2_POD_CIDR" via "$NODE2_IP"
     on_node 2 sysctl -qw net.ipv4.ip_forward=1
   fi
@@ -413,7 +415,14 @@ spec:
   - {name: dns-tcp, port: 53, protocol: TCP}
 YAML
   kc -n kube-system rollout status deploy/coredns --timeout=120s >&2
+  stage_lb
   stage_ingress
+}
+
+# The load balancer: lb.py gives LoadBalancer Services an address of $LB_CIDR, as a cloud's controller would.
+stage_lb() {
+  alive lb || start lb 1 python3 "$CLUSTER_HOME/lb.py" --kubectl "$(bin_dir)/kubectl" --kubeconfig "$KUBECONFIG_ADMIN" --range "$LB_CIDR"
+  wait_for 10 "the load balancer controller" grep -q "load balancer addresses" "$W/logs/lb.log"
 }
 
 # Traefik, the ingress controller: hostNetwork on node1, listening on node1's address only, publishing that address
@@ -447,6 +456,12 @@ subjects: [{kind: ServiceAccount, name: traefik, namespace: traefik}]
 apiVersion: networking.k8s.io/v1
 kind: IngressClass
 metadata: {name: traefik}
+spec: {controller: traefik.io/ingress-controller}
+---
+# examples/shop.yaml asks for class nginx, the most common one; here Traefik serves that class too.
+apiVersion: networking.k8s.io/v1
+kind: IngressClass
+metadata: {name: nginx}
 spec: {controller: traefik.io/ingress-controller}
 ---
 apiVersion: apps/v1

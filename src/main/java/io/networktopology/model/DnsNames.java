@@ -41,6 +41,29 @@ public final class DnsNames {
         }
     }
 
+    /** Whether {@code address} (an IP literal) lies in {@code cidr} (such as 10.0.0.0/8); false for anything unparsable. */
+    public static boolean inCidr(String address, String cidr) {
+        int slash = cidr == null ? -1 : cidr.indexOf('/');
+        Optional<InetAddress> ip = ipLiteral(address);
+        Optional<InetAddress> net = slash < 0 ? Optional.empty() : ipLiteral(cidr.substring(0, slash));
+        if (ip.isEmpty() || net.isEmpty() || !cidr.substring(slash + 1).matches("\\d{1,3}")) {
+            return false;
+        }
+        byte[] a = ip.get().getAddress();
+        byte[] n = net.get().getAddress();
+        int bits = Integer.parseInt(cidr.substring(slash + 1));
+        if (a.length != n.length || bits > a.length * 8) {
+            return false;
+        }
+        for (int i = 0; i < bits; i++) {
+            int mask = 0x80 >> (i % 8);
+            if ((a[i / 8] & mask) != (n[i / 8] & mask)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** A host and an optional port, as written in {@code host}, {@code host:port} or {@code [ipv6]:port}. */
     public record HostPort(String host, Integer port) {
         public int portOr(int defaultPort) {

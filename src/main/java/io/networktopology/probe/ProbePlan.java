@@ -161,7 +161,9 @@ public final class ProbePlan {
                     }
                 }
                 for (String lb : TrafficPath.loadBalancerAddresses(actual)) {
+                    // With source ranges, the load balancer admits only those sources: run from the probe pod only if it is one.
                     checks.add(ProbeCheck.tcp("lb-" + spec.getName() + "-" + port.getPort() + "-" + lb, lb, port.getPort())
+                            .withSourceRanges(spec.getLoadBalancerSourceRanges())
                             .on(ProbePath.ExternalToService.name(), "probe client pod",
                                     "load balancer " + lb + ":" + port.getPort() + " → " + spec.getName()));
                 }

@@ -11,6 +11,11 @@ public record ProbeResult(@JsonProperty("id") String id, @JsonProperty("r") Stri
     public static final String PASSED = "P";
     public static final String FAILED = "F";
     public static final String SKIPPED = "S";
+    /**
+     * The start of the message of a check skipped because it does not apply to where it ran (a load balancer that admits
+     * only other sources): not pending, unlike a check whose pod never ran, and not a failure.
+     */
+    public static final String NOT_APPLICABLE = "not applicable: ";
 
     public boolean passed() {
         return PASSED.equals(result);

@@ -100,6 +100,10 @@ public final class ProbeRunner {
 
     /** Runs a check; with retryForMs, again once a second while it fails and time is left. The last result counts. */
     static ProbeResult runRetrying(ProbeCheck check) throws InterruptedException {
+        String refused = outsideSourceRanges(check, System.getenv("POD_IP"));
+        if (refused != null) {
+            return new ProbeResult(check.id(), ProbeResult.SKIPPED, null, refused);
+        }
         long deadline = System.nanoTime() + retryFor(check) * 1_000_000;
         long start = System.nanoTime();
         int tries = 1;
@@ -341,6 +345,19 @@ public final class ProbeRunner {
                     + " backends: " + String.join(", ", backends));
         }
         return "answered by " + String.join(", ", backends) + "; source seen " + String.join(", ", new LinkedHashSet<>(peers.values()));
+    }
+
+    /**
+     * Why a check with source ranges is not run from this pod (its address is in none of them), or null to run it: a
+     * load balancer that admits only those sources refuses this pod by design, so its refusal would prove nothing.
+     */
+    static String outsideSourceRanges(ProbeCheck check, String podIp) {
+        List<String> ranges = check.sourceRanges();
+        if (ranges == null || ranges.isEmpty() || podIp != null && ranges.stream().anyMatch(r -> DnsNames.inCidr(podIp, r))) {
+            return null;
+        }
+        return ProbeResult.NOT_APPLICABLE + "loadBalancerSourceRanges " + String.join(", ", ranges) + " do not admit this probe pod ("
+                + (podIp == null ? "address unknown" : podIp) + "); the load balancer refuses it by design";
     }
 
     /** {@code $NAME} is the environment variable NAME (a pod's own IP comes in through the downward API). */

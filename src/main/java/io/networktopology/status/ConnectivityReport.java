@@ -55,6 +55,13 @@ public final class ConnectivityReport {
         for (List<Outcome> group : byCheck(outcomes).values()) {
             CheckStatus check = aggregate(group);
             CheckStatus old = before.get(check.getId());
+            if (notApplicable(check)) {
+                // Skipped by design (the load balancer admits only other sources), every time: no history to keep.
+                check.setConsecutiveFailures(0);
+                check.setLastTransitionTime(old == null || old.getLastTransitionTime() == null || !notApplicable(old) ? now : old.getLastTransitionTime());
+                checks.add(check);
+                continue;
+            }
             if (check.getResult() == CheckStatus.Result.Skipped && old != null) {
                 // Not run this time (its pod never ran, or it was left out of a full report): no news about the network,
                 // so its history stands, but it is not claimed to have passed (or failed) again.
@@ -117,8 +124,16 @@ public final class ConnectivityReport {
     static String summary(List<CheckStatus> checks) {
         long run = checks.stream().filter(c -> c.getResult() != CheckStatus.Result.Skipped).count();
         long passed = checks.stream().filter(c -> c.getResult() == CheckStatus.Result.Passed).count();
-        long notRun = checks.size() - run;
-        return passed + "/" + run + " passed" + (notRun > 0 ? ", " + notRun + " not run" : "");
+        long notApplicable = checks.stream().filter(ConnectivityReport::notApplicable).count();
+        long notRun = checks.size() - run - notApplicable;
+        return passed + "/" + run + " passed" + (notRun > 0 ? ", " + notRun + " not run" : "")
+                + (notApplicable > 0 ? ", " + notApplicable + " not applicable" : "");
+    }
+
+    /** Skipped because it does not apply where it ran (see {@link ProbeResult#NOT_APPLICABLE}): neither pending nor failed. */
+    static boolean notApplicable(CheckStatus check) {
+        return check.getResult() == CheckStatus.Result.Skipped && check.getMessage() != null
+                && check.getMessage().startsWith(ProbeResult.NOT_APPLICABLE);
     }
 
     /** Checks asked of several CoreDNS replicas ({@code id@replica}) are one check: passed only if every replica passed. */
@@ -201,7 +216,8 @@ public final class ConnectivityReport {
             return new Verdict("False", Reasons.CONNECTIVITY_FAILED, connectivity.getSummary() + "; failing: " + describe(down));
         }
         String note = connectivity.getMessage() == null ? "" : "; " + connectivity.getMessage();
-        List<CheckStatus> notRun = connectivity.getChecks().stream().filter(c -> c.getResult() == CheckStatus.Result.Skipped).toList();
+        List<CheckStatus> notRun = connectivity.getChecks().stream()
+                .filter(c -> c.getResult() == CheckStatus.Result.Skipped && !notApplicable(c)).toList();
         if (!notRun.isEmpty()) {
             // The probes could not look (their pods did not run): neither verified nor failed. Unknown does not hold Ready back.
             return new Verdict("Unknown", Reasons.PROBES_PENDING, notRun.size() + " of " + connectivity.getChecks().size()

@@ -138,6 +138,19 @@ public final class RealCluster implements AutoCloseable {
         kubectlOk("-n", "realnet", "rollout", "status", "deploy/web", "--timeout=120s");
     }
 
+    /** A TLS Secret for one host, with a self-signed certificate (openssl), as an ingress's TLS section names it. */
+    public void tlsSecret(String namespace, String name, String host) throws IOException {
+        Path dir = Files.createTempDirectory("nto-tls-");
+        Processes.Result cert = Processes.run(new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=" + host, "-addext", "subjectAltName=DNS:" + host,
+                "-keyout", dir.resolve("tls.key").toString(), "-out", dir.resolve("tls.crt").toString()), null, Duration.ofMinutes(1));
+        if (cert.exitCode() != 0) {
+            throw new AssertionError("openssl failed: " + cert.err());
+        }
+        kubectlOk("-n", namespace, "create", "secret", "tls", name, "--cert", dir.resolve("tls.crt").toString(),
+                "--key", dir.resolve("tls.key").toString());
+    }
+
     public io.networktopology.api.NetworkTopology topology(String namespace, String name) {
         return client().resources(io.networktopology.api.NetworkTopology.class).inNamespace(namespace).withName(name).get();
     }

@@ -1,14 +1,11 @@
 package io.networktopology.cluster;
 
-import io.networktopology.Processes;
 import io.networktopology.api.CheckStatus;
 import io.networktopology.api.NetworkTopology;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -29,14 +26,8 @@ class RealClusterIngressTest {
     static void up(RealCluster realCluster) throws Exception {
         cluster = realCluster;
         cluster.installOperator();
-        Path dir = Files.createTempDirectory("nto-tls-");
-        Processes.Result cert = Processes.run(new ProcessBuilder("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
-                "-subj", "/CN=shop.example.com", "-addext", "subjectAltName=DNS:shop.example.com",
-                "-keyout", dir.resolve("tls.key").toString(), "-out", dir.resolve("tls.crt").toString()), null, Duration.ofMinutes(1));
-        assertThat(cert.exitCode()).as(cert.err()).isZero();
         cluster.kubectlOk("apply", "-f", "src/test/resources/cluster/ingressnet.yaml");
-        cluster.kubectlOk("-n", "ingressnet", "create", "secret", "tls", "shop-tls", "--cert", dir.resolve("tls.crt").toString(),
-                "--key", dir.resolve("tls.key").toString());
+        cluster.tlsSecret("ingressnet", "shop-tls", "shop.example.com");
         cluster.kubectlOk("-n", "ingressnet", "rollout", "status", "deploy/web", "--timeout=120s");
     }
 

@@ -37,4 +37,17 @@ class DnsNamesTest {
         assertThat(DnsNames.bracketed("fd00::53") + ":53").isEqualTo("[fd00::53]:53");
         assertThat(DnsNames.bracketed("10.0.0.53")).isEqualTo("10.0.0.53");
     }
+
+    @Test
+    void anAddressIsInACidrBitByBit() {
+        assertThat(DnsNames.inCidr("10.244.1.7", "10.244.0.0/16")).isTrue();
+        assertThat(DnsNames.inCidr("10.245.1.7", "10.244.0.0/16")).isFalse();
+        assertThat(DnsNames.inCidr("203.0.113.255", "203.0.113.0/24")).isTrue();
+        assertThat(DnsNames.inCidr("10.0.0.1", "0.0.0.0/0")).isTrue();
+        assertThat(DnsNames.inCidr("10.0.0.1", "10.0.0.0/33")).isFalse();
+        assertThat(DnsNames.inCidr("fd00::5", "fd00::/8")).isTrue();
+        assertThat(DnsNames.inCidr("10.0.0.1", "fd00::/8")).isFalse();
+        assertThat(DnsNames.inCidr("10.0.0.1", "10.0.0.0")).isFalse();
+        assertThat(DnsNames.inCidr("web", "10.0.0.0/8")).isFalse();
+    }
 }

@@ -95,6 +95,17 @@ class ProbeRunnerTest {
     }
 
     @Test
+    void aLoadBalancerCheckRunsOnlyFromAnAddressItsSourceRangesAdmit() {
+        ProbeCheck lb = ProbeCheck.tcp("lb-front-443", "127.0.0.1", http.getAddress().getPort()).withSourceRanges(List.of("203.0.113.0/24", "10.244.0.0/16"));
+        assertThat(ProbeRunner.outsideSourceRanges(lb, "10.244.1.7")).isNull();
+        assertThat(ProbeRunner.outsideSourceRanges(lb, "10.245.1.7"))
+                .isEqualTo("not applicable: loadBalancerSourceRanges 203.0.113.0/24, 10.244.0.0/16 do not admit this probe pod (10.245.1.7);"
+                        + " the load balancer refuses it by design");
+        assertThat(ProbeRunner.outsideSourceRanges(lb, null)).contains("(address unknown)");
+        assertThat(ProbeRunner.outsideSourceRanges(ProbeCheck.tcp("svc", "127.0.0.1", 80), "10.245.1.7")).isNull();
+    }
+
+    @Test
     void tcpPassesOnAListeningPortAndFailsOnAClosedOne() throws Exception {
         assertThat(ProbeRunner.runOne(ProbeCheck.tcp("open", "127.0.0.1", http.getAddress().getPort())).passed()).isTrue();
         ProbeResult closed = ProbeRunner.runOne(ProbeCheck.tcp("closed", "127.0.0.1", freePort()));

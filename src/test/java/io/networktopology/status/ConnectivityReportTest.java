@@ -123,4 +123,22 @@ class ConnectivityReportTest {
                         ConnectivityReport.NOT_RUN + pull));
         assertThat(ConnectivityReport.verdict(failed.status(), true, 1, null).status()).isEqualTo("False");
     }
+
+    @Test
+    void aLoadBalancerCheckThatDoesNotApplyFromTheProbePodNeitherHoldsTheVerdictNorFails() {
+        ProbeCheck lb = ProbeCheck.tcp("lb-front-443-10.99.1.10", "10.99.1.10", 443).withSourceRanges(List.of("203.0.113.0/24"))
+                .on("ExternalToService", "probe client pod", "load balancer 10.99.1.10:443 → front");
+        String why = ProbeResult.NOT_APPLICABLE + "loadBalancerSourceRanges 203.0.113.0/24 do not admit this probe pod (10.244.0.7)";
+        ConnectivityReport.Run first = run(null, 0, outcome(TCP, ProbeResult.PASSED, "connected"), outcome(lb, ProbeResult.SKIPPED, why));
+        assertThat(first.status().getSummary()).isEqualTo("1/1 passed, 1 not applicable");
+        ConnectivityReport.Verdict verdict = ConnectivityReport.verdict(first.status(), true, 1, null);
+        assertThat(verdict.status()).isEqualTo("True");
+        assertThat(verdict.reason()).isEqualTo("AllPathsVerified");
+
+        // The next run says the same, not "not run this time … last result": nothing is pending.
+        ConnectivityReport.Run second = run(first.status(), 1, outcome(TCP, ProbeResult.PASSED, "connected"), outcome(lb, ProbeResult.SKIPPED, why));
+        assertThat(second.status().getChecks()).filteredOn(c -> c.getId().startsWith("lb-")).singleElement()
+                .satisfies(c -> assertThat(c.getMessage()).isEqualTo(why));
+        assertThat(ConnectivityReport.verdict(second.status(), true, 1, null).status()).isEqualTo("True");
+    }
 }
