@@ -16,6 +16,7 @@ import io.networktopology.dns.DnsSync;
 import io.networktopology.status.DnsReport;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -41,6 +42,7 @@ import io.networktopology.status.IngressObservation;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.model.SpecProblem;
 import io.networktopology.model.TopologyValidator;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.networktopology.status.ConditionList;
 import io.networktopology.status.Conditions;
 import io.networktopology.status.Reasons;
@@ -66,6 +68,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * finds nothing changed and writes nothing.
  */
 @ControllerConfiguration(name = NetworkTopologyReconciler.NAME, generationAwareEventProcessing = false)
+// A failure is retried for as long as it lasts (a taken nodePort may be freed at any time), at most 5 minutes apart:
+// JOSDK's default gives up after 5 attempts, and nothing would look at the topology again until someone touched it.
+@GradualRetry(maxAttempts = -1, initialInterval = 2000, intervalMultiplier = 2.0, maxInterval = 300_000)
 public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, Cleaner<NetworkTopology> {
 
     public static final String NAME = "networktopology";
@@ -381,12 +386,22 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     public ErrorStatusUpdateControl<NetworkTopology> updateErrorStatus(NetworkTopology topology,
             Context<NetworkTopology> context, Exception e) {
         NetworkTopologyStatus status = statusBuilder.failed(topology, e, Instant.now());
+        Condition ready = ConditionList.find(status.getConditions(), Conditions.READY);
+        Condition before = topology.getStatus() == null ? null : ConditionList.find(topology.getStatus().getConditions(), Conditions.READY);
+        String name = topology.getMetadata().getNamespace() + "/" + topology.getMetadata().getName();
+        // One line per failure that says what it was; the trace only at DEBUG (JOSDK's own WARN with the whole trace, ~60
+        // lines per retry, is turned down in application.properties).
+        LOG.warnf("%s: %s: %s", name, ready.getReason(), ready.getMessage());
+        LOG.debugf(e, "%s: the failed reconcile", name);
+        if (before == null || !Objects.equals(before.getReason(), ready.getReason()) || !Objects.equals(before.getMessage(), ready.getMessage())) {
+            // A new failure (not each retry of the same one): a Warning Event kubectl describe shows.
+            TopologyEvents.record(context.getClient(), topology, TopologyEvents.WARNING, ready.getReason(), ready.getMessage());
+        }
         if (!Objects.equals(status, topology.getStatus())) {
             try {
                 writeStatus(topology, status, context.getClient());
             } catch (RuntimeException writeFailure) {
-                LOG.warnf("%s/%s: could not record the reconcile error in status: %s", topology.getMetadata().getNamespace(),
-                        topology.getMetadata().getName(), writeFailure.getMessage());
+                LOG.warnf("%s: could not record the reconcile error in status: %s", name, writeFailure.getMessage());
             }
         }
         return ErrorStatusUpdateControl.defaultErrorProcessing();

@@ -31,6 +31,10 @@ public final class Reasons {
     public static final String SERVICE_CONFLICT = "ServiceConflict";
     /** Waiting for an address (a load balancer's or an ingress controller's); progressing, not failed. */
     public static final String AWAITING_ADDRESS = "AwaitingAddress";
+    /** The API server refused a Service the topology declares (e.g. its nodePort is taken); retried with capped backoff. */
+    public static final String SERVICE_REJECTED = "ServiceRejected";
+    /** The API server refused an Ingress the topology declares; retried with capped backoff. */
+    public static final String INGRESS_REJECTED = "IngressRejected";
     /** The last reconcile failed with an error talking to the API server; it is retried with backoff. */
     public static final String RECONCILE_FAILED = "ReconcileFailed";
 

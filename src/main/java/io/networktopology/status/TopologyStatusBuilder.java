@@ -72,8 +72,8 @@ public final class TopologyStatusBuilder {
      */
     public NetworkTopologyStatus failed(NetworkTopology topology, Exception error, Instant now) {
         NetworkTopologyStatus previous = topology.getStatus() == null ? new NetworkTopologyStatus() : topology.getStatus();
-        String message = "reconcile failed, retrying: " + error.getClass().getSimpleName() + ": " + error.getMessage();
-        Condition ready = ConditionList.condition(Conditions.READY, false, Reasons.RECONCILE_FAILED, message,
+        ApiRefusal refusal = ApiRefusal.of(error);
+        Condition ready = ConditionList.condition(Conditions.READY, false, refusal.reason(), refusal.message(),
                 topology.getMetadata().getGeneration(), previous.getConditions(), now);
         NetworkTopologyStatus status = keepingObservations(previous, previous.getObservedGeneration());
         status.setConditions(ConditionList.put(previous.getConditions(), ready));

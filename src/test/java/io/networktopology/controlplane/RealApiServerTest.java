@@ -248,4 +248,42 @@ class RealApiServerTest {
             assertThat(t.getStatus().getServicesReady()).isEqualTo("0/0");
         });
     }
+
+    @Test
+    @Order(8)
+    void aTakenNodePortIsSaidPlainlyAndTheTopologyRecoversByItselfOnceItIsFree() {
+        // Found by a trial: the second topology got an exception dump as its Ready message, no Event, and stayed failed
+        // after the port was freed, once JOSDK's five retries were spent.
+        var first = service("first", ServiceType.NodePort, port("http", 80, 8080));
+        first.getPorts().get(0).setNodePort(30099);
+        var second = service("second", ServiceType.NodePort, port("http", 80, 8080));
+        second.getPorts().get(0).setNodePort(30099);
+        client.resource(topology(NS, "port-a", first)).create();
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.services().inNamespace(NS).withName("first").get() != null);
+        client.resource(topology(NS, "port-b", second)).create();
+
+        String plain = "Service second refused by the API server: nodePort 30099 is already allocated in this cluster; retrying";
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            var ready = ConditionList.find(client.resources(NetworkTopology.class).inNamespace(NS).withName("port-b").get().getStatus().getConditions(), "Ready");
+            assertThat(ready.getReason()).isEqualTo("ServiceRejected");
+            assertThat(ready.getMessage()).isEqualTo(plain);
+        });
+        assertThat(client.v1().events().inNamespace(NS).list().getItems()).as("a Warning Event kubectl describe shows")
+                .anySatisfy(e -> {
+                    assertThat(e.getType()).isEqualTo("Warning");
+                    assertThat(e.getReason()).isEqualTo("ServiceRejected");
+                    assertThat(e.getMessage()).isEqualTo(plain);
+                    assertThat(e.getInvolvedObject().getName()).isEqualTo("port-b");
+                });
+
+        // Let JOSDK's default five retries (about 26 s) pass, then free the port: the retries go on, at most 5 minutes apart.
+        await().pollDelay(Duration.ofSeconds(35)).atMost(Duration.ofSeconds(40)).until(() -> true);
+        client.resources(NetworkTopology.class).inNamespace(NS).withName("port-a").delete();
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            NetworkTopology b = client.resources(NetworkTopology.class).inNamespace(NS).withName("port-b").get();
+            assertThat(ConditionList.find(b.getStatus().getConditions(), "Ready").getStatus()).isEqualTo("True");
+            assertThat(client.services().inNamespace(NS).withName("second").get().getSpec().getPorts().get(0).getNodePort()).isEqualTo(30099);
+        });
+        client.resources(NetworkTopology.class).inNamespace(NS).withName("port-b").delete();
+    }
 }

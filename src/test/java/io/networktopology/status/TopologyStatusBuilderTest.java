@@ -150,7 +150,7 @@ class TopologyStatusBuilderTest {
         assertThat(failed.getServices()).isEqualTo(topology.getStatus().getServices());
         Condition ready = ConditionList.find(failed.getConditions(), "Ready");
         assertThat(ready.getReason()).isEqualTo("ReconcileFailed");
-        assertThat(ready.getMessage()).isEqualTo("reconcile failed, retrying: IllegalStateException: connection refused");
+        assertThat(ready.getMessage()).isEqualTo("reconcile failed, retrying: connection refused");
         assertThat(ConditionList.find(failed.getConditions(), "ServicesReady").getStatus()).isEqualTo("True");
     }
 
