@@ -35,6 +35,7 @@ KCM_PORT=20257
 SCHED_PORT=20259
 API="https://$NODE1_IP:$API_PORT"
 PROXY_MODE="${PROXY_MODE:-iptables}"   # iptables | nftables
+export CONTAINERD="${CONTAINERD:-1}"        # 1: Debian's containerd 1.6 | 2: containerd 2 from Go modules (build.sh builds it)
 GUARD_TABLE=nto_cluster_guard
 
 # --- images (no registry: OCI archives imported into each node's containerd) ----------------

@@ -222,12 +222,24 @@ node_up() { # node_up <n>
 CNI
   local cni_bin=/usr/lib/cni
   [[ -x $cni_bin/bridge ]] || cni_bin=/opt/cni/bin
-  # containerd 1.6 (Debian). restrict_oom_score_adj: this machine cannot lower OOM scores.
+  # containerd 1.6 (Debian), or with CONTAINERD=2 containerd 2 from Go modules (tools/control-plane/build.sh builds it;
+  # config version 3, the CRI plugin split in images and runtime). restrict_oom_score_adj: this machine cannot lower
+  # OOM scores.
+  local containerd=(containerd) version=2 cri=grpc.v1.cri images_plugin='' v2_cri="sandbox_image = \"$PAUSE_IMAGE\""
+  local v2_runtime='snapshotter = "overlayfs"' cni_dirs="bin_dir = \"$cni_bin\""
+  if [[ "$CONTAINERD" == 2 ]]; then
+    [[ -x "$(bin_dir)/containerd2/containerd" ]] || { log "CONTAINERD=2: no containerd 2 in $(bin_dir) (CONTAINERD=2 tools/control-plane/build.sh builds it)"; exit 1; }
+    containerd=(env "PATH=$(bin_dir)/containerd2:$PATH" "$(bin_dir)/containerd2/containerd")
+    # Config version 3: images (snapshotter, the pinned sandbox image) in a plugin of their own.
+    version=3 cri=cri.v1.runtime v2_cri='' v2_runtime='' cni_dirs="bin_dirs = [\"$cni_bin\"]"
+    images_plugin="[plugins.\"io.containerd.cri.v1.images\"]
+    snapshotter = \"overlayfs\"
+    pinned_images = {sandbox = \"$PAUSE_IMAGE\"}"
+  fi
   cat >"$D/containerd.toml" <<TOML
-version = 2
+version = $version
 root = "$D/containerd"
 state = "$R/containerd-state"
-oom_score = 0
 [grpc]
   address = "$R/containerd.sock"
 [ttrpc]
@@ -237,26 +249,27 @@ oom_score = 0
 [plugins]
   [plugins."io.containerd.internal.v1.opt"]
     path = "$D/containerd-opt"
-  [plugins."io.containerd.grpc.v1.cri"]
-    sandbox_image = "$PAUSE_IMAGE"
+  $images_plugin
+  [plugins."io.containerd.$cri"]
+    $v2_cri
+    enable_selinux = false
     disable_apparmor = true
     restrict_oom_score_adj = true
-    enable_selinux = false
-    [plugins."io.containerd.grpc.v1.cri".containerd]
-      snapshotter = "overlayfs"
+    [plugins."io.containerd.$cri".containerd]
+      $v2_runtime
       default_runtime_name = "runc"
-      [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc]
+      [plugins."io.containerd.$cri".containerd.runtimes.runc]
         runtime_type = "io.containerd.runc.v2"
-        [plugins."io.containerd.grpc.v1.cri".containerd.runtimes.runc.options]
+        [plugins."io.containerd.$cri".containerd.runtimes.runc.options]
           BinaryName = "$(command -v runc)"
           SystemdCgroup = false
-    [plugins."io.containerd.grpc.v1.cri".cni]
-      bin_dir = "$cni_bin"
+    [plugins."io.containerd.$cri".cni]
+      $cni_dirs
       conf_dir = "$D/cni"
       max_conf_num = 1
 TOML
   if ! alive "containerd-node$n"; then
-    start "containerd-node$n" "$n" containerd --config "$D/containerd.toml"
+    start "containerd-node$n" "$n" "${containerd[@]}" --config "$D/containerd.toml"
     wait_for 30 "containerd node$n" ctr -a "$R/containerd.sock" version
     local img
     for img in pause busybox coredns operator traefik; do

@@ -5,6 +5,8 @@
 #   etcd                                     from go.etcd.io/etcd/server/v3
 #   coredns                                  from github.com/coredns/coredns
 #   traefik                                  from github.com/traefik/traefik/v3 (the real nodes' ingress controller)
+#   containerd, containerd-shim-runc-v2      from github.com/containerd/containerd/v2, only with CONTAINERD=2 (an
+#                                            option of tools/cluster; Debian's containerd 1.6 is the default)
 # Versions come from versions.env (the only place they are defined).
 #
 # The binaries go to a cache outside the repository, keyed by the versions:
@@ -13,6 +15,7 @@
 # stdout is the bin directory; everything else goes to stderr.
 #
 # Usage: tools/control-plane/build.sh            (build what is missing, print bin dir)
+#        CONTAINERD=2 tools/control-plane/build.sh (containerd 2 too)
 #        BIN=$(tools/control-plane/build.sh | tail -n1)
 #
 # Builds are deliberately lean (2-core machine shared with Maven): one go build at a
@@ -42,6 +45,10 @@ CACHE_ROOT="${NTO_CACHE:-$HOME/.cache/network-topology-operator}/control-plane"
 DIR="$CACHE_ROOT/$KEY"
 BIN="$DIR/bin"
 BINARIES=(kube-apiserver kube-controller-manager kubectl etcd coredns kubelet kube-proxy kube-scheduler traefik)
+if [[ "${CONTAINERD:-1}" == 2 ]]; then
+  : "${CONTAINERD2_VERSION:?versions.env must set CONTAINERD2_VERSION}"
+  BINARIES+=(containerd2/containerd containerd2/containerd-shim-runc-v2)
+fi
 KUBE_COMMANDS=(kube-apiserver kube-controller-manager kubelet kube-proxy kube-scheduler)
 
 all_present() {
@@ -49,7 +56,8 @@ all_present() {
   for b in "${BINARIES[@]}"; do
     [[ -x "$BIN/$b" ]] || return 1
   done
-  [[ "$(cat "$BIN/.traefik-version" 2>/dev/null)" == "$TRAEFIK_VERSION" ]]
+  [[ "$(cat "$BIN/.traefik-version" 2>/dev/null)" == "$TRAEFIK_VERSION" ]] &&
+    { [[ "${CONTAINERD:-1}" != 2 ]] || [[ "$(cat "$BIN/containerd2/.version" 2>/dev/null)" == "$CONTAINERD2_VERSION" ]]; }
 }
 
 # Fast path: everything is cached.
@@ -146,19 +154,20 @@ build() {
     return 0
   fi
   log "$bin: go build $pkg (this takes a while)"
-  local start=$SECONDS
-  rm -f "$BIN/.$bin.tmp"
+  local start=$SECONDS tmp
+  tmp="$(dirname "$BIN/$bin")/.$(basename "$bin").tmp"
+  rm -f "$tmp"
   (cd "$DIR/src/$name" &&
-    nice -n 19 env GOMAXPROCS=1 go build -p 1 -trimpath -ldflags "-s -w $ldflags" \
-      -o "$BIN/.$bin.tmp" "$pkg") >&2
+    nice -n 19 env GOMAXPROCS=1 go build -p 1 -trimpath ${BUILD_TAGS:+-tags "$BUILD_TAGS"} -ldflags "-s -w $ldflags" \
+      -o "$tmp" "$pkg") >&2
   local secs=$((SECONDS - start))
   # Check that the binary runs before it enters the cache.
   local ver
-  if ! ver="$("$BIN/.$bin.tmp" "$@" 2>&1 | head -n 3 | tr '\n' ' ')"; then
+  if ! ver="$("$tmp" "$@" 2>&1 | head -n 3 | tr '\n' ' ')"; then
     log "$bin: built, but '$bin $*' failed: $ver"
     return 1
   fi
-  mv -f "$BIN/.$bin.tmp" "$BIN/$bin"
+  mv -f "$tmp" "$BIN/$bin"
   local size
   size="$(du -h "$BIN/$bin" | cut -f1)"
   log "$bin: built in ${secs}s, $size: $ver"
@@ -249,6 +258,23 @@ if [[ ! -x "$BIN/traefik" ]]; then
     github.com/traefik/traefik/v3/cmd/traefik
   build traefik traefik github.com/traefik/traefik/v3/cmd/traefik "-X github.com/traefik/traefik/v3/pkg/version.Version=$TRAEFIK_VERSION" version
   echo "$TRAEFIK_VERSION" >"$BIN/.traefik-version"
+fi
+
+# --- containerd 2 from github.com/containerd/containerd/v2 (CONTAINERD=2 only; rebuilt when its version changes) ----
+if [[ "${CONTAINERD:-1}" == 2 ]]; then
+  if [[ "$(cat "$BIN/containerd2/.version" 2>/dev/null)" != "$CONTAINERD2_VERSION" ]]; then
+    rm -rf "$BIN/containerd2"
+  fi
+  mkdir -p "$BIN/containerd2"
+  cmod="$(gomod_of "github.com/containerd/containerd/v2@$CONTAINERD2_VERSION")"
+  write_module containerd2 github.com/containerd/containerd/v2 "$CONTAINERD2_VERSION" "$(go_directive "$cmod")" \
+    github.com/containerd/containerd/v2/cmd/containerd github.com/containerd/containerd/v2/cmd/containerd-shim-runc-v2 </dev/null
+  # The snapshotters the nodes do not use need C libraries this machine lacks.
+  for b in containerd containerd-shim-runc-v2; do
+    BUILD_TAGS="no_btrfs no_devmapper no_zfs" build containerd2 "containerd2/$b" "github.com/containerd/containerd/v2/cmd/$b" \
+      "-X github.com/containerd/containerd/v2/version.Version=$CONTAINERD2_VERSION" -v
+  done
+  echo "$CONTAINERD2_VERSION" >"$BIN/containerd2/.version"
 fi
 
 all_present || { log "some binaries are missing in $BIN"; exit 1; }
