@@ -373,7 +373,7 @@ public final class ProbeRuns {
             // that pod to pod crosses nodes and a node whose Service routing broke shows as that node.
             List<String> fromNodes = pinnedNodes(echoes);
             String first = fromNodes.size() > 1 ? fromNodes.get(0) : null;
-            List<ProbeCheck> checks = ProbePlan.client(topology, targets, clientPaths).stream()
+            List<ProbeCheck> checks = ProbePlan.client(topology, targets, clientPaths, first).stream()
                     .map(c -> first == null ? c : c.on(c.network(), c.from() + " on " + first, c.to())).toList();
             int chunks = Math.max(1, (checks.size() + MAX_CHECKS_PER_POD - 1) / MAX_CHECKS_PER_POD);
             int index = 0;

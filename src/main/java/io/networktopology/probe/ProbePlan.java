@@ -65,6 +65,11 @@ public final class ProbePlan {
 
     /** The client pod's checks: pod to pod, pod to Service, external to Service and DNS, as far as {@code paths} ask. */
     public static List<ProbeCheck> client(NetworkTopology topology, Targets targets, List<ProbePath> paths) {
+        return client(topology, targets, paths, null);
+    }
+
+    /** @param clientNode the node the client pod is pinned to, or null when it may run on any */
+    public static List<ProbeCheck> client(NetworkTopology topology, Targets targets, List<ProbePath> paths, String clientNode) {
         List<ProbeCheck> checks = new ArrayList<>();
         if (paths.contains(ProbePath.PodToPod)) {
             for (EchoTarget echo : targets.echoes()) {
@@ -87,7 +92,7 @@ public final class ProbePlan {
             checks.add(settling != null && checksCorefileEntry(check) ? check.withRetryForMs(settling) : check);
         }
         if (paths.contains(ProbePath.ExternalToService)) {
-            checks.addAll(external(topology, targets));
+            checks.addAll(external(topology, targets, clientNode));
         }
         if (!targets.dnsReplicas().isEmpty()) {
             List<ProbeCheck> perReplica = new ArrayList<>();
@@ -116,7 +121,12 @@ public final class ProbePlan {
         // Pod to pod and pod to Service only: no DNS check is planned, so none is asked of each replica.
         List<ProbePath> inside = paths.stream().filter(p -> p == ProbePath.PodToPod || p == ProbePath.PodToService).toList();
         String from = "probe client pod on " + node;
-        return client(topology, targets, inside).stream().map(check -> fromNode(check, node).on(check.network(), from, check.to())).toList();
+        List<ProbeCheck> checks = new ArrayList<>(client(topology, targets, inside).stream()
+                .map(check -> fromNode(check, node).on(check.network(), from, check.to())).toList());
+        if (paths.contains(ProbePath.ExternalToService)) {
+            checks.addAll(nodePorts(topology, targets, node, true).stream().map(c -> c.on(c.network(), from, c.to())).toList());
+        }
+        return checks;
     }
 
     /** A check run from another node than the first one: its name says from where, so that each node's result is its own. */
@@ -141,9 +151,13 @@ public final class ProbePlan {
         return checks;
     }
 
-    /** NodePorts on (a sample of) node addresses, load balancer addresses, and every ingress route through its address. */
-    static List<ProbeCheck> external(NetworkTopology topology, Targets targets) {
-        List<ProbeCheck> checks = new ArrayList<>();
+    /**
+     * NodePorts on (a sample of) node addresses, load balancer addresses, and every ingress route through its address.
+     *
+     * @param clientNode the node the client pod is pinned to, or null when it may run on any
+     */
+    static List<ProbeCheck> external(NetworkTopology topology, Targets targets, String clientNode) {
+        List<ProbeCheck> checks = new ArrayList<>(nodePorts(topology, targets, clientNode, false));
         for (ServiceSpec spec : services(topology)) {
             Service actual = targets.services().get(spec.getName());
             if (actual == null || actual.getSpec() == null || actual.getSpec().getPorts() == null) {
@@ -152,13 +166,6 @@ public final class ProbePlan {
             for (ServicePort port : actual.getSpec().getPorts()) {
                 if (port.getProtocol() != null && !"TCP".equals(port.getProtocol())) {
                     continue;
-                }
-                if (spec.effectiveType().exposesNodePorts() && port.getNodePort() != null) {
-                    for (NodeTarget node : targets.nodes()) {
-                        checks.add(ProbeCheck.tcp("nodeport-" + spec.getName() + "-" + port.getPort() + "-" + node.name(), node.address(),
-                                port.getNodePort()).on(ProbePath.ExternalToService.name(), "probe client pod",
-                                        "NodePort " + node.address() + ":" + port.getNodePort() + " → " + spec.getName() + ":" + port.getPort()));
-                    }
                 }
                 for (String lb : TrafficPath.loadBalancerAddresses(actual)) {
                     // With source ranges, the load balancer admits only those sources: run from the probe pod only if it is one.
@@ -184,6 +191,47 @@ public final class ProbePlan {
                         route.path(), host).withMaxStatusClass(4).on(ProbePath.ExternalToService.name(), "probe client pod",
                                 Routes.url(ingress, route.host(), route.path()) + " via " + address);
                 checks.add(tls ? check.withScheme("https") : check);
+            }
+        }
+        return checks;
+    }
+
+    /**
+     * The NodePort checks of a client pod: every sampled node's address, except for a Service with
+     * {@code externalTrafficPolicy: Local}, whose NodePort is asked on the client's own node only. kube-proxy sends a
+     * pod's connection to such a NodePort to any endpoint without source NAT; when that endpoint is on another node
+     * than the one asked, the answer comes back by another way and the connection fails half the time. An external
+     * client has no such short cut, so the check from a pod can only speak for its own node; each node's client asks
+     * its own (named by that node, like the others).
+     *
+     * @param clientNode the client's node, or null when unknown (then {@code $NODE_IP}, the pod's own node's address)
+     * @param localOnly  only the {@code Local} Services' checks (the other nodes' clients)
+     */
+    static List<ProbeCheck> nodePorts(NetworkTopology topology, Targets targets, String clientNode, boolean localOnly) {
+        List<ProbeCheck> checks = new ArrayList<>();
+        for (ServiceSpec spec : services(topology)) {
+            Service actual = targets.services().get(spec.getName());
+            if (!spec.effectiveType().exposesNodePorts() || actual == null || actual.getSpec() == null || actual.getSpec().getPorts() == null) {
+                continue;
+            }
+            boolean local = "Local".equals(actual.getSpec().getExternalTrafficPolicy());
+            if (localOnly && !local) {
+                continue;
+            }
+            List<NodeTarget> nodes = !local || targets.nodes().size() < 2 ? targets.nodes()
+                    : clientNode == null ? List.of(new NodeTarget("own-node", "$NODE_IP", null))
+                    : targets.nodes().stream().filter(n -> n.name().equals(clientNode)).toList();
+            for (ServicePort port : actual.getSpec().getPorts()) {
+                if (port.getProtocol() != null && !"TCP".equals(port.getProtocol()) || port.getNodePort() == null) {
+                    continue;
+                }
+                for (NodeTarget node : nodes) {
+                    String address = node.address().startsWith("$") ? "the pod's own node" : node.address();
+                    checks.add(ProbeCheck.tcp("nodeport-" + spec.getName() + "-" + port.getPort() + "-" + node.name(), node.address(),
+                            port.getNodePort()).on(ProbePath.ExternalToService.name(), "probe client pod",
+                                    "NodePort " + address + ":" + port.getNodePort() + " → " + spec.getName() + ":" + port.getPort()
+                                            + (local ? " (externalTrafficPolicy Local: asked on the client's own node)" : "")));
+                }
             }
         }
         return checks;

@@ -150,7 +150,8 @@ public final class ProbeRunner {
 
     private static Socket connect(ProbeCheck check) throws IOException {
         Socket socket = new Socket();
-        socket.connect(new InetSocketAddress(InetAddress.getByName(check.host()), check.port()), check.timeout());
+        // A host of $NODE_IP is the pod's own node (a NodePort asked where the pod runs).
+        socket.connect(new InetSocketAddress(InetAddress.getByName(fromEnvironment(check.host())), check.port()), check.timeout());
         socket.setSoTimeout(check.timeout());
         return socket;
     }
@@ -367,7 +368,7 @@ public final class ProbeRunner {
         }
         String resolved = System.getenv(value.substring(1));
         if (resolved == null || resolved.isBlank()) {
-            throw new ProbeFailure("the environment variable " + value.substring(1) + " (the expected source address) is not set");
+            throw new ProbeFailure("the environment variable " + value.substring(1) + " is not set");
         }
         return resolved;
     }

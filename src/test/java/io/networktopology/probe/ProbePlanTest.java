@@ -144,6 +144,27 @@ class ProbePlanTest {
     }
 
     @Test
+    void aNodePortWithExternalTrafficPolicyLocalIsAskedByEachNodesClientOnItsOwnNode() {
+        var admin = service("admin", ServiceType.NodePort, port("http", 8080, 8080));
+        NetworkTopology topology = topology("shop", "shop", admin);
+        Service actual = allocated(topology, "admin", "10.96.0.12");
+        actual.getSpec().getPorts().get(0).setNodePort(30080);
+        actual.getSpec().setExternalTrafficPolicy("Local");
+        ProbePlan.Targets targets = targets(topology, Map.of("admin", actual), Map.of(), List.of());
+        // A pod's connection to another node's NodePort may be sent to an endpoint on a third way back: only its own node.
+        assertThat(ProbePlan.client(topology, targets, List.of(ProbePath.ExternalToService), "node-b"))
+                .extracting(c -> c.id() + " " + c.host() + ":" + c.port()).containsExactly("nodeport-admin-8080-node-b 10.0.0.2:30080");
+        assertThat(ProbePlan.fromNode(topology, targets, List.of(ProbePath.PodToService, ProbePath.ExternalToService), "node-a"))
+                .filteredOn(c -> c.id().startsWith("nodeport-")).extracting(c -> c.id() + " " + c.host() + " " + c.from())
+                .containsExactly("nodeport-admin-8080-node-a 203.0.113.1 probe client pod on node-a");
+        // A client that may run anywhere asks the node it runs on.
+        assertThat(ProbePlan.client(topology, targets, List.of(ProbePath.ExternalToService)))
+                .extracting(c -> c.id() + " " + c.host() + " " + c.to())
+                .containsExactly("nodeport-admin-8080-own-node $NODE_IP NodePort the pod's own node:30080 → admin:8080"
+                        + " (externalTrafficPolicy Local: asked on the client's own node)");
+    }
+
+    @Test
     void podToPodAndLoadBalancingUseTheRunsEchoPodsAndDnsIsAskedOfEveryReplica() {
         NetworkTopology topology = topology("shop", "shop", clusterIp("web"));
         Map<String, Service> observed = Map.of("web", allocated(topology, "web", "10.96.3.4"));
