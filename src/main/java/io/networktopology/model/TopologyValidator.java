@@ -36,6 +36,12 @@ public final class TopologyValidator {
 
     public static List<SpecProblem> validate(NetworkTopology topology) {
         List<SpecProblem> problems = new ArrayList<>();
+        String name = topology.getMetadata() == null ? null : topology.getMetadata().getName();
+        if (name != null && name.length() > 63) {
+            // The CRD refuses it too (a CEL rule on the root): the name is a label value on every child.
+            problems.add(new SpecProblem("metadata.name", "must be at most 63 characters: it is the value of the networktopology.io/topology"
+                    + " label on every Service and Ingress the topology creates (got " + name.length() + ")"));
+        }
         NetworkTopologySpec spec = topology.getSpec();
         if (spec == null) {
             return problems;

@@ -164,7 +164,7 @@ class CrdAdmissionTest {
         forEachRule((node, loc, rule) -> {
             String text = rule.path("rule").asText().replaceAll("'[^']*'", "''");
             Map<String, JsonNode> vars = new LinkedHashMap<>();
-            vars.put("self", node);
+            vars.put("self", "<root>".equals(loc) ? withObjectMeta(node) : node);
             Matcher m = macro.matcher(text);
             while (m.find()) { // macros appear outermost first, so iteration variables resolve before use
                 JsonNode target = resolveExpr(m.group(1), vars);
@@ -394,7 +394,10 @@ class CrdAdmissionTest {
             case "FieldValueRequired" -> at + ": Required value: " + message;
             case "FieldValueDuplicate" -> at + ": Duplicate value" + (composite ? "" : ": " + render(v))
                     + " [rule message, dropped by the apiserver for reason FieldValueDuplicate: " + message + "]";
-            default -> at + ": Invalid value: " + value + message;
+            case "FieldValueInvalid" -> at + ": Invalid value: " + value + message;
+            // The API server refuses such a CRD (found on it with FieldValueTooLong): say so here first.
+            default -> throw new AssertionError("rule reason " + rule.path("reason").asText() + " is not one the API server accepts"
+                    + " (FieldValueInvalid, FieldValueForbidden, FieldValueRequired, FieldValueDuplicate): " + rule);
         };
     }
 
@@ -436,6 +439,20 @@ class CrdAdmissionTest {
     }
 
     /** Resolves a CEL select/index chain such as {@code self.ports} or {@code p.name} to its schema node. */
+    /**
+     * The root schema as the API server sees it for CEL: metadata.name and generateName are readable there (and no other
+     * metadata field), strings bounded by the API server itself (253 characters).
+     */
+    private static JsonNode withObjectMeta(JsonNode root) {
+        com.fasterxml.jackson.databind.node.ObjectNode copy = root.deepCopy();
+        com.fasterxml.jackson.databind.node.ObjectNode meta = copy.with("properties").putObject("metadata");
+        meta.put("type", "object");
+        for (String field : List.of("name", "generateName")) {
+            meta.with("properties").putObject(field).put("type", "string").put("maxLength", 253);
+        }
+        return copy;
+    }
+
     private static JsonNode resolveExpr(String expr, Map<String, JsonNode> vars) {
         Matcher m = Pattern.compile("\\.(\\w+)|\\[\\d+]").matcher(expr);
         JsonNode node = vars.get(expr.split("[.\\[]", 2)[0]);

@@ -213,8 +213,16 @@ class RealApiServerTest {
         String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(kubectl.waitFor()).as(out).isZero();
         System.out.print("[kubectl get ntopo -n real]\n" + out);
-        assertThat(out.lines().findFirst().orElseThrow()).containsPattern("NAME\\s+AGE\\s+REASON\\s+READY\\s+CONNECTIVITY\\s+INGRESSES\\s+SERVICES");
-        assertThat(out).containsPattern("shop\\s+\\S+\\s+AwaitingAddress\\s+False\\s+0/1\\s+4/4");
+        // The order users read: what there is, whether it works, why, how old.
+        assertThat(out.lines().findFirst().orElseThrow()).matches("NAME\\s+SERVICES\\s+INGRESSES\\s+CONNECTIVITY\\s+READY\\s+REASON\\s+AGE\\s*");
+        assertThat(out).containsPattern("shop\\s+4/4\\s+0/1\\s+False\\s+AwaitingAddress\\s+\\S+");
+        Process wide = new ProcessBuilder(plane.bin("kubectl").toString(), "--kubeconfig", plane.kubeconfig().toString(), "get", "ntopo", "-n", NS,
+                "-o", "wide").redirectErrorStream(true).start();
+        String wideOut = new String(wide.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(wide.waitFor()).as(wideOut).isZero();
+        System.out.print("[kubectl get ntopo -n real -o wide]\n" + wideOut);
+        assertThat(wideOut.lines().findFirst().orElseThrow()).matches("NAME\\s+SERVICES\\s+INGRESSES\\s+CONNECTIVITY\\s+READY\\s+REASON\\s+AGE\\s+DNS\\s+LAST PROBE\\s*");
+        assertThat(wideOut).containsPattern("shop\\s+4/4\\s+0/1\\s+False\\s+AwaitingAddress\\s+\\S+\\s+NoDnsEntries");
     }
 
     @Test

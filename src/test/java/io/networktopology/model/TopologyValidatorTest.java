@@ -91,6 +91,16 @@ class TopologyValidatorTest {
     }
 
     @Test
+    void aNameThatCannotBeALabelValueIsRefused() {
+        NetworkTopology topology = topology("shop", "a".repeat(64), clusterIp("web"));
+        assertThat(TopologyValidator.validate(topology)).singleElement().satisfies(p -> {
+            assertThat(p.path()).isEqualTo("metadata.name");
+            assertThat(p.message()).startsWith("must be at most 63 characters").endsWith("(got 64)");
+        });
+        assertThat(TopologyValidator.validate(topology("shop", "a".repeat(63), clusterIp("web")))).isEmpty();
+    }
+
+    @Test
     void duplicateServiceNamesPointAtTheSecond() {
         List<SpecProblem> problems = TopologyValidator.validate(topology("shop", "shop", clusterIp("web"), clusterIp("api"), clusterIp("web")));
         assertThat(problems).extracting(SpecProblem::toString).containsExactly(
