@@ -1,6 +1,11 @@
 package io.networktopology.reconciler;
 
+import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.networktopology.api.NetworkTopology;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -10,6 +15,11 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Starts and stops the operator with the application. The Quarkus Operator SDK leaves that to the application
@@ -32,6 +42,14 @@ public class OperatorLifecycle {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    KubernetesClient client;
+
+    static final String CRD_NAME = "networktopologies.networktopology.io";
+    static final Duration CRD_POLL = Duration.ofSeconds(5);
+    private volatile boolean stopping;
+    private boolean started;
+
     void onStart(@Observes StartupEvent event) {
         // The project's own metrics, next to JOSDK's: what the reconciler did and wrote.
         // Plain counters the reconciler increments: a registry that outlives a restart (as in tests) keeps counting.
@@ -40,15 +58,73 @@ public class OperatorLifecycle {
                 Counter.builder("networktopology.child.writes").description("Writes to Services, Ingresses and CoreDNS ConfigMaps").register(registry),
                 Counter.builder("networktopology.status.writes").description("Status writes (made only when status changed)").register(registry));
         reconciler.probeMetricsInto(new ProbeMetrics(registry));
-        if (start) {
-            LOG.infof("starting the operator with %d controller(s)", operator.getRegisteredControllersNumber());
+        if (!start) {
+            return;
+        }
+        LOG.info(startupLine());
+        if (crdInstalled()) {
+            startOperator();
+            return;
+        }
+        // One line, not JOSDK's failing informers retried with traces; the operator starts as soon as the CRD is there.
+        LOG.errorf("the NetworkTopology CRD (%s) is not installed in the cluster at %s: install it with 'kubectl apply -k crds/';"
+                + " the operator starts once it is there", CRD_NAME, client.getMasterUrl());
+        Thread waiting = new Thread(() -> {
+            while (!stopping) {
+                try {
+                    Thread.sleep(CRD_POLL.toMillis());
+                } catch (InterruptedException e) {
+                    return;
+                }
+                if (!stopping && crdInstalled()) {
+                    LOG.info("the NetworkTopology CRD is installed now: starting");
+                    startOperator();
+                    return;
+                }
+            }
+        }, "wait-for-crd");
+        waiting.setDaemon(true);
+        waiting.start();
+    }
+
+    private synchronized void startOperator() {
+        if (!stopping && !started) {
             operator.start();
+            started = true;
+        }
+    }
+
+    /** Which API server, which namespaces, which leader-election lease: what an operator of the operator asks first. */
+    String startupLine() {
+        String namespaces = operator.getRegisteredControllers().stream().map(c -> {
+            Set<String> watched = c.getConfiguration().getInformerConfig().getNamespaces();
+            return InformerConfiguration.allNamespacesWatched(watched) ? "all namespaces" : "namespaces " + String.join(", ", new TreeSet<>(watched));
+        }).distinct().collect(Collectors.joining("; "));
+        String lease = operator.getConfigurationService().getLeaderElectionConfiguration()
+                .map(l -> "leader election on lease " + l.getLeaseNamespace().orElse("(its own namespace)") + "/" + l.getLeaseName())
+                .orElse("no leader election (one replica)");
+        return "network-topology-operator starting: API server " + client.getMasterUrl() + ", watching " + namespaces + ", " + lease;
+    }
+
+    /**
+     * Whether the API server serves NetworkTopologies, asked through discovery (which every authenticated client may
+     * read). Only a definite "not served" says no; any other trouble is left to the operator's own start.
+     */
+    boolean crdInstalled() {
+        try {
+            APIResourceList resources = client.getApiResources(NetworkTopology.API_VERSION);
+            return resources != null && resources.getResources().stream().anyMatch(r -> "networktopologies".equals(r.getName()));
+        } catch (KubernetesClientException e) {
+            return e.getCode() != 404;
         }
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        if (start) {
-            operator.stop();
+        stopping = true;
+        synchronized (this) {
+            if (started) {
+                operator.stop();
+            }
         }
     }
 }

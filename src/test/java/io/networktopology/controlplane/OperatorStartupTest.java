@@ -1,0 +1,80 @@
+package io.networktopology.controlplane;
+
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.networktopology.api.NetworkTopology;
+import io.networktopology.status.ConditionList;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import static io.networktopology.Topologies.clusterIp;
+import static io.networktopology.Topologies.topology;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The packaged operator (target/quarkus-app, as the image runs it) started against a real API server the way a new
+ * user does it: before the CRD is installed. Its log says in one line where it runs, and in one line that the CRD is
+ * missing and how to install it (a trial found 291 lines of traces); once the CRD is there it starts by itself.
+ */
+@ExtendWith(RealControlPlaneExtension.class)
+class OperatorStartupTest {
+
+    @Test
+    void withoutTheCrdItSaysSoInOneLineAndStartsByItselfOnceItIsInstalled(ControlPlane plane) throws Exception {
+        Path log = plane.dir().resolve("operator.log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("KUBECONFIG", plane.kubeconfig().toString());
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(ControlPlane.freePort()));
+        builder.environment().put("NETWORKTOPOLOGY_PROBES_ENABLED", "false");
+        Process operator = builder.start();
+        try (KubernetesClient client = plane.client()) {
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(text(log))
+                    .contains("network-topology-operator starting: API server https://127.0.0.1:")
+                    .contains(", watching all namespaces, no leader election (one replica)")
+                    .contains("the NetworkTopology CRD (networktopologies.networktopology.io) is not installed in the cluster at https://127.0.0.1:")
+                    .contains("install it with 'kubectl apply -k crds/'; the operator starts once it is there"));
+            // Three polls later: still that one line, no traces.
+            await().pollDelay(Duration.ofSeconds(16)).atMost(Duration.ofSeconds(20)).until(() -> true);
+            String waiting = text(log);
+            System.out.println("[operator log while the CRD is missing]\n" + waiting);
+            assertThat(waiting.lines().filter(l -> l.contains("is not installed"))).hasSize(1);
+            assertThat(waiting.lines().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by"))).as("stack trace lines").isEmpty();
+            assertThat(waiting.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))).hasSize(1);
+
+            CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(Path.of(RealApiServerTest.CRD)), CustomResourceDefinition.class);
+            client.resource(crd).create();
+            client.resource(new NamespaceBuilder().withNewMetadata().withName("late").endMetadata().build()).create();
+            await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+                client.resource(topology("late", "web", clusterIp("web"))).create();
+                return true;
+            });
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                NetworkTopology t = client.resources(NetworkTopology.class).inNamespace("late").withName("web").get();
+                assertThat(t.getStatus()).isNotNull();
+                assertThat(ConditionList.find(t.getStatus().getConditions(), "Ready").getStatus()).isEqualTo("True");
+            });
+            assertThat(text(log)).contains("the NetworkTopology CRD is installed now: starting");
+        } finally {
+            operator.destroy();
+            if (!operator.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                operator.destroyForcibly();
+            }
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            System.out.println("[operator log, last lines]\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
+        }
+    }
+
+    private static String text(Path log) throws java.io.IOException {
+        return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+    }
+}
