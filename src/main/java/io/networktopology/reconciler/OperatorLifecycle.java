@@ -1,6 +1,8 @@
 package io.networktopology.reconciler;
 
 import io.fabric8.kubernetes.api.model.APIResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
@@ -19,7 +21,6 @@ import org.jboss.logging.Logger;
 import java.time.Duration;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 
 /**
  * Starts and stops the operator with the application. The Quarkus Operator SDK leaves that to the application
@@ -96,24 +97,48 @@ public class OperatorLifecycle {
 
     /** Which API server, which namespaces, which leader-election lease: what an operator of the operator asks first. */
     String startupLine() {
-        String namespaces = operator.getRegisteredControllers().stream().map(c -> {
-            Set<String> watched = c.getConfiguration().getInformerConfig().getNamespaces();
-            return InformerConfiguration.allNamespacesWatched(watched) ? "all namespaces" : "namespaces " + String.join(", ", new TreeSet<>(watched));
-        }).distinct().collect(Collectors.joining("; "));
+        Set<String> watched = watchedNamespaces();
+        String namespaces = InformerConfiguration.allNamespacesWatched(watched) ? "all namespaces" : "namespaces " + String.join(", ", watched);
         String lease = operator.getConfigurationService().getLeaderElectionConfiguration()
                 .map(l -> "leader election on lease " + l.getLeaseNamespace().orElse("(its own namespace)") + "/" + l.getLeaseName())
                 .orElse("no leader election (one replica)");
         return "network-topology-operator starting: API server " + client.getMasterUrl() + ", watching " + namespaces + ", " + lease;
     }
 
+    /** The namespaces the controllers watch (JOSDK's "all namespaces" marker when they watch all). */
+    private Set<String> watchedNamespaces() {
+        Set<String> watched = new TreeSet<>();
+        for (var controller : operator.getRegisteredControllers()) {
+            for (Object namespace : controller.getConfiguration().getInformerConfig().getNamespaces()) {
+                watched.add(String.valueOf(namespace));
+            }
+        }
+        return watched;
+    }
+
     /**
-     * Whether the API server serves NetworkTopologies, asked through discovery (which every authenticated client may
-     * read). Only a definite "not served" says no; any other trouble is left to the operator's own start.
+     * Whether the API server serves NetworkTopologies: asked through discovery (which every authenticated client may
+     * read), then, if discovery does not list them, by listing one (an embedded API may serve resources it does not
+     * list). Only a definite "not found" says no; any other trouble is left to the operator's own start.
      */
     boolean crdInstalled() {
         try {
             APIResourceList resources = client.getApiResources(NetworkTopology.API_VERSION);
-            return resources != null && resources.getResources().stream().anyMatch(r -> "networktopologies".equals(r.getName()));
+            if (resources != null && resources.getResources().stream().anyMatch(r -> "networktopologies".equals(r.getName()))) {
+                return true;
+            }
+        } catch (KubernetesClientException e) {
+            // asked again below
+        }
+        try {
+            Set<String> watched = watchedNamespaces();
+            ListOptions one = new ListOptionsBuilder().withLimit(1L).build();
+            if (InformerConfiguration.allNamespacesWatched(watched) || watched.isEmpty()) {
+                client.resources(NetworkTopology.class).inAnyNamespace().list(one);
+            } else {
+                client.resources(NetworkTopology.class).inNamespace(watched.iterator().next()).list(one);
+            }
+            return true;
         } catch (KubernetesClientException e) {
             return e.getCode() != 404;
         }

@@ -71,6 +71,26 @@ class ObservabilityTest {
     }
 
     @Test
+    void metricSeriesDoNotGrowWithTopologiesAndEveryMetricSaysWhatItIs() throws Exception {
+        if (client.apiextensions().v1().customResourceDefinitions().withName("networktopologies.networktopology.io").get() == null) {
+            EmbeddedKubernetes.installCrd(client);
+        }
+        for (int i = 0; i < 10; i++) {
+            client.resource(topology("series", "t" + i, clusterIp("web" + i))).create();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.services().inNamespace("series").list().getItems().size() == 10);
+        await().atMost(Duration.ofSeconds(30)).until(() -> get(metrics).body().contains("operator_sdk"));
+        String body = get(metrics).body();
+        // A trial found ~75 JOSDK series per topology (labelled with its name), kept after it was deleted.
+        List<String> perTopology = body.lines().filter(l -> !l.startsWith("#") && l.matches(".*\"t[0-9]\".*")).toList();
+        assertThat(perTopology).as("series labelled with a topology's name").isEmpty();
+        // Every metric has a HELP text that says something.
+        List<String> silent = body.lines().filter(l -> l.startsWith("# HELP ") && (l.startsWith("# HELP operator_sdk") || l.startsWith("# HELP networktopology"))
+                && l.split(" ", 4).length < 4).toList();
+        assertThat(silent).as("metrics without a HELP text").isEmpty();
+    }
+
+    @Test
     void eventsTellWhatTheOperatorDid() {
         if (client.apiextensions().v1().customResourceDefinitions().withName("networktopologies.networktopology.io").get() == null) {
             EmbeddedKubernetes.installCrd(client);
