@@ -85,12 +85,18 @@ class RbacTest {
         assertThat(unused).as("verbs the ClusterRole grants but the operator never used").isEmpty();
     }
 
-    /** The own-namespace overlay splits the same grants into a namespaced Role and a small ClusterRole. */
+    /**
+     * The own-namespace overlay splits the same grants into a Role in its namespace, a Role in CoreDNS's namespace
+     * (nothing written to CoreDNS is granted in any other namespace) and a ClusterRole that only reads Nodes.
+     */
     @Test
     void theOwnNamespaceOverlayGrantsExactlyTheSame() throws Exception {
         Set<String> cluster = grants(rules(Path.of("config/rbac/cluster/role.yaml")));
         Set<String> split = grants(rules(Path.of("kustomize/overlays/own-namespace/role.yaml")));
-        split.addAll(grants(rules(Path.of("kustomize/overlays/own-namespace/cluster_role.yaml"))));
+        split.addAll(grants(rules(Path.of("kustomize/overlays/own-namespace/coredns_role.yaml"))));
+        Set<String> clusterWide = grants(rules(Path.of("kustomize/overlays/own-namespace/cluster_role.yaml")));
+        assertThat(clusterWide).as("cluster-wide in the own-namespace overlay").containsExactly("/nodes:list[]", "/nodes:watch[]");
+        split.addAll(clusterWide);
         assertThat(split).isEqualTo(cluster);
     }
 
