@@ -26,10 +26,25 @@ public final class CorefilePatch {
 
     public static final String ALIASES = "aliases";
     public static final String SERVER_BLOCKS = "server blocks";
+    /** Every install's markers start so (whatever its owner): a Corefile without it was never patched. */
+    public static final String ANY_BEGIN = "# >>> network-topology-operator";
     static final String BEGIN = "# >>> network-topology-operator: ";
     static final String BEGIN_TAIL = " (managed by the operator; edits here are replaced) >>>";
     static final String END = "# <<< network-topology-operator: ";
     static final String END_TAIL = " <<<";
+
+    /**
+     * The start of one install's markers: {@code # >>> network-topology-operator: } for the cluster-wide install (no
+     * owner), {@code # >>> network-topology-operator shop-ops: } for the install owned by shop-ops. Each install
+     * removes and rewrites only its own parts, so two installs never erase each other's entries.
+     */
+    static String begin(String owner) {
+        return owner == null ? BEGIN : "# >>> network-topology-operator " + owner + ": ";
+    }
+
+    static String end(String owner) {
+        return owner == null ? END : "# <<< network-topology-operator " + owner + ": ";
+    }
 
     private CorefilePatch() {
     }
@@ -64,16 +79,21 @@ public final class CorefilePatch {
 
     /** The Corefile with every managed part removed: the bytes as they were before the operator touched them. */
     public static String strip(String text) throws CorefileSyntaxException {
+        return strip(text, null);
+    }
+
+    /** The Corefile without the managed parts of one install ({@code owner}; null: the cluster-wide one). */
+    public static String strip(String text, String owner) throws CorefileSyntaxException {
         String result = text;
         for (String section : List.of(ALIASES, SERVER_BLOCKS)) {
-            result = stripSection(result, section);
+            result = stripSection(result, section, owner);
         }
         return result;
     }
 
-    private static String stripSection(String text, String section) throws CorefileSyntaxException {
-        String begin = BEGIN + section + BEGIN_TAIL;
-        String end = END + section + END_TAIL;
+    private static String stripSection(String text, String section, String owner) throws CorefileSyntaxException {
+        String begin = begin(owner) + section + BEGIN_TAIL;
+        String end = end(owner) + section + END_TAIL;
         int b = text.indexOf(begin);
         int e = text.indexOf(end);
         if (b < 0 && e < 0) {
@@ -112,7 +132,12 @@ public final class CorefilePatch {
      * when there are aliases, is refused.
      */
     public static String apply(String text, DnsEntries entries) throws CorefileSyntaxException {
-        String base = strip(text);
+        return apply(text, entries, null);
+    }
+
+    /** As {@link #apply(String, DnsEntries)}, as the parts of one install ({@code owner}; null: the cluster-wide one). */
+    public static String apply(String text, DnsEntries entries, String owner) throws CorefileSyntaxException {
+        String base = strip(text, owner);
         Corefile corefile = Corefile.parse(base);
         if (entries.isEmpty()) {
             return base;
@@ -124,10 +149,10 @@ public final class CorefilePatch {
         if (!entries.aliases().isEmpty()) {
             Corefile.ServerBlock block = cluster.orElseThrow(() -> new CorefileSyntaxException(
                     "no server block runs the kubernetes plugin, so aliases to Services cannot be answered", 1, 1));
-            result = insertAliases(base, block, entries.aliases(), eol);
+            result = insertAliases(base, block, entries.aliases(), eol, owner);
         }
         if (!entries.hosts().isEmpty() || !entries.stubDomains().isEmpty()) {
-            result = appendServerBlocks(result, serverBlocks(entries, port, eol, indentOf(base, cluster)), eol);
+            result = appendServerBlocks(result, serverBlocks(entries, port, eol, indentOf(base, cluster)), eol, owner);
         }
         Corefile.parse(result);
         return result;
@@ -142,8 +167,8 @@ public final class CorefilePatch {
         return lines;
     }
 
-    private static String insertAliases(String text, Corefile.ServerBlock block, List<DnsEntries.Alias> aliases, String eol)
-            throws CorefileSyntaxException {
+    private static String insertAliases(String text, Corefile.ServerBlock block, List<DnsEntries.Alias> aliases, String eol,
+            String owner) throws CorefileSyntaxException {
         Corefile.Token open = block.block().open();
         int lineEnd = text.indexOf('\n', open.end());
         String between = lineEnd < 0 ? text.substring(open.end()) : text.substring(open.end(), lineEnd);
@@ -155,25 +180,25 @@ public final class CorefilePatch {
         }
         String indent = indentOf(text, java.util.Optional.of(block));
         StringBuilder part = new StringBuilder();
-        part.append(indent).append(BEGIN).append(ALIASES).append(BEGIN_TAIL).append(eol);
+        part.append(indent).append(begin(owner)).append(ALIASES).append(BEGIN_TAIL).append(eol);
         for (String line : aliasLines(aliases)) {
             part.append(indent).append(line).append(eol);
         }
-        part.append(indent).append(END).append(ALIASES).append(END_TAIL).append(eol);
+        part.append(indent).append(end(owner)).append(ALIASES).append(END_TAIL).append(eol);
         return text.substring(0, lineEnd + 1) + part + text.substring(lineEnd + 1);
     }
 
-    private static String appendServerBlocks(String text, List<String> lines, String eol) {
+    private static String appendServerBlocks(String text, List<String> lines, String eol, String owner) {
         StringBuilder part = new StringBuilder();
         boolean endsWithNewline = text.endsWith("\n");
         if (!endsWithNewline && !text.isEmpty()) {
             part.append(eol);
         }
-        part.append(BEGIN).append(SERVER_BLOCKS).append(BEGIN_TAIL).append(eol);
+        part.append(begin(owner)).append(SERVER_BLOCKS).append(BEGIN_TAIL).append(eol);
         for (String line : lines) {
             part.append(line).append(eol);
         }
-        part.append(END).append(SERVER_BLOCKS).append(END_TAIL);
+        part.append(end(owner)).append(SERVER_BLOCKS).append(END_TAIL);
         if (endsWithNewline || text.isEmpty()) {
             part.append(eol);
         }

@@ -16,13 +16,33 @@ import java.util.Locale;
  * @param allowedZones "NAMESPACE=ZONE" pairs; NAMESPACE may be "*", ZONE may contain "{namespace}"
  * @param stubDomainNamespaces namespaces allowed to declare stub domains ("*" for all)
  * @param restartWithoutReload restart CoreDNS after an inline change when the serving block has no reload plugin
+ * @param owner which installation's entries these are, when several operators share one CoreDNS (the own-namespace
+ *     overlay sets its namespace); each touches only its own parts of the Corefile. Null: the one cluster-wide install
  */
 public record DnsSettings(String namespace, String configMap, String key, String customConfigMap, String deployment,
-        String clusterDomain, List<String> allowedZones, List<String> stubDomainNamespaces, boolean restartWithoutReload) {
+        String clusterDomain, List<String> allowedZones, List<String> stubDomainNamespaces, boolean restartWithoutReload, String owner) {
+
+    /** An owner is written into Corefile comments and ConfigMap keys: a DNS label. */
+    static final java.util.regex.Pattern OWNER = java.util.regex.Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
+
+    public DnsSettings {
+        if (owner != null && owner.isBlank()) {
+            owner = null;
+        }
+        if (owner != null && !OWNER.matcher(owner).matches()) {
+            throw new IllegalArgumentException("networktopology.dns.owner \"" + owner + "\" must be a DNS label (lower-case letters, digits"
+                    + " and '-', at most 63 characters)");
+        }
+    }
 
     public static DnsSettings defaults(String clusterDomain) {
         return new DnsSettings("kube-system", "coredns", "Corefile", "coredns-custom", "coredns", clusterDomain,
-                List.of("*={namespace}.internal"), List.of(), false);
+                List.of("*={namespace}.internal"), List.of(), false, null);
+    }
+
+    public DnsSettings withOwner(String newOwner) {
+        return new DnsSettings(namespace, configMap, key, customConfigMap, deployment, clusterDomain, allowedZones, stubDomainNamespaces,
+                restartWithoutReload, newOwner);
     }
 
     /** The zones a namespace may create names in. */

@@ -30,11 +30,13 @@ public class DnsSettingsProducer {
     Optional<List<String>> stubDomainNamespaces;
     @ConfigProperty(name = "networktopology.dns.restart-without-reload", defaultValue = "false")
     boolean restartWithoutReload;
+    @ConfigProperty(name = "networktopology.dns.owner")
+    Optional<String> owner;
 
     @Produces
     @Singleton
     DnsSettings settings() {
         return new DnsSettings(namespace, configMap, key, customConfigMap, deployment, clusterDomain, allowedZones,
-                stubDomainNamespaces.orElse(List.of()), restartWithoutReload);
+                stubDomainNamespaces.orElse(List.of()), restartWithoutReload, owner.orElse(null));
     }
 }

@@ -80,7 +80,7 @@ public final class DnsSync {
         }
         Corefile corefile;
         try {
-            corefile = Corefile.parse(CorefilePatch.strip(text));
+            corefile = Corefile.parse(CorefilePatch.strip(text, settings.owner()));
         } catch (CorefileSyntaxException e) {
             return new Result(Strategy.Inline, where, null, notes, false, "CorefileUnparseable",
                     "the Corefile in " + where + " cannot be parsed, so it was left untouched: " + e.getMessage(), Map.of());
@@ -109,14 +109,14 @@ public final class DnsSync {
 
         String patched;
         try {
-            patched = CorefilePatch.apply(text, writable);
+            patched = CorefilePatch.apply(text, writable, settings.owner());
         } catch (CorefileSyntaxException e) {
             return new Result(Strategy.Inline, where, reload, notes, false, "CorefileUnparseable",
                     "the Corefile in " + where + " was left untouched: " + e.getMessage(), unserved);
         }
         boolean written = false;
         if (!patched.equals(text)) {
-            if (!text.contains(CorefilePatch.BEGIN)) {
+            if (!text.contains(CorefilePatch.ANY_BEGIN)) {
                 backup(client, corefileMap, text);
             }
             Map<String, String> data = new LinkedHashMap<>(corefileMap.getData());
@@ -146,8 +146,8 @@ public final class DnsSync {
         Map<String, String> before = new LinkedHashMap<>(data);
         List<String> override = CorefilePatch.aliasLines(entries.aliases());
         List<String> server = CorefilePatch.serverBlocks(entries, port, eol, "    ");
-        put(data, OVERRIDE_KEY, override, eol);
-        put(data, SERVER_KEY, server, eol);
+        put(data, overrideKey(settings.owner()), override, eol);
+        put(data, serverKey(settings.owner()), server, eol);
         boolean written = false;
         if (!data.equals(before)) {
             if (custom == null) {
@@ -165,6 +165,16 @@ public final class DnsSync {
                 + settings.deployment() + " whenever it changes " + where);
         nodeLocalDnsCache(client).ifPresent(notes::add);
         return new Result(Strategy.Import, where, reload, notes, written, null, null, unserved);
+    }
+
+    /** The custom-files key of one install's alias lines: each install writes its own file. */
+    public static String overrideKey(String owner) {
+        return owner == null ? OVERRIDE_KEY : "network-topology-operator-" + owner + ".override";
+    }
+
+    /** The custom-files key of one install's server blocks. */
+    public static String serverKey(String owner) {
+        return owner == null ? SERVER_KEY : "network-topology-operator-" + owner + ".server";
     }
 
     private static void put(Map<String, String> data, String key, List<String> lines, String eol) {

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class DnsPlanTest {
 
     private static final DnsSettings SETTINGS = new DnsSettings("kube-system", "coredns", "Corefile", "coredns-custom",
-            "coredns", "cluster.local", List.of("*={namespace}.internal", "shop=corp.test"), List.of("shop"), false);
+            "coredns", "cluster.local", List.of("*={namespace}.internal", "shop=corp.test"), List.of("shop"), false, null);
 
     private static NetworkTopology withDns(String namespace, String name, String created, DnsSpec dns) {
         NetworkTopology t = topology(namespace, name, clusterIp("web"));
