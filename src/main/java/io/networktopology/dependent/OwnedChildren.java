@@ -60,12 +60,25 @@ public class OwnedChildren<R extends HasMetadata> {
         return reconcile(topology, desired, frozen, context, (verb, what) -> { });
     }
 
-    /** Maps a child to its topology by the topology label, in the child's namespace. */
+    /**
+     * Maps a child to its topology: by its controller owner reference when it has one (a hand edit of the topology
+     * label must not hide the child from the topology that owns it, which then puts the label back), else by the
+     * topology label, in the child's namespace.
+     */
     public static <T extends HasMetadata> SecondaryToPrimaryMapper<T> byTopologyLabel() {
         return child -> {
+            String namespace = child.getMetadata().getNamespace();
+            if (child.getMetadata().getOwnerReferences() != null) {
+                for (var owner : child.getMetadata().getOwnerReferences()) {
+                    if (NetworkTopology.KIND.equals(owner.getKind()) && owner.getApiVersion() != null
+                            && owner.getApiVersion().startsWith(NetworkTopology.GROUP + "/") && Boolean.TRUE.equals(owner.getController())) {
+                        return Set.of(new ResourceID(owner.getName(), namespace));
+                    }
+                }
+            }
             Map<String, String> labels = child.getMetadata().getLabels();
             String topology = labels == null ? null : labels.get(ChildLabels.TOPOLOGY);
-            return topology == null ? Set.of() : Set.of(new ResourceID(topology, child.getMetadata().getNamespace()));
+            return topology == null ? Set.of() : Set.of(new ResourceID(topology, namespace));
         };
     }
 

@@ -294,4 +294,19 @@ class RealApiServerTest {
         });
         client.resources(NetworkTopology.class).inNamespace(NS).withName("port-b").delete();
     }
+
+    @Test
+    @Order(9)
+    void aHandEditOfAChildsTopologyLabelIsPutBackByItself() {
+        // Found by a trial: the label was the only way back to the topology, so an edit hid the Service from it.
+        client.resource(topology(NS, "labels", clusterIp("labelled"))).create();
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.services().inNamespace(NS).withName("labelled").get() != null);
+        client.services().inNamespace(NS).withName("labelled").edit(s -> {
+            s.getMetadata().getLabels().put("networktopology.io/topology", "someone-else");
+            return s;
+        });
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(client.services().inNamespace(NS).withName("labelled").get()
+                .getMetadata().getLabels()).containsEntry("networktopology.io/topology", "labels"));
+        client.resources(NetworkTopology.class).inNamespace(NS).withName("labels").delete();
+    }
 }
