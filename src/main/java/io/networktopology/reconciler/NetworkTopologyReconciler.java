@@ -43,6 +43,7 @@ import io.networktopology.model.ServiceModel;
 import io.networktopology.model.SpecProblem;
 import io.networktopology.model.TopologyValidator;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.networktopology.status.ApiRefusal;
 import io.networktopology.status.ConditionList;
 import io.networktopology.status.Conditions;
 import io.networktopology.status.Reasons;
@@ -385,10 +386,16 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     @Override
     public ErrorStatusUpdateControl<NetworkTopology> updateErrorStatus(NetworkTopology topology,
             Context<NetworkTopology> context, Exception e) {
+        String name = topology.getMetadata().getNamespace() + "/" + topology.getMetadata().getName();
+        if (ApiRefusal.namespaceTerminating(e)) {
+            // The namespace is going away and the topology with it: nothing to report (a trial saw every topology of a
+            // deleted namespace turn ReconcileFailed, with traces).
+            LOG.debugf("%s: its namespace is being deleted: %s", name, e.getMessage());
+            return ErrorStatusUpdateControl.noStatusUpdate();
+        }
         NetworkTopologyStatus status = statusBuilder.failed(topology, e, Instant.now());
         Condition ready = ConditionList.find(status.getConditions(), Conditions.READY);
         Condition before = topology.getStatus() == null ? null : ConditionList.find(topology.getStatus().getConditions(), Conditions.READY);
-        String name = topology.getMetadata().getNamespace() + "/" + topology.getMetadata().getName();
         // One line per failure that says what it was; the trace only at DEBUG (JOSDK's own WARN with the whole trace, ~60
         // lines per retry, is turned down in application.properties).
         LOG.warnf("%s: %s: %s", name, ready.getReason(), ready.getMessage());

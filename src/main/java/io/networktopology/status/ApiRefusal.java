@@ -43,6 +43,21 @@ public record ApiRefusal(String reason, String message) {
         return new ApiRefusal(Reasons.RECONCILE_FAILED, cut("reconcile failed, retrying: " + code + firstLine(message(status, api))));
     }
 
+    /**
+     * Whether the API server refused because the namespace is being deleted ("unable to create new content in namespace
+     * shop because it is being terminated"): the topology goes with it, so that is no failure to report.
+     */
+    public static boolean namespaceTerminating(Exception error) {
+        KubernetesClientException api = apiError(error);
+        Status status = api == null ? null : api.getStatus();
+        if (status == null) {
+            return false;
+        }
+        boolean cause = status.getDetails() != null && status.getDetails().getCauses() != null
+                && status.getDetails().getCauses().stream().anyMatch(c -> "NamespaceTerminating".equals(c.getReason()));
+        return cause || status.getMessage() != null && status.getMessage().contains("because it is being terminated");
+    }
+
     private static String causes(Status status, KubernetesClientException api) {
         List<String> said = new ArrayList<>();
         if (status != null && status.getDetails() != null && status.getDetails().getCauses() != null) {

@@ -309,4 +309,35 @@ class RealApiServerTest {
                 .getMetadata().getLabels()).containsEntry("networktopology.io/topology", "labels"));
         client.resources(NetworkTopology.class).inNamespace(NS).withName("labels").delete();
     }
+
+    @Test
+    @Order(10)
+    void deletingANamespaceThatHoldsTopologiesIsQuiet() throws Exception {
+        // Found by a trial: every topology of the namespace turned ReconcileFailed (with WARN traces) while it went away.
+        client.resource(new NamespaceBuilder().withNewMetadata().withName("doomed").endMetadata().build()).create();
+        for (int i = 0; i < 3; i++) {
+            client.resource(withIngresses(topology("doomed", "t" + i, clusterIp("web" + i)), ingress("in" + i, "t" + i + ".example.com",
+                    "/=web" + i + ":80"))).create();
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.resources(NetworkTopology.class).inNamespace("doomed").list().getItems().stream()
+                .allMatch(t -> t.getStatus() != null && "1/1".equals(t.getStatus().getServicesReady())));
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        try (var watch = client.resources(NetworkTopology.class).inNamespace("doomed").watch(new io.fabric8.kubernetes.client.Watcher<>() {
+            @Override
+            public void eventReceived(Action action, NetworkTopology t) {
+                if (t.getStatus() != null && t.getStatus().getConditions() != null) {
+                    t.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType()))
+                            .forEach(c -> seen.add(t.getMetadata().getName() + " " + c.getReason() + ": " + c.getMessage()));
+                }
+            }
+
+            @Override
+            public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {
+            }
+        })) {
+            client.namespaces().withName("doomed").delete();
+            await().atMost(Duration.ofMinutes(2)).until(() -> client.namespaces().withName("doomed").get() == null);
+        }
+        assertThat(seen).as("Ready while the namespace went away").noneSatisfy(r -> assertThat(r).contains("ReconcileFailed"));
+    }
 }

@@ -42,4 +42,16 @@ class ApiRefusalTest {
         assertThat(ApiRefusal.of(new NullPointerException()).message()).isEqualTo("reconcile failed, retrying: NullPointerException");
         assertThat(ApiRefusal.of(new IllegalStateException("x".repeat(1000))).message()).hasSize(400).endsWith("…");
     }
+
+    @Test
+    void aNamespaceBeingDeletedIsRecognised() {
+        Status terminating = new StatusBuilder().withCode(403).withReason("Forbidden")
+                .withMessage("services \"web\" is forbidden: unable to create new content in namespace shop because it is being terminated")
+                .withNewDetails().withKind("services").withName("web").addNewCause().withReason("NamespaceTerminating")
+                .withMessage("namespace shop is being terminated").withField("metadata.namespace").endCause().endDetails().build();
+        assertThat(ApiRefusal.namespaceTerminating(new RuntimeException(refused(403, terminating)))).isTrue();
+        Status forbidden = new StatusBuilder().withCode(403).withReason("Forbidden").withMessage("services is forbidden: User x").build();
+        assertThat(ApiRefusal.namespaceTerminating(refused(403, forbidden))).isFalse();
+        assertThat(ApiRefusal.namespaceTerminating(new IllegalStateException("x"))).isFalse();
+    }
 }
