@@ -340,4 +340,37 @@ class RealApiServerTest {
         }
         assertThat(seen).as("Ready while the namespace went away").noneSatisfy(r -> assertThat(r).contains("ReconcileFailed"));
     }
+
+    @Test
+    @Order(11)
+    void whatTheValidatorAcceptsTheApiServerAdmits(ControlPlane plane) throws Exception {
+        // render and the operator validate with TopologyValidator; users apply to the API server. A topology render calls
+        // fine must never be refused there. (The validator may refuse more: rules the CRD cannot express.)
+        int bothAccept = 0;
+        int bothRefuse = 0;
+        List<String> onlyValidatorRefuses = new ArrayList<>();
+        List<String> onlyApiRefuses = new ArrayList<>();
+        List<NetworkTopology> samples = io.networktopology.properties.RandomTopologies.topologies().sampleStream().limit(400).toList();
+        for (NetworkTopology topology : samples) {
+            JsonNode json = new ObjectMapper().readTree(Serialization.asJson(topology));
+            ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("metadata")).remove("namespace");
+            HttpResponse<String> response = admit(plane, json);
+            var problems = io.networktopology.model.TopologyValidator.validate(topology);
+            boolean admitted = response.statusCode() < 400;
+            if (admitted && problems.isEmpty()) {
+                bothAccept++;
+            } else if (!admitted && !problems.isEmpty()) {
+                bothRefuse++;
+            } else if (admitted) {
+                onlyValidatorRefuses.add(problems.get(0).toString());
+            } else {
+                onlyApiRefuses.add(message(response.body()) + "\n    in " + json);
+            }
+        }
+        System.out.printf("[validator vs API server, %d random topologies] both admit %d, both refuse %d, only the validator refuses %d,"
+                + " only the API server refuses %d%n", samples.size(), bothAccept, bothRefuse, onlyValidatorRefuses.size(), onlyApiRefuses.size());
+        onlyValidatorRefuses.stream().distinct().limit(10).forEach(p -> System.out.println("  only the validator: " + p));
+        assertThat(onlyApiRefuses).as("topologies render accepts and the API server refuses").isEmpty();
+        assertThat(bothAccept).as("enough good topologies among the samples").isGreaterThan(5);
+    }
 }
