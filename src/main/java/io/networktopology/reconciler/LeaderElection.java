@@ -37,11 +37,14 @@ public class LeaderElection {
         if (!enabled) {
             return null;
         }
-        return configuration(namespace.orElse(System.getenv().getOrDefault("POD_NAMESPACE", "network-topology-system")),
-                identity(), Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2));
+        // A replica that loses the lease (it could not renew it in time, say the API server was away) exits, and its pod
+        // restarts and joins the election again, as Kubernetes' own controllers do. Not exiting left it running without
+        // ever competing again (JOSDK only logs "Stopped leading, configured not to exit"), found by ReliabilityTest.
+        return new LeaderElectionConfiguration(LEASE_NAME, namespace.orElse(System.getenv().getOrDefault("POD_NAMESPACE", "network-topology-system")),
+                Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), identity(), null, true);
     }
 
-    /** A lease in the namespace; never exits the JVM on losing it (the controllers just stop). */
+    /** A lease in the namespace that never exits the JVM on losing it: for several instances in one JVM (tests). */
     public static LeaderElectionConfiguration configuration(String namespace, String identity, Duration lease, Duration renew,
             Duration retry) {
         return new LeaderElectionConfiguration(LEASE_NAME, namespace, lease, renew, retry, identity, null, false);

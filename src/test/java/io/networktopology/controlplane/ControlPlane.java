@@ -36,6 +36,10 @@ public final class ControlPlane implements AutoCloseable {
     private final Path binDir;
     private final Path dir;
     private final List<Process> processes = new ArrayList<>();
+    /** What each named process was started with, and its current process: for stopping and starting one again. */
+    private final java.util.Map<String, String[]> commands = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, Process> byName = new java.util.LinkedHashMap<>();
+    private final java.util.Map<String, String> healthUrls = new java.util.LinkedHashMap<>();
     private final Thread shutdownHook = new Thread(this::stopAll);
     private String apiServer;
     private String token;
@@ -120,6 +124,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--listen-client-urls", "http://127.0.0.1:" + etcdClient, "--advertise-client-urls", "http://127.0.0.1:" + etcdClient,
                 "--listen-peer-urls", "http://127.0.0.1:" + etcdPeer, "--initial-advertise-peer-urls", "http://127.0.0.1:" + etcdPeer,
                 "--initial-cluster", "nto=http://127.0.0.1:" + etcdPeer, "--log-level", "warn");
+        healthUrls.put("etcd", "http://127.0.0.1:" + etcdClient + "/health");
         waitFor("etcd", "http://127.0.0.1:" + etcdClient + "/health", null, 60);
 
         launch("kube-apiserver", binDir.resolve("kube-apiserver").toString(),
@@ -133,6 +138,7 @@ public final class ControlPlane implements AutoCloseable {
                 "--authorization-mode", "RBAC", "--service-cluster-ip-range", "10.96.0.0/16",
                 "--service-node-port-range", "30000-32767", "--allow-privileged=true", "--profiling=false",
                 "--cert-dir", dir.resolve("apiserver-certs").toString());
+        healthUrls.put("kube-apiserver", apiServer + "/readyz");
         waitFor("kube-apiserver", apiServer + "/readyz", token, 120);
 
         launch("kube-controller-manager", binDir.resolve("kube-controller-manager").toString(),
@@ -204,9 +210,32 @@ public final class ControlPlane implements AutoCloseable {
     /** Starts any program as part of the plane, stopped with it; its output goes to {@code dir/name.log}. */
     public Process launch(String name, String... command) throws IOException {
         Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(dir.resolve(name + ".log").toFile()).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve(name + ".log").toFile())).start();
         processes.add(process);
+        commands.put(name, command);
+        byName.put(name, process);
         return process;
+    }
+
+    /** Stops one process of the plane (etcd, kube-apiserver, ...) the way a crash or a node loss would: SIGKILL. */
+    public void kill(String name) throws InterruptedException {
+        Process process = byName.get(name);
+        process.destroyForcibly();
+        process.waitFor();
+        processes.remove(process);
+    }
+
+    /** Starts a stopped process again with the same command, and waits until it answers its health check. */
+    public void startAgain(String name) throws Exception {
+        launch(name, commands.get(name));
+        if (healthUrls.containsKey(name)) {
+            waitFor(name + " (again)", healthUrls.get(name), name.equals("etcd") ? null : token, 120);
+        }
+    }
+
+    /** The etcd client URL, for etcdctl-like requests (compaction). */
+    public String etcdUrl() {
+        return healthUrls.get("etcd").replace("/health", "");
     }
 
     public static int freePort() throws IOException {
