@@ -100,6 +100,9 @@ class ReliabilityTest {
         }
 
         private synchronized void launch() throws Exception {
+            if (stopped) {
+                return; // killed meanwhile: not started again
+            }
             int newPort = ControlPlane.freePort();
             ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
                     "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
@@ -131,9 +134,13 @@ class ReliabilityTest {
 
         /** SIGKILL, and no restart. */
         void kill() throws InterruptedException {
-            stopped = true;
-            process.destroyForcibly();
-            process.waitFor();
+            Process current;
+            synchronized (this) {
+                stopped = true;
+                current = process;
+            }
+            current.destroyForcibly();
+            current.waitFor();
         }
 
         /** SIGKILL; the supervisor starts it again. */
@@ -370,7 +377,7 @@ class ReliabilityTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void anotherWriterEditsTheCorefileEvery100MsFor60Seconds() throws Exception {
         OperatorProcess operator = operators.get(0);
         AtomicInteger edits = new AtomicInteger();
@@ -426,7 +433,61 @@ class ReliabilityTest {
     }
 
     @Test
-    @Order(6)
+    @Order(9)
+    void anotherWriterAnnotatesEveryTopologyWhileItsSpecChanges() throws Exception {
+        // Real conflicting writers instead of an error-injecting proxy: every write of the operator's to a topology's status
+        // races an annotation update by someone else, so many are answered 409 Conflict.
+        OperatorProcess operator = operators.get(0);
+        long before = operator.writes();
+        int restarts = operator.restarts.get();
+        AtomicInteger annotations = new AtomicInteger();
+        long start = System.nanoTime();
+        Thread writer = new Thread(() -> {
+            long end = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            for (int k = 0; System.nanoTime() < end; k++) {
+                String ns = "team" + (k % NAMESPACES);
+                String name = "app" + ((k / NAMESPACES) % PER_NAMESPACE);
+                int value = k;
+                try {
+                    admin.resources(NetworkTopology.class).inNamespace(ns).withName(name).edit(t -> {
+                        t.getMetadata().getAnnotations().put("example.com/touched", String.valueOf(value));
+                        return t;
+                    });
+                    annotations.incrementAndGet();
+                } catch (KubernetesClientException e) {
+                    // a conflict of our own: try the next one
+                }
+            }
+        });
+        writer.start();
+        for (int n = 0; n < NAMESPACES; n++) {
+            int port = 82 + n;
+            String ns = "team" + n;
+            // The test's own edits race the annotations too: read, change, write again on 409.
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+                admin.resources(NetworkTopology.class).inNamespace(ns).withName("app5").edit(t -> {
+                    t.getSpec().getServices().get(1).getPorts().get(0).setPort(port);
+                    return t;
+                });
+                return true;
+            });
+            Thread.sleep(1500);
+        }
+        writer.join();
+        double seconds = awaitConverged(start);
+        for (int n = 0; n < NAMESPACES; n++) {
+            assertThat(admin.services().inNamespace("team" + n).withName("api5").get().getSpec().getPorts().get(0).getPort()).isEqualTo(82 + n);
+        }
+        assertThat(admin.resources(NetworkTopology.class).inAnyNamespace().list().getItems())
+                .as("the other writer's annotations").allSatisfy(t -> assertThat(t.getMetadata().getAnnotations()).containsKey("example.com/touched"));
+        assertThat(quietWrites(operator)).as("writes once converged").isZero();
+        row("another writer annotates the topologies for 20 s while 10 specs change", "client loop of optimistic updates (409s for both)",
+                seconds, writesSince(operator, before, restarts), "0 of " + annotations.get() + " annotations",
+                "the 10 changes applied, every annotation kept, 0 writes after");
+    }
+
+    @Test
+    @Order(7)
     void childrenDeletedOrEditedByHandAHundredTimes() throws Exception {
         OperatorProcess operator = operators.get(0);
         long before = operator.writes();
@@ -450,14 +511,25 @@ class ReliabilityTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void aFreshOperatorWritesNothingOnResync() throws Exception {
         for (OperatorProcess operator : new ArrayList<>(operators)) {
             kill(operator);
         }
+        System.out.println("[lease after the replicas were killed] " + Serialization.asYaml(admin.leases().inNamespace("default")
+                .withName("network-topology-operator-lease").get().getSpec()) + " now " + java.time.Instant.now());
         long start = System.nanoTime();
         OperatorProcess fresh = startOperator("replica-c");
-        await().atMost(CONVERGE).until(() -> fresh.metric("networktopology_reconciles_total") >= TOPOLOGIES);
+        try {
+            await().atMost(CONVERGE).until(() -> fresh.metric("networktopology_reconciles_total") >= TOPOLOGIES);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            List<String> lines = Files.readAllLines(fresh.log, StandardCharsets.UTF_8);
+            System.out.println("[lease] " + Serialization.asYaml(admin.leases().inNamespace("default").withName("network-topology-operator-lease").get().getSpec())
+                    + " now " + java.time.Instant.now());
+            System.out.println("[fresh operator: " + fresh.restarts.get() + " restarts, reconciles " + fresh.metric("networktopology_reconciles_total")
+                    + "; its log's last lines]\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+            throw e;
+        }
         double seconds = (System.nanoTime() - start) / 1e9;
         Thread.sleep(5000);
         assertThat(fresh.writes()).as("writes of a fresh operator with nothing changed").isZero();
