@@ -238,6 +238,19 @@ public final class ControlPlane implements AutoCloseable {
         return healthUrls.get("etcd").replace("/health", "");
     }
 
+    /**
+     * The packaged operator (target/quarkus-app, as the image runs it) against this plane, probes off, on {@code port},
+     * its output appended to {@code log}; more environment can be added before it is started.
+     */
+    public ProcessBuilder packagedOperator(Path log, int port) {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
+                "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().put("KUBECONFIG", kubeconfig.toString());
+        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(port));
+        builder.environment().put("NETWORKTOPOLOGY_PROBES_ENABLED", "false");
+        return builder;
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();

@@ -31,12 +31,7 @@ class OperatorStartupTest {
     @Test
     void withoutTheCrdItSaysSoInOneLineAndStartsByItselfOnceItIsInstalled(ControlPlane plane) throws Exception {
         Path log = plane.dir().resolve("operator.log");
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(log.toFile());
-        builder.environment().put("KUBECONFIG", plane.kubeconfig().toString());
-        builder.environment().put("QUARKUS_HTTP_PORT", String.valueOf(ControlPlane.freePort()));
-        builder.environment().put("NETWORKTOPOLOGY_PROBES_ENABLED", "false");
-        Process operator = builder.start();
+        Process operator = plane.packagedOperator(log, ControlPlane.freePort()).start();
         try (KubernetesClient client = plane.client()) {
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(text(log))
                     .contains("network-topology-operator starting: API server https://127.0.0.1:")

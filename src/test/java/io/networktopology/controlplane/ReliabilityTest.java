@@ -104,12 +104,8 @@ class ReliabilityTest {
                 return; // killed meanwhile: not started again
             }
             int newPort = ControlPlane.freePort();
-            ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar",
-                    "target/quarkus-app/quarkus-run.jar").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+            ProcessBuilder builder = plane.packagedOperator(log, newPort);
             Map<String, String> env = builder.environment();
-            env.put("KUBECONFIG", plane.kubeconfig().toString());
-            env.put("QUARKUS_HTTP_PORT", String.valueOf(newPort));
-            env.put("NETWORKTOPOLOGY_PROBES_ENABLED", "false");
             env.put("NETWORKTOPOLOGY_LEADER_ELECTION_ENABLED", "true");
             env.put("POD_NAMESPACE", "default");
             env.put("POD_NAME", name);
