@@ -42,9 +42,7 @@ public final class Benchmark {
     private Benchmark() {
     }
 
-    public static int run(List<String> args, PrintStream out) throws Exception {
-        int topologies = intOption(args, "--topologies", 1000);
-        int namespaces = intOption(args, "--namespaces", 20);
+    public static int run(int topologies, int namespaces, PrintStream out) throws Exception {
         try (EmbeddedKubernetes api = EmbeddedKubernetes.start(OPERATOR_AGENT);
              KubernetesClient driver = client(api, DRIVER_AGENT);
              KubernetesClient operatorClient = client(api, OPERATOR_AGENT)) {
@@ -198,8 +196,4 @@ public final class Benchmark {
         return (to - from) / 1e9;
     }
 
-    private static int intOption(List<String> args, String name, int fallback) {
-        int i = args.indexOf(name);
-        return i >= 0 && i + 1 < args.size() ? Integer.parseInt(args.get(i + 1)) : fallback;
-    }
 }

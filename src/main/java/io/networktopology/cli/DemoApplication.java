@@ -161,9 +161,12 @@ public class DemoApplication implements QuarkusApplication {
                 throw new IllegalStateException("example not on the classpath: " + EXAMPLE);
             }
             List<TopologyFiles.Document> docs = TopologyFiles.read(EXAMPLE, new InputStreamReader(in, StandardCharsets.UTF_8));
-            return docs.get(0).topology();
+            return TopologyFiles.topology(docs.stream().filter(TopologyFiles.Document::isTopology).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no NetworkTopology in " + EXAMPLE)).data());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (TopologyFiles.SyntaxError e) {
+            throw new IllegalStateException(e.getMessage(), e);
         }
     }
 }

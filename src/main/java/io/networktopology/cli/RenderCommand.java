@@ -1,6 +1,9 @@
 package io.networktopology.cli;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.networktopology.api.Admission;
+import io.networktopology.api.DnsStatus;
+import io.networktopology.api.NetworkTopology;
 import io.networktopology.dns.Corefile;
 import io.networktopology.dns.CorefilePatch;
 import io.networktopology.dns.CorefileSyntaxException;
@@ -8,86 +11,118 @@ import io.networktopology.dns.DnsPlan;
 import io.networktopology.dns.DnsSettings;
 import io.networktopology.dns.DnsSync;
 import io.networktopology.model.IngressModel;
-import io.networktopology.api.NetworkTopology;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.model.SpecProblem;
 import io.networktopology.model.TopologyValidator;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfigBuilder;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
 
 /**
  * {@code render FILE...}: prints the objects the operator would create for the topologies in the files, with no
- * cluster. Uses the same model code as the operator. Exit 0 when every topology is valid, 1 when any is not
- * (every problem printed with its field path), 2 on a usage or I/O error.
+ * cluster. A topology is admitted as the API server would (the CRD's schema and CEL rules), then checked by the
+ * operator's own validator, then rendered by the operator's model code. Exit 0 when every topology is valid, 1 when
+ * any is not (each problem printed as {@code file:line:column: field: reason}), 2 on a usage or I/O error.
  */
-public final class RenderCommand {
+@Command(name = "render", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, sortOptions = false,
+        description = {
+            "Prints, as multi-document YAML, the Services and Ingresses the operator would create for the NetworkTopology "
+                    + "documents in FILE(s). No cluster needed. Other documents (a Namespace, ...) are skipped; a "
+                    + "'kind: List' (kubectl get -o yaml) is unwrapped.",
+            "Each topology is checked as the API server would admit it (the CRD's schema and CEL rules) and as the "
+                    + "operator would (its validator); every problem is printed as FILE:LINE:COLUMN: FIELD: REASON.",
+            "Exit status: 0 all valid, 1 invalid input, 2 usage or I/O error."})
+public final class RenderCommand implements Callable<Integer> {
 
-    public static final int OK = 0;
-    public static final int INVALID = 1;
-    public static final int USAGE = 2;
+    public static final int OK = Cli.OK;
+    public static final int INVALID = Cli.FAILED;
+    public static final int USAGE = Cli.USAGE;
 
-    private RenderCommand() {
+    @ParentCommand
+    Cli cli;
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--corefile", paramLabel = "COREFILE",
+            description = "Print instead the Corefile the operator would write for the topologies' spec.dns, starting from "
+                    + "COREFILE ('-' reads standard input, e.g. from kubectl get cm coredns -n kube-system -o "
+                    + "jsonpath='{.data.Corefile}'). Uses the operator's DNS settings: application.properties and the "
+                    + "same environment variables (NETWORKTOPOLOGY_DNS_STUB_DOMAIN_NAMESPACES, ...).")
+    String corefile;
+
+    @Parameters(paramLabel = "FILE", arity = "1..*", description = "YAML files; '-' reads standard input")
+    List<String> files;
+
+    /** For tests and callers in the JVM: {@code render} with these arguments. */
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
+        List<String> all = new ArrayList<>();
+        all.add("render");
+        all.addAll(args);
+        return Cli.execute(out, err, all.toArray(String[]::new));
     }
 
-    public static int run(List<String> args, PrintStream out, PrintStream err) {
-        args = new ArrayList<>(args);
-        String corefile = null;
-        int flag = args.indexOf("--corefile");
-        if (flag >= 0) {
-            if (flag + 1 >= args.size()) {
-                err.println("render: --corefile needs a file");
-                return USAGE;
-            }
-            corefile = args.get(flag + 1);
-            args.remove(flag + 1);
-            args.remove(flag);
-        }
-        if (args.isEmpty() || args.contains("-h") || args.contains("--help")) {
-            (args.isEmpty() ? err : out).println("""
-                    usage: render [--corefile COREFILE] FILE...
-                      Prints, as multi-document YAML, the Services and Ingresses the operator would create for the
-                      NetworkTopology documents in FILE(s) ('-' reads standard input). No cluster needed.
-                      With --corefile, prints instead the Corefile the operator would write for their spec.dns
-                      entries (default DNS policy of the operator), or for a Corefile importing custom files, the
-                      keys it would write into the coredns-custom ConfigMap.
-                      Exit status: 0 all valid, 1 invalid input (each problem printed with its field path), 2 usage or I/O error.""");
-            return args.isEmpty() ? USAGE : OK;
+    @Override
+    public Integer call() {
+        PrintStream out = cli.out;
+        PrintStream err = cli.err;
+        long stdin = files.stream().filter("-"::equals).count() + ("-".equals(corefile) ? 1 : 0);
+        if (stdin > 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "standard input ('-') can be read only once");
         }
         List<TopologyFiles.Document> documents = new ArrayList<>();
-        for (String file : args) {
-            try (Reader reader = "-".equals(file)
-                    ? new java.io.InputStreamReader(System.in, StandardCharsets.UTF_8)
-                    : Files.newBufferedReader(Path.of(file), StandardCharsets.UTF_8)) {
+        for (String file : files) {
+            try (Reader reader = open(file)) {
                 documents.addAll(TopologyFiles.read(file, reader));
-            } catch (java.nio.file.NoSuchFileException e) {
-                err.println("render: " + file + ": no such file");
+            } catch (UsageError e) {
+                err.println("render: " + e.getMessage());
                 return USAGE;
-            } catch (IOException e) {
-                err.println("render: " + file + ": cannot read YAML: " + e.getMessage().lines().findFirst().orElse(""));
+            } catch (TopologyFiles.SyntaxError e) {
+                err.println("render: " + e.getMessage());
                 return INVALID;
+            } catch (IOException e) {
+                err.println("render: " + file + ": " + readProblem(e));
+                return USAGE;
             }
         }
-        boolean invalid = false;
+        Result result = check(documents, err);
+        if (result.topologies().isEmpty() && result.invalid() == 0) {
+            err.println("render: no NetworkTopology found in " + String.join(", ", files));
+            return INVALID;
+        }
+        if (result.invalid() > 0) {
+            err.println("render: " + result.invalid() + " of " + (result.invalid() + result.topologies().size())
+                    + (result.invalid() + result.topologies().size() == 1 ? " topology is" : " topologies are") + " invalid");
+            return INVALID;
+        }
+        if (corefile != null) {
+            return renderCorefile(result.topologies(), out, err);
+        }
         StringBuilder output = new StringBuilder();
-        for (TopologyFiles.Document document : documents) {
-            List<SpecProblem> problems = new ArrayList<>(document.problems());
-            if (document.topology() != null) {
-                problems.addAll(TopologyValidator.validate(document.topology()));
-            }
-            if (!problems.isEmpty()) {
-                invalid = true;
-                err.println(document.label() + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems"));
-                problems.forEach(p -> err.println("  " + p));
-                continue;
-            }
-            NetworkTopology topology = document.topology();
+        for (NetworkTopology topology : result.topologies()) {
             List<HasMetadata> objects = new ArrayList<>(ServiceModel.desiredServices(topology));
             objects.addAll(IngressModel.desiredIngresses(topology));
             for (HasMetadata object : objects) {
@@ -97,27 +132,145 @@ public final class RenderCommand {
                 output.append(Yaml.print(object));
             }
         }
-        if (invalid) {
-            return INVALID;
-        }
-        if (corefile != null) {
-            return renderCorefile(corefile, documents, out, err);
-        }
         out.print(output);
+        out.flush();
         return OK;
     }
 
-    private static int renderCorefile(String file, List<TopologyFiles.Document> documents, PrintStream out, PrintStream err) {
+    /** The valid topologies, in input order, and how many were invalid (each problem printed). */
+    record Result(List<NetworkTopology> topologies, int invalid) {
+    }
+
+    static Result check(List<TopologyFiles.Document> documents, PrintStream err) {
+        List<NetworkTopology> valid = new ArrayList<>();
+        int invalid = 0;
+        Map<String, TopologyFiles.Document> seen = new HashMap<>();
+        for (TopologyFiles.Document document : documents) {
+            if (!(document.data() instanceof Map)) {
+                err.println(document.at("") + ": " + document.label() + ": not an object; skipped");
+                continue;
+            }
+            if (!document.isTopology()) {
+                String what = document.kind().isEmpty() ? "a document without kind" : document.kind()
+                        + (document.name().isEmpty() ? "" : " " + document.name());
+                err.println("render: " + document.label() + ": skipped " + what + " (not a " + NetworkTopology.KIND + ")");
+                continue;
+            }
+            List<String> problems = new ArrayList<>();
+            List<String> notes = new ArrayList<>();
+            if (!NetworkTopology.API_VERSION.equals(document.apiVersion())) {
+                problems.add(document.at("apiVersion") + ": apiVersion: Unsupported value: \"" + document.apiVersion()
+                        + "\": this version of the operator serves " + NetworkTopology.API_VERSION);
+            } else {
+                problems.addAll(metadataProblems(document));
+                String key = (document.namespace().isEmpty() ? "default" : document.namespace()) + "/" + document.name();
+                TopologyFiles.Document first = document.name().isEmpty() ? null : seen.putIfAbsent(key, document);
+                if (first != null) {
+                    problems.add(document.at("metadata.name") + ": metadata.name: Duplicate value: \"" + document.name()
+                            + "\": the topology " + key + " is also in " + first.at("metadata.name")
+                            + " (the second would replace the first)");
+                }
+                Object admitted = Admission.normalize(document.data());
+                boolean unchecked = false;
+                for (Admission.Error error : Admission.admit(admitted)) {
+                    if (error.text().startsWith("<nil>")) {
+                        unchecked = true; // the API server's own note that its CEL rules did not run
+                        continue;
+                    }
+                    problems.add(document.at(error.field()) + ": " + error.text()
+                            + (error.text().endsWith("must be of type string: \"boolean\"") ? QUOTE_BOOLEANS : ""));
+                }
+                if (unchecked) {
+                    notes.add("the CRD's CEL rules are checked once these are fixed, as the API server does");
+                }
+                if (problems.isEmpty()) {
+                    NetworkTopology topology;
+                    try {
+                        topology = TopologyFiles.topology(admitted);
+                    } catch (IllegalArgumentException e) {
+                        problems.add(document.at("") + ": " + Cli.oneLine(e.getMessage()));
+                        topology = null;
+                    }
+                    if (topology != null) {
+                        for (SpecProblem problem : TopologyValidator.validate(topology)) {
+                            problems.add(document.at(problem.path()) + ": " + problem);
+                        }
+                        if (problems.isEmpty()) {
+                            valid.add(topology);
+                        }
+                    }
+                }
+            }
+            if (!problems.isEmpty()) {
+                invalid++;
+                err.println(document.label() + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems"));
+                problems.forEach(p -> err.println("  " + p));
+                notes.forEach(n -> err.println("  (" + n + ")"));
+            }
+        }
+        return new Result(valid, invalid);
+    }
+
+    private static final String QUOTE_BOOLEANS = " (YAML reads unquoted y, n, yes, no, on, off, true and false as"
+            + " booleans, as the API server does: quote the value)";
+
+    /** What the API server's decoder refuses in metadata before any schema: fields of the wrong type. */
+    @SuppressWarnings("unchecked")
+    private static List<String> metadataProblems(TopologyFiles.Document document) {
+        List<String> problems = new ArrayList<>();
+        Object metadata = ((Map<String, Object>) document.data()).get("metadata");
+        if (!(metadata instanceof Map<?, ?> fields)) {
+            problems.add(document.at("metadata") + ": metadata: Required value: name or generateName is required");
+            return problems;
+        }
+        for (String field : List.of("name", "namespace", "generateName")) {
+            Object value = fields.get(field);
+            if (value != null && !(value instanceof String)) {
+                problems.add(document.at("metadata." + field) + ": metadata." + field + ": Invalid value: " + value
+                        + ": must be a string" + (value instanceof Boolean ? QUOTE_BOOLEANS : ""));
+            }
+        }
+        if (document.name().isEmpty() && fields.get("generateName") == null) {
+            problems.add(document.at("metadata") + ": metadata.name: Required value: name or generateName is required");
+        }
+        for (String field : List.of("labels", "annotations")) {
+            Object value = fields.get(field);
+            if (value != null && !(value instanceof Map)) {
+                problems.add(document.at("metadata." + field) + ": metadata." + field + ": Invalid value: must be a map of strings");
+            } else if (value instanceof Map<?, ?> map) {
+                map.forEach((k, v) -> {
+                    if (!(v instanceof String)) {
+                        problems.add(document.at("metadata." + field + "." + k) + ": metadata." + field + "[" + k + "]: Invalid value: "
+                                + v + ": must be a string" + (v instanceof Boolean ? QUOTE_BOOLEANS : ""));
+                    }
+                });
+            }
+        }
+        return problems;
+    }
+
+    private int renderCorefile(List<NetworkTopology> topologies, PrintStream out, PrintStream err) {
         String text;
-        try {
-            text = Files.readString(Path.of(file), StandardCharsets.UTF_8);
+        try (Reader reader = open(corefile)) {
+            java.io.StringWriter read = new java.io.StringWriter();
+            reader.transferTo(read);
+            text = read.toString();
+        } catch (UsageError e) {
+            err.println("render: --corefile " + e.getMessage());
+            return USAGE;
         } catch (IOException e) {
-            err.println("render: " + file + ": cannot read: " + e.getMessage());
+            err.println("render: --corefile " + corefile + ": " + readProblem(e));
             return USAGE;
         }
-        List<NetworkTopology> topologies = new ArrayList<>();
-        for (int i = 0; i < documents.size(); i++) {
-            NetworkTopology t = documents.get(i).topology();
+        DnsSettings settings;
+        try {
+            settings = DnsSettings.from(operatorConfig());
+        } catch (IllegalArgumentException e) {
+            err.println("render: the operator's DNS settings: " + Cli.oneLine(e.getMessage()));
+            return USAGE;
+        }
+        for (int i = 0; i < topologies.size(); i++) {
+            NetworkTopology t = topologies.get(i);
             if (t.getMetadata().getNamespace() == null) {
                 t.getMetadata().setNamespace("default");
             }
@@ -125,36 +278,90 @@ public final class RenderCommand {
                 // Offline there is no creation time: the order of the files decides who keeps a contested name.
                 t.getMetadata().setCreationTimestamp(java.time.Instant.EPOCH.plusSeconds(i).toString());
             }
-            topologies.add(t);
         }
-        DnsPlan plan = DnsPlan.of(topologies, DnsSettings.defaults("cluster.local"));
+        DnsPlan plan = DnsPlan.of(topologies, settings);
         boolean refused = false;
         for (NetworkTopology t : topologies) {
             for (DnsPlan.EntryResult r : plan.resultsFor(t)) {
-                if (r.state() != io.networktopology.api.DnsStatus.EntryState.Applied) {
+                if (r.state() != DnsStatus.EntryState.Applied) {
                     refused = true;
                     err.println(t.getMetadata().getNamespace() + "/" + t.getMetadata().getName() + ": " + r.kind() + " " + r.name()
                             + ": " + r.state() + ": " + r.message());
                 }
             }
         }
+        String name = "-".equals(corefile) ? "standard input" : corefile;
         try {
-            Corefile parsed = Corefile.parse(CorefilePatch.strip(text));
+            Corefile parsed = Corefile.parse(CorefilePatch.strip(text, settings.owner()));
             if (DnsSync.importsCustomFiles(parsed)) {
                 String port = CorefilePatch.clusterBlock(parsed).map(Corefile.ServerBlock::portSuffix).orElse("");
                 out.println("# The Corefile imports custom files: the operator leaves it alone and writes these keys into the");
-                out.println("# coredns-custom ConfigMap, then restarts CoreDNS.");
-                out.println("# " + DnsSync.OVERRIDE_KEY);
+                out.println("# " + settings.customConfigMap() + " ConfigMap, then restarts CoreDNS.");
+                out.println("# " + DnsSync.overrideKey(settings.owner()));
                 CorefilePatch.aliasLines(plan.entries().aliases()).forEach(out::println);
-                out.println("# " + DnsSync.SERVER_KEY);
+                out.println("# " + DnsSync.serverKey(settings.owner()));
                 CorefilePatch.serverBlocks(plan.entries(), port, "\n", "    ").forEach(out::println);
             } else {
-                out.print(CorefilePatch.apply(text, plan.entries()));
+                out.print(CorefilePatch.apply(text, plan.entries(), settings.owner()));
             }
         } catch (CorefileSyntaxException e) {
-            err.println("render: " + file + ": the Corefile cannot be changed: " + e.getMessage());
+            err.println("render: " + name + ": the Corefile cannot be changed: " + e.getMessage());
             return INVALID;
         }
+        out.flush();
         return refused ? INVALID : OK;
+    }
+
+    /**
+     * The operator's configuration as the operator would read it: system properties, environment variables
+     * ({@code NETWORKTOPOLOGY_DNS_OWNER} for {@code networktopology.dns.owner}), then application.properties.
+     */
+    static org.eclipse.microprofile.config.Config operatorConfig() {
+        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultSources().addDefaultInterceptors().withProfile("prod");
+        java.net.URL properties = RenderCommand.class.getClassLoader().getResource("application.properties");
+        if (properties != null) {
+            try {
+                builder.withSources(new PropertiesConfigSource(properties, 250));
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot read application.properties: " + e.getMessage(), e);
+            }
+        }
+        return builder.build();
+    }
+
+    private static final class UsageError extends IOException {
+        UsageError(String message) {
+            super(message);
+        }
+    }
+
+    /** A strict UTF-8 reader of FILE or standard input: bytes that are not UTF-8 are an error, not '?'. */
+    private static Reader open(String file) throws IOException {
+        InputStream in;
+        if ("-".equals(file)) {
+            in = System.in;
+        } else {
+            Path path = Path.of(file);
+            if (Files.isDirectory(path)) {
+                throw new UsageError(file + ": is a directory, not a file");
+            }
+            try {
+                in = Files.newInputStream(path);
+            } catch (NoSuchFileException e) {
+                throw new UsageError(file + ": no such file");
+            }
+        }
+        return new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)), 1 << 16);
+    }
+
+    private static String readProblem(IOException e) {
+        if (e instanceof CharacterCodingException) {
+            return "not UTF-8 text";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() == null ? e.getClass().getSimpleName() : Cli.oneLine(e.getMessage());
     }
 }

@@ -40,6 +40,25 @@ public record DnsSettings(String namespace, String configMap, String key, String
                 List.of("*={namespace}.internal"), List.of(), false, null);
     }
 
+    /**
+     * The settings from the operator's configuration: application.properties keys {@code networktopology.*}, or their
+     * environment variables ({@code NETWORKTOPOLOGY_DNS_STUB_DOMAIN_NAMESPACES}) and system properties. One place for
+     * the keys and defaults, used by the operator and by {@code render --corefile}.
+     */
+    public static DnsSettings from(org.eclipse.microprofile.config.Config config) {
+        return new DnsSettings(
+                config.getOptionalValue("networktopology.dns.namespace", String.class).orElse("kube-system"),
+                config.getOptionalValue("networktopology.dns.corefile-configmap", String.class).orElse("coredns"),
+                config.getOptionalValue("networktopology.dns.corefile-key", String.class).orElse("Corefile"),
+                config.getOptionalValue("networktopology.dns.custom-configmap", String.class).orElse("coredns-custom"),
+                config.getOptionalValue("networktopology.dns.deployment", String.class).orElse("coredns"),
+                config.getOptionalValue("networktopology.cluster-domain", String.class).orElse("cluster.local"),
+                config.getOptionalValues("networktopology.dns.allowed-zones", String.class).orElse(List.of("*={namespace}.internal")),
+                config.getOptionalValues("networktopology.dns.stub-domain-namespaces", String.class).orElse(List.of()),
+                config.getOptionalValue("networktopology.dns.restart-without-reload", Boolean.class).orElse(false),
+                config.getOptionalValue("networktopology.dns.owner", String.class).orElse(null));
+    }
+
     public DnsSettings withOwner(String newOwner) {
         return new DnsSettings(namespace, configMap, key, customConfigMap, deployment, clusterDomain, allowedZones, stubDomainNamespaces,
                 restartWithoutReload, newOwner);

@@ -66,10 +66,11 @@ public final class EchoServer implements AutoCloseable {
     }
 
     /** Runs the echo server until the process is stopped (the probe image's echo entry point). */
-    public static void serve(int port, String pod) throws IOException, InterruptedException {
-        // The wildcard address: every IPv4 and (where the pod has it) IPv6 address of the pod.
-        try (EchoServer server = new EchoServer(null, port, pod)) {
-            System.out.println("echo server for " + pod + " on port " + server.port());
+    public static void serve(InetAddress bind, int port, String pod, Runnable listening) throws IOException, InterruptedException {
+        // By default (bind null) the wildcard address: every IPv4 and (where the pod has it) IPv6 address of the pod.
+        try (EchoServer server = new EchoServer(bind, port, pod)) {
+            listening.run();
+            System.out.println("echo server for " + pod + " on " + (bind == null ? "*" : bind.getHostAddress()) + ":" + server.port());
             server.acceptor.join();
         }
     }

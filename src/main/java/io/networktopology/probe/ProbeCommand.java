@@ -23,12 +23,12 @@ public final class ProbeCommand {
     private ProbeCommand() {
     }
 
-    public static int probe(List<String> args, PrintStream out, PrintStream err) {
+    /** Runs the checks in {@code checksFile} (null: the PROBE_CHECKS environment variable). */
+    public static int probe(Path checksFile, PrintStream out, PrintStream err) {
         String text;
         try {
-            int flag = args.indexOf("--checks");
-            if (flag >= 0 && flag + 1 < args.size()) {
-                text = Files.readString(Path.of(args.get(flag + 1)), StandardCharsets.UTF_8);
+            if (checksFile != null) {
+                text = Files.readString(checksFile, StandardCharsets.UTF_8);
             } else {
                 text = System.getenv("PROBE_CHECKS");
             }
@@ -37,7 +37,8 @@ public final class ProbeCommand {
                 return 2;
             }
         } catch (IOException e) {
-            err.println("probe: cannot read the checks: " + e.getMessage());
+            err.println("probe: cannot read the checks: " + checksFile + ": "
+                    + (e instanceof java.nio.file.NoSuchFileException ? "no such file" : e.getMessage()));
             return 2;
         }
         List<ProbeCheck> checks;
@@ -63,14 +64,13 @@ public final class ProbeCommand {
         return results.stream().allMatch(ProbeResult::passed) ? 0 : 1;
     }
 
-    public static int echo(List<String> args) throws IOException, InterruptedException {
-        int flag = args.indexOf("--port");
-        int port = flag >= 0 && flag + 1 < args.size() ? Integer.parseInt(args.get(flag + 1)) : 8080;
+    /** Serves the echo protocol on {@code bind} (null: every address) and {@code port} until the process is stopped. */
+    public static int echo(java.net.InetAddress bind, int port) throws IOException, InterruptedException {
         String pod = System.getenv().getOrDefault("POD_NAME", java.net.InetAddress.getLocalHost().getHostName());
         // Stopped by SIGTERM when its run is over: that is the end of its job, not a failure. Without this the JVM exits
-        // with 143 and kubectl shows the run's echo pods as Error while they are deleted.
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(0)));
-        EchoServer.serve(port, pod);
+        // with 143 and kubectl shows the run's echo pods as Error while they are deleted. Only once it listens: a port
+        // it cannot have is a failure.
+        EchoServer.serve(bind, port, pod, () -> Runtime.getRuntime().addShutdownHook(new Thread(() -> Runtime.getRuntime().halt(0))));
         return 0;
     }
 }

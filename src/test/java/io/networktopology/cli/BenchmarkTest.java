@@ -15,7 +15,7 @@ class BenchmarkTest {
     @Test
     void aSmallRunCompletesAndTheResyncWritesNothing() throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        int code = Benchmark.run(List.of("--topologies", "6", "--namespaces", "2"), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        int code = Benchmark.run(6, 2, new PrintStream(bytes, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
         System.out.print(out);
         assertThat(code).isZero();

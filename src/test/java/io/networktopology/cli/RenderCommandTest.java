@@ -66,7 +66,7 @@ class RenderCommandTest {
                 kind: NetworkTopology
                 metadata: {name: b, namespace: two}
                 spec:
-                  services: [{name: y, type: ExternalName, externalName: y.example.com}]
+                  services: [{name: "y", type: ExternalName, externalName: y.example.com}]
                 """);
         Result result = render(file.toString(), "examples/shop.yaml");
         assertThat(result.code()).as(result.err()).isZero();
@@ -77,7 +77,7 @@ class RenderCommandTest {
     }
 
     @Test
-    void invalidInputPrintsEveryProblemWithItsPathAndExitsOne() throws Exception {
+    void invalidInputPrintsEveryProblemWithItsPlaceAndFieldAndExitsOne() throws Exception {
         Path file = dir.resolve("bad.yaml");
         Files.writeString(file, """
                 apiVersion: networktopology.io/v1alpha1
@@ -92,10 +92,11 @@ class RenderCommandTest {
         assertThat(result.code()).isEqualTo(1);
         assertThat(result.out()).isEmpty();
         assertThat(result.err()).contains(
-                "bad.yaml (document 1, bad): 3 problems",
-                "spec.services[0].name: \"Web\" is not a valid service name",
-                "spec.services[0].ports[0].port: must be between 1 and 65535, got 0",
-                "spec.services[1].externalName: externalName is required when type is ExternalName");
+                "bad.yaml (document 1, shop/bad): 3 problems",
+                "bad.yaml:6:6: spec.services[0].name: Invalid value: \"Web\": spec.services[0].name in body should match",
+                "bad.yaml:6:26: spec.services[0].ports[0].port: Invalid value: 0: spec.services[0].ports[0].port in body should be greater than or equal to 1",
+                "bad.yaml:7:5: spec.services[1].externalName: Invalid value: externalName is required when type is ExternalName",
+                "render: 1 of 1 topology is invalid");
     }
 
     @Test
@@ -118,17 +119,113 @@ class RenderCommandTest {
                 """);
         Result result = render(file.toString());
         assertThat(result.code()).isEqualTo(1);
-        assertThat(result.err()).contains("spec.services[0].prots: unknown field")
-                .contains("spec.services[0].type: unsupported value \"Clusterip\": must be one of ClusterIP, Headless, NodePort, LoadBalancer, ExternalName");
+        assertThat(result.err()).contains("typo.yaml:6:17: unknown field \"spec.services[0].prots\"")
+                .contains("typo.yaml:13:17: spec.services[0].type: Unsupported value: \"Clusterip\": supported values: \"ClusterIP\", \"ExternalName\", \"Headless\"")
+                .contains("render: 2 of 2 topologies are invalid");
+    }
+
+    /** What the API server refuses, render refuses: YAML 1.1 booleans, strings for numbers, zero thresholds, twice the same key. */
+    @Test
+    void refusesWhatTheApiServerRefuses() throws Exception {
+        Path file = dir.resolve("strict.yaml");
+        Files.writeString(file, """
+                apiVersion: networktopology.io/v1alpha1
+                kind: NetworkTopology
+                metadata:
+                  name: strict
+                  namespace: y
+                spec:
+                  probes: {failureThreshold: 0}
+                  services:
+                  - name: web
+                    ports: [{port: "80"}]
+                  - name: out
+                    type: ExternalName
+                    externalName: on
+                """);
+        Result result = render(file.toString());
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains(
+                "strict.yaml:5:3: metadata.namespace: Invalid value: true: must be a string (YAML reads unquoted y, n, yes",
+                "strict.yaml:7:12: spec.probes.failureThreshold: Invalid value: 0:",
+                "strict.yaml:10:14: spec.services[0].ports[0].port: Invalid value: \"string\": spec.services[0].ports[0].port in body must be of type integer",
+                "strict.yaml:13:5: spec.services[1].externalName: Invalid value: \"boolean\":");
+
+        Files.writeString(file, """
+                apiVersion: networktopology.io/v1alpha1
+                kind: NetworkTopology
+                metadata: {name: twice}
+                spec:
+                  services:
+                  - name: web
+                    name: api
+                """);
+        Result twice = render(file.toString());
+        assertThat(twice.code()).isEqualTo(1);
+        assertThat(twice.err().strip()).isEqualTo("render: " + file + ":7:5: duplicate key \"name\" (first at line 6); the API server refuses it");
     }
 
     @Test
-    void otherKindsAreRefused() throws Exception {
-        Path file = dir.resolve("svc.yaml");
-        Files.writeString(file, "apiVersion: v1\nkind: Service\nmetadata: {name: x}\n");
+    void malformedYamlIsOneLineWithItsPlace() throws Exception {
+        Path file = dir.resolve("broken.yaml");
+        Files.writeString(file, "apiVersion: networktopology.io/v1alpha1\nkind: NetworkTopology\nmetadata: {name: x, namespace: [a}\n");
         Result result = render(file.toString());
         assertThat(result.code()).isEqualTo(1);
-        assertThat(result.err()).contains("kind: expected NetworkTopology, got \"Service\"");
+        assertThat(result.err()).isEqualTo("render: " + file + ":3:34: expected ',' or ']', but got }\n");
+    }
+
+    @Test
+    void otherDocumentsAreSkippedListsUnwrappedAndTwinsReported() throws Exception {
+        Path file = dir.resolve("mixed.yaml");
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Namespace
+                metadata: {name: shop}
+                ---
+                apiVersion: v1
+                kind: List
+                items:
+                - apiVersion: networktopology.io/v1alpha1
+                  kind: NetworkTopology
+                  metadata: {name: a, namespace: shop, resourceVersion: "12", uid: 3f0c}
+                  spec: {services: [{name: web, ports: [{port: 80}]}]}
+                  status: {observedGeneration: 1}
+                """);
+        Result result = render(file.toString());
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.err()).contains("skipped Namespace shop (not a NetworkTopology)");
+        assertThat(result.out()).contains("# NetworkTopology shop/a → Service web");
+
+        Result twice = render(file.toString(), file.toString());
+        assertThat(twice.code()).isEqualTo(1);
+        assertThat(twice.err()).contains("metadata.name: Duplicate value: \"a\": the topology shop/a is also in " + file + ":10:14");
+
+        Path empty = dir.resolve("empty.yaml");
+        Files.writeString(empty, "# nothing here\n---\n");
+        Result none = render(empty.toString());
+        assertThat(none.code()).isEqualTo(1);
+        assertThat(none.err()).isEqualTo("render: no NetworkTopology found in " + empty + "\n");
+    }
+
+    @Test
+    void unicodeComesOutAsUtf8() throws Exception {
+        Path file = dir.resolve("unicode.yaml");
+        Files.writeString(file, """
+                apiVersion: networktopology.io/v1alpha1
+                kind: NetworkTopology
+                metadata:
+                  name: shop
+                  namespace: shop
+                  annotations: {note: "café → ünïcode 🚀"}
+                spec:
+                  services: [{name: web, ports: [{port: 80}]}]
+                """);
+        Result result = render(file.toString());
+        assertThat(result.code()).as(result.err()).isZero();
+        Files.write(file, new byte[] {'a', ':', ' ', (byte) 0xff, '\n'});
+        Result binary = render(file.toString());
+        assertThat(binary.code()).isEqualTo(2);
+        assertThat(binary.err()).isEqualTo("render: " + file + ": not UTF-8 text\n");
     }
 
     @Test
@@ -165,10 +262,21 @@ class RenderCommandTest {
     }
 
     @Test
-    void usageErrorsExitTwo() {
-        assertThat(render().code()).isEqualTo(2);
+    void usageErrorsExitTwoWithOneLine() {
+        Result none = render();
+        assertThat(none.code()).isEqualTo(2);
+        assertThat(none.err()).isEqualTo("render: Missing required parameter: 'FILE' (see --help)\n");
         Result missing = render(dir.resolve("nope.yaml").toString());
         assertThat(missing.code()).isEqualTo(2);
-        assertThat(missing.err()).contains("no such file");
+        assertThat(missing.err()).isEqualTo("render: " + dir.resolve("nope.yaml") + ": no such file\n");
+        Result directory = render(dir.toString());
+        assertThat(directory.code()).isEqualTo(2);
+        assertThat(directory.err()).isEqualTo("render: " + dir + ": is a directory, not a file\n");
+        Result twice = render("-", "-");
+        assertThat(twice.code()).isEqualTo(2);
+        assertThat(twice.err()).isEqualTo("render: standard input ('-') can be read only once (see --help)\n");
+        Result corefile = render("--corefile", dir.resolve("Corefile").toString(), "examples/shop.yaml");
+        assertThat(corefile.code()).isEqualTo(2);
+        assertThat(corefile.err()).isEqualTo("render: --corefile " + dir.resolve("Corefile") + ": no such file\n");
     }
 }

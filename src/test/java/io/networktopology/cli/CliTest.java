@@ -1,0 +1,83 @@
+package io.networktopology.cli;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The command line as a new user meets it: help everywhere, one-line usage errors with exit 2, a version. */
+class CliTest {
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = Cli.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** --help shows the command's usage and does nothing else (benchmark, echo, demo and probe used to start their work). */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "operator", "render", "demo", "benchmark", "probe", "echo"})
+    void everyCommandHasHelp(String command) {
+        Result result = command.isEmpty() ? cli("--help") : cli(command, "--help");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out()).startsWith("Usage: network-topology-operator" + (command.isEmpty() ? "" : " " + command));
+        assertThat(result.err()).isEmpty();
+    }
+
+    @Test
+    void versionNamesTheBuild() {
+        Result result = cli("--version");
+        assertThat(result.code()).isZero();
+        assertThat(result.out()).matches("(?s)network-topology-operator \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\nQuarkus \\d.*");
+        assertThat(cli("render", "--version").out()).isEqualTo(result.out());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "benchmark --nope               | benchmark: Unknown option: '--nope' (see --help)",
+        "benchmark --topologies         | benchmark: Missing required parameter for option '--topologies' (N) (see --help)",
+        "benchmark --topologies abc     | benchmark: Invalid value for option '--topologies': 'abc' is not an int (see --help)",
+        "benchmark --topologies 0       | benchmark: --topologies must be at least 1, got 0 (see --help)",
+        "benchmark --namespaces -3      | benchmark: --namespaces must be at least 1, got -3 (see --help)",
+        "echo --port abc                | echo: Invalid value for option '--port': 'abc' is not an int (see --help)",
+        "echo --port 70000              | echo: --port must be 1-65535, got 70000 (see --help)",
+        "echo --bind somewhere          | echo: --bind needs an IP address, got 'somewhere' (see --help)",
+        "probe --checks                 | probe: Missing required parameter for option '--checks' (FILE) (see --help)",
+        "nope                           | network-topology-operator: Unmatched argument at index 0: 'nope' (see --help)",
+    })
+    void badOptionsAreOneLineAndExitTwo(String args, String message) {
+        Result result = cli(args.split(" "));
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo(message + "\n");
+        assertThat(result.out()).isEmpty();
+    }
+
+    @Test
+    void probeWithoutChecksSaysHowToGiveThem() {
+        Result result = cli("probe", "--checks", "/nonexistent/checks.json");
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo("probe: cannot read the checks: /nonexistent/checks.json: no such file\n");
+    }
+
+    @Test
+    void aBusyPortIsOneLineAndAFailure() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Result result = cli("echo", "--bind", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()));
+            assertThat(result.code()).isEqualTo(1);
+            assertThat(result.err()).startsWith("echo: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use");
+            assertThat(result.err().lines()).hasSize(1);
+        }
+    }
+}
