@@ -131,11 +131,18 @@ public final class Cli implements Callable<Integer> {
         int topologies;
         @Option(names = "--namespaces", paramLabel = "M", defaultValue = "20", description = "namespaces to spread them over (default ${DEFAULT-VALUE})")
         int namespaces;
+        @Option(names = "--render", paramLabel = "MB", description = "instead: time render on 1/4, 1/2 and all of MB megabytes of "
+                + "topologies (copies of examples/shop.yaml) and print time, throughput and heap")
+        Integer renderMegabytes;
 
         @Override
         public Integer call() throws Exception {
             atLeast(spec, "--topologies", topologies, 1);
             atLeast(spec, "--namespaces", namespaces, 1);
+            if (renderMegabytes != null) {
+                atLeast(spec, "--render", renderMegabytes, 1);
+                return RenderBenchmark.run(renderMegabytes, cli.out);
+            }
             return Benchmark.run(topologies, namespaces, cli.out);
         }
     }

@@ -17,7 +17,13 @@ public class Main {
 
     public static void main(String... args) {
         utf8Console();
-        int code = Cli.execute(System.out, System.err, args);
+        int code;
+        try {
+            code = Cli.execute(System.out, System.err, args);
+        } catch (OutOfMemoryError e) {
+            System.err.println("out of memory (" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB heap): give Java more with -Xmx");
+            code = Cli.FAILED;
+        }
         System.out.flush();
         System.err.flush();
         System.exit(code);

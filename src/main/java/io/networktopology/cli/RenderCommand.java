@@ -93,10 +93,18 @@ public final class RenderCommand implements Callable<Integer> {
         if (stdin > 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "standard input ('-') can be read only once");
         }
-        List<TopologyFiles.Document> documents = new ArrayList<>();
+        // One document at a time: the output is kept (nothing is printed when any topology is invalid), the parsed
+        // documents are not. Only --corefile keeps the topologies, for the DNS plan across all of them.
+        StringBuilder output = new StringBuilder();
+        Checker checker = new Checker(err, topology -> {
+            if (corefile == null) {
+                appendObjects(topology, output);
+            }
+            return corefile != null;
+        });
         for (String file : files) {
             try (Reader reader = open(file)) {
-                documents.addAll(TopologyFiles.read(file, reader));
+                TopologyFiles.read(file, reader, checker::check);
             } catch (UsageError e) {
                 err.println("render: " + e.getMessage());
                 return USAGE;
@@ -108,53 +116,61 @@ public final class RenderCommand implements Callable<Integer> {
                 return USAGE;
             }
         }
-        Result result = check(documents, err);
-        if (result.topologies().isEmpty() && result.invalid() == 0) {
+        if (checker.valid == 0 && checker.invalid == 0) {
             err.println("render: no NetworkTopology found in " + String.join(", ", files));
             return INVALID;
         }
-        if (result.invalid() > 0) {
-            err.println("render: " + result.invalid() + " of " + (result.invalid() + result.topologies().size())
-                    + (result.invalid() + result.topologies().size() == 1 ? " topology is" : " topologies are") + " invalid");
+        if (checker.invalid > 0) {
+            int all = checker.invalid + checker.valid;
+            err.println("render: " + checker.invalid + " of " + all + (all == 1 ? " topology is" : " topologies are") + " invalid");
             return INVALID;
         }
         if (corefile != null) {
-            return renderCorefile(result.topologies(), out, err);
-        }
-        StringBuilder output = new StringBuilder();
-        for (NetworkTopology topology : result.topologies()) {
-            List<HasMetadata> objects = new ArrayList<>(ServiceModel.desiredServices(topology));
-            objects.addAll(IngressModel.desiredIngresses(topology));
-            for (HasMetadata object : objects) {
-                output.append("---\n# NetworkTopology ").append(ServiceModel.namespaceOf(topology)).append('/')
-                        .append(topology.getMetadata().getName()).append(" → ").append(object.getKind()).append(' ')
-                        .append(object.getMetadata().getName()).append('\n');
-                output.append(Yaml.print(object));
-            }
+            return renderCorefile(checker.kept, out, err);
         }
         out.print(output);
         out.flush();
         return OK;
     }
 
-    /** The valid topologies, in input order, and how many were invalid (each problem printed). */
-    record Result(List<NetworkTopology> topologies, int invalid) {
+    private static void appendObjects(NetworkTopology topology, StringBuilder output) {
+        List<HasMetadata> objects = new ArrayList<>(ServiceModel.desiredServices(topology));
+        objects.addAll(IngressModel.desiredIngresses(topology));
+        for (HasMetadata object : objects) {
+            output.append("---\n# NetworkTopology ").append(ServiceModel.namespaceOf(topology)).append('/')
+                    .append(topology.getMetadata().getName()).append(" → ").append(object.getKind()).append(' ')
+                    .append(object.getMetadata().getName()).append('\n');
+            output.append(Yaml.print(object));
+        }
     }
 
-    static Result check(List<TopologyFiles.Document> documents, PrintStream err) {
-        List<NetworkTopology> valid = new ArrayList<>();
-        int invalid = 0;
-        Map<String, TopologyFiles.Document> seen = new HashMap<>();
-        for (TopologyFiles.Document document : documents) {
+    /**
+     * Checks one document at a time: the problems are printed, each valid topology goes to {@code sink} (which says
+     * whether to keep it). Remembers only where each name was first seen, to report the same topology twice.
+     */
+    static final class Checker {
+        private final PrintStream err;
+        private final java.util.function.Predicate<NetworkTopology> sink;
+        private final Map<String, String> seen = new HashMap<>();
+        final List<NetworkTopology> kept = new ArrayList<>();
+        int valid;
+        int invalid;
+
+        Checker(PrintStream err, java.util.function.Predicate<NetworkTopology> sink) {
+            this.err = err;
+            this.sink = sink;
+        }
+
+        void check(TopologyFiles.Document document) {
             if (!(document.data() instanceof Map)) {
-                err.println(document.at("") + ": " + document.label() + ": not an object; skipped");
-                continue;
+                err.println("render: " + document.label() + ": skipped a document that is not an object");
+                return;
             }
             if (!document.isTopology()) {
                 String what = document.kind().isEmpty() ? "a document without kind" : document.kind()
                         + (document.name().isEmpty() ? "" : " " + document.name());
                 err.println("render: " + document.label() + ": skipped " + what + " (not a " + NetworkTopology.KIND + ")");
-                continue;
+                return;
             }
             List<String> problems = new ArrayList<>();
             List<String> notes = new ArrayList<>();
@@ -164,11 +180,10 @@ public final class RenderCommand implements Callable<Integer> {
             } else {
                 problems.addAll(metadataProblems(document));
                 String key = (document.namespace().isEmpty() ? "default" : document.namespace()) + "/" + document.name();
-                TopologyFiles.Document first = document.name().isEmpty() ? null : seen.putIfAbsent(key, document);
+                String first = document.name().isEmpty() ? null : seen.putIfAbsent(key, document.at("metadata.name"));
                 if (first != null) {
                     problems.add(document.at("metadata.name") + ": metadata.name: Duplicate value: \"" + document.name()
-                            + "\": the topology " + key + " is also in " + first.at("metadata.name")
-                            + " (the second would replace the first)");
+                            + "\": the topology " + key + " is also in " + first + " (the second would replace the first)");
                 }
                 Object admitted = Admission.normalize(document.data());
                 boolean unchecked = false;
@@ -196,7 +211,10 @@ public final class RenderCommand implements Callable<Integer> {
                             problems.add(document.at(problem.path()) + ": " + problem);
                         }
                         if (problems.isEmpty()) {
-                            valid.add(topology);
+                            valid++;
+                            if (sink.test(topology)) {
+                                kept.add(topology);
+                            }
                         }
                     }
                 }
@@ -208,7 +226,6 @@ public final class RenderCommand implements Callable<Integer> {
                 notes.forEach(n -> err.println("  (" + n + ")"));
             }
         }
-        return new Result(valid, invalid);
     }
 
     private static final String QUOTE_BOOLEANS = " (YAML reads unquoted y, n, yes, no, on, off, true and false as"

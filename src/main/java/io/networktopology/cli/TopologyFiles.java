@@ -121,12 +121,21 @@ public final class TopologyFiles {
 
     /** Every document of the stream, {@code kind: List} unwrapped into its items; empty documents skipped. */
     public static List<Document> read(String source, Reader reader) throws SyntaxError, IOException {
+        List<Document> documents = new ArrayList<>();
+        read(source, reader, documents::add);
+        return documents;
+    }
+
+    /**
+     * Hands each document to {@code consumer} as soon as it is read, so a large stream needs the memory of one
+     * document at a time, not of all of them.
+     */
+    public static void read(String source, Reader reader, java.util.function.Consumer<Document> consumer) throws SyntaxError, IOException {
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(CODE_POINT_LIMIT);
         options.setAllowDuplicateKeys(false);
         options.setMergeOnCompose(true);
         Composer composer = new Composer(new ParserImpl(new StreamReader(reader), options), new Resolver(), options);
-        List<Document> documents = new ArrayList<>();
         int index = 0;
         try {
             while (composer.checkNode()) {
@@ -143,10 +152,10 @@ public final class TopologyFiles {
                 Document read = new Document(source, document, -1, data, locations);
                 if ("List".equals(read.kind()) && data instanceof Map<?, ?> m && m.get("items") instanceof List<?> items) {
                     for (int i = 0; i < items.size(); i++) {
-                        documents.add(new Document(source, document, i, items.get(i), itemLocations(locations, "items[" + i + "]")));
+                        consumer.accept(new Document(source, document, i, items.get(i), itemLocations(locations, "items[" + i + "]")));
                     }
                 } else {
-                    documents.add(read);
+                    consumer.accept(read);
                 }
             }
         } catch (MarkedYAMLException e) {
@@ -159,7 +168,6 @@ public final class TopologyFiles {
             }
             throw new SyntaxError(source + ": " + oneLine(e.getMessage()));
         }
-        return documents;
     }
 
     /** The typed topology of a document that the schema has admitted. */

@@ -80,4 +80,13 @@ class CliTest {
             assertThat(result.err().lines()).hasSize(1);
         }
     }
+
+    /** The render benchmark prints one line per size, each with its exit status, throughput and heap (nothing timed here). */
+    @Test
+    void renderBenchmarkPrintsItsFigures() {
+        Result result = cli("benchmark", "--render", "1");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out().lines().filter(l -> l.contains("topologies: exit 0 in")))
+                .hasSize(3).allMatch(l -> l.matches(".*MB/s, +\\d+ topologies/s, peak heap +\\d+ MB"));
+    }
 }
