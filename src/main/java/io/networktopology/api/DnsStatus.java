@@ -26,6 +26,7 @@ public class DnsStatus {
         Applied, Conflict, PolicyViolation, Pending
     }
 
+    @JsonPropertyDescription("How the operator changes CoreDNS on this cluster: Inline (edits the Corefile itself), Import (writes the custom-files ConfigMap the Corefile imports, as on k3s and AKS, and restarts CoreDNS) or Unsupported (no usable Corefile, or one that something else reverts; nothing is changed).")
     private Strategy strategy;
     @JsonPropertyDescription("The ConfigMap written, namespace/name.")
     private String configMap;
@@ -33,6 +34,7 @@ public class DnsStatus {
     private Boolean reload;
     @JsonPropertyDescription("Warnings and explanations for humans.")
     private List<String> notes = new ArrayList<>();
+    @JsonPropertyDescription("One entry per declared alias, host and stub domain, in spec order (aliases, then hosts, then stub domains), with whether it is served.")
     private List<DnsEntryStatus> entries = new ArrayList<>();
 
     public Strategy getStrategy() {
@@ -96,9 +98,13 @@ public class DnsStatus {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public static class DnsEntryStatus {
         /** Alias, Host or StubDomain. */
+        @JsonPropertyDescription("Alias, Host or StubDomain: the list of spec.dns the entry comes from.")
         private String kind;
+        @JsonPropertyDescription("The declared name: the alias or host name, or the stub domain's zone.")
         private String name;
+        @JsonPropertyDescription("Applied (written into the CoreDNS configuration), Conflict (an older topology already claims the name), PolicyViolation (the operator's DNS policy forbids it for this namespace, e.g. inside the cluster domain or outside the allowed zones) or Pending (allowed but not served yet: the CoreDNS configuration could not be changed, or queries for the alias go to a server block without the kubernetes plugin).")
         private EntryState state;
+        @JsonPropertyDescription("Why the entry is not Applied, for humans; absent when it is.")
         private String message;
 
         public DnsEntryStatus() {

@@ -14,6 +14,7 @@ public class EntryPoint {
         NodePort, LoadBalancer, Ingress
     }
 
+    @JsonPropertyDescription("How the traffic enters: NodePort (node addresses and node port), LoadBalancer (load balancer address and port) or Ingress (an ingress URL).")
     private Kind kind;
     @JsonPropertyDescription("What a client connects to: node addresses and port, load balancer address and port, or URL.")
     private String address;

@@ -22,8 +22,11 @@ public class IngressStatus {
         Pending
     }
 
+    @JsonPropertyDescription("Name of the Ingress, as declared in spec.ingresses (in the topology's namespace).")
     private String name;
+    @JsonPropertyDescription("The IngressClass from the spec (ingressClassName); absent when the spec leaves it to the cluster's default class.")
     private String className;
+    @JsonPropertyDescription("Ready (written, and the ingress controller published an address), AwaitingAddress (written, no address published yet), Conflict (an Ingress of this name, or one of its routes, belongs to someone else; nothing was changed) or Pending (not created yet).")
     private State state;
     @JsonPropertyDescription("Why the ingress is not Ready, or a warning, for humans.")
     private String message;

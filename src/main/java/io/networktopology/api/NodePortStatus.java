@@ -1,6 +1,7 @@
 package io.networktopology.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import java.util.Objects;
 
@@ -8,9 +9,13 @@ import java.util.Objects;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class NodePortStatus {
 
+    @JsonPropertyDescription("Name of the service port; absent for an unnamed port.")
     private String name;
+    @JsonPropertyDescription("The service port this node port leads to.")
     private Integer port;
+    @JsonPropertyDescription("TCP, UDP or SCTP.")
     private PortProtocol protocol;
+    @JsonPropertyDescription("The port opened on every node for this service port: the nodePort fixed in the spec, or the one the API server allocated (by default from 30000-32767).")
     private Integer nodePort;
 
     public NodePortStatus() {

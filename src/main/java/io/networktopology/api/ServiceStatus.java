@@ -22,8 +22,11 @@ public class ServiceStatus {
         Pending
     }
 
+    @JsonPropertyDescription("Name of the Service, as declared in spec.services (in the topology's namespace).")
     private String name;
+    @JsonPropertyDescription("ClusterIP, Headless, NodePort, LoadBalancer or ExternalName: the declared type, ClusterIP when the spec omits it.")
     private ServiceType type;
+    @JsonPropertyDescription("Ready (exists and matches the spec; for a LoadBalancer, its address is assigned), AwaitingAddress (a LoadBalancer waiting for a load balancer controller to assign an address), Conflict (a Service of this name belongs to someone else and was left untouched) or Pending (not created yet).")
     private State state;
     @JsonPropertyDescription("Why the service is not Ready, for humans.")
     private String message;
