@@ -223,6 +223,17 @@ class RealApiServerTest {
         System.out.print("[kubectl get ntopo -n real -o wide]\n" + wideOut);
         assertThat(wideOut.lines().findFirst().orElseThrow()).matches("NAME\\s+SERVICES\\s+INGRESSES\\s+CONNECTIVITY\\s+READY\\s+REASON\\s+AGE\\s+DNS\\s+LAST PROBE\\s*");
         assertThat(wideOut).containsPattern("shop\\s+4/4\\s+0/1\\s+False\\s+AwaitingAddress\\s+\\S+\\s+NoDnsEntries");
+
+        // kubectl explain reads the CRD's published schema: a description for the object, its spec and its fields.
+        for (String field : List.of("ntopo", "ntopo.spec", "ntopo.spec.services.ports.port", "ntopo.status.services.state",
+                "ntopo.status.conditions.reason")) {
+            Process explain = new ProcessBuilder(plane.bin("kubectl").toString(), "--kubeconfig", plane.kubeconfig().toString(), "explain", field)
+                    .redirectErrorStream(true).start();
+            String explained = new String(explain.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(explain.waitFor()).as(explained).isZero();
+            assertThat(explained).as(field).containsPattern("DESCRIPTION:\\s*\\n\\s+\\S");
+            assertThat(explained).as(field).doesNotContain("<empty>");
+        }
     }
 
     @Test
