@@ -197,8 +197,9 @@ public final class ConnectivityReport {
     }
 
     /**
-     * ConnectivityVerified: Unknown before the first run, False when a check failed {@code threshold} runs in a row,
-     * True otherwise (naming checks that failed fewer times, which are not yet an outage).
+     * ConnectivityVerified: Unknown before the first run, while checks could not run, and while checks fail fewer than
+     * {@code threshold} runs in a row (named: not an outage yet); False when a check failed {@code threshold} runs in a
+     * row; True when every check that could run passed.
      */
     public static Verdict verdict(ConnectivityStatus connectivity, boolean probing, int threshold, String runInProgress) {
         if (!probing) {
@@ -227,8 +228,10 @@ public final class ConnectivityReport {
             return new Verdict("True", Reasons.NOTHING_TO_PROBE, "nothing to probe for the chosen paths" + note);
         }
         if (!failing.isEmpty()) {
-            return new Verdict("True", Reasons.FAILURES_BELOW_THRESHOLD, connectivity.getSummary() + "; failing fewer than " + threshold
-                    + " runs in a row (not an outage yet): " + describe(failing) + note);
+            // Not verified (some paths failed), not failed either (damped by failureThreshold): Unknown, which does not
+            // hold Ready back. "True" beside "0/23 passed" read as a contradiction.
+            return new Verdict("Unknown", Reasons.FAILURES_BELOW_THRESHOLD, failing.size() + " of " + connectivity.getChecks().size()
+                    + " checks failing, fewer than " + threshold + " runs in a row (not an outage yet): " + describe(failing) + note);
         }
         return new Verdict("True", Reasons.ALL_PATHS_VERIFIED, connectivity.getSummary() + note);
     }

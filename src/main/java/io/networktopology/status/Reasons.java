@@ -40,7 +40,7 @@ public final class Reasons {
 
     /** Ready=True and ConnectivityVerified=True: every check of the last probe run passed. */
     public static final String ALL_PATHS_VERIFIED = "AllPathsVerified";
-    /** ConnectivityVerified=True: some checks failed, but fewer than failureThreshold runs in a row (damped). */
+    /** ConnectivityVerified=Unknown: some checks failed, but fewer than failureThreshold runs in a row (damped, not an outage yet). */
     public static final String FAILURES_BELOW_THRESHOLD = "FailuresBelowThreshold";
     /** ConnectivityVerified=True: the chosen paths gave nothing to check (e.g. no services yet). */
     public static final String NOTHING_TO_PROBE = "NothingToProbe";

@@ -37,8 +37,9 @@ class ConnectivityReportTest {
         assertThat(failing.getLastOutage().getStart()).isEqualTo("2026-11-26T10:05:00Z");
         assertThat(second.startedFailing()).extracting(CheckStatus::getId).containsExactly("svc-ip-web-80");
         ConnectivityReport.Verdict damped = ConnectivityReport.verdict(second.status(), true, 2, null);
-        assertThat(damped.status()).isEqualTo("True");
-        assertThat(damped.message()).contains("failing fewer than 2 runs in a row");
+        assertThat(damped.status()).isEqualTo("Unknown");
+        assertThat(damped.message()).isEqualTo("1 of 1 checks failing, fewer than 2 runs in a row (not an outage yet): "
+                + "svc-ip-web-80 (PodToService): Connection refused");
 
         ConnectivityReport.Run third = run(second.status(), 10, outcome(TCP, ProbeResult.FAILED, "Connection refused"));
         assertThat(third.status().getChecks().get(0).getConsecutiveFailures()).isEqualTo(2);
