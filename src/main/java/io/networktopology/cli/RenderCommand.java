@@ -166,15 +166,21 @@ public final class RenderCommand implements Callable<Integer> {
                 err.println("render: " + document.label() + ": skipped a document that is not an object");
                 return;
             }
-            if (!document.isTopology()) {
-                String what = document.kind().isEmpty() ? "a document without kind" : document.kind()
-                        + (document.name().isEmpty() ? "" : " " + document.name());
-                err.println("render: " + document.label() + ": skipped " + what + " (not a " + NetworkTopology.KIND + ")");
+            boolean ourGroup = document.apiVersion().startsWith(NetworkTopology.GROUP + "/");
+            if (!NetworkTopology.KIND.equals(document.kind()) && !ourGroup) {
+                // Other objects of a manifest (its Namespace, the backends) are not render's business; a document
+                // without apiVersion and kind is not a Kubernetes object at all, which is worth a word.
+                if (document.kind().isEmpty() && document.apiVersion().isEmpty()) {
+                    err.println("render: " + document.label() + ": skipped a document without apiVersion and kind");
+                }
                 return;
             }
             List<String> problems = new ArrayList<>();
             List<String> notes = new ArrayList<>();
-            if (!NetworkTopology.API_VERSION.equals(document.apiVersion())) {
+            if (!NetworkTopology.KIND.equals(document.kind())) {
+                problems.add(document.at("kind") + ": kind: Unsupported value: \"" + document.kind() + "\": the group "
+                        + NetworkTopology.GROUP + " has only " + NetworkTopology.KIND);
+            } else if (!NetworkTopology.API_VERSION.equals(document.apiVersion())) {
                 problems.add(document.at("apiVersion") + ": apiVersion: Unsupported value: \"" + document.apiVersion()
                         + "\": this version of the operator serves " + NetworkTopology.API_VERSION);
             } else {

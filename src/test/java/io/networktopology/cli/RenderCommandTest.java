@@ -193,7 +193,7 @@ class RenderCommandTest {
                 """);
         Result result = render(file.toString());
         assertThat(result.code()).as(result.err()).isZero();
-        assertThat(result.err()).contains("skipped Namespace shop (not a NetworkTopology)");
+        assertThat(result.err()).isEmpty();
         assertThat(result.out()).contains("# NetworkTopology shop/a → Service web");
 
         Result twice = render(file.toString(), file.toString());
@@ -278,5 +278,28 @@ class RenderCommandTest {
         Result corefile = render("--corefile", dir.resolve("Corefile").toString(), "examples/shop.yaml");
         assertThat(corefile.code()).isEqualTo(2);
         assertThat(corefile.err()).isEqualTo("render: --corefile " + dir.resolve("Corefile") + ": no such file\n");
+    }
+
+    @Test
+    void aMistypedKindOrGroupIsAProblemNotASkip() throws Exception {
+        Path file = dir.resolve("typos.yaml");
+        Files.writeString(file, """
+                apiVersion: networktopology.io/v1alpha1
+                kind: NetworkTopolgy
+                metadata: {name: a}
+                ---
+                apiVersion: networktopologies.io/v1
+                kind: NetworkTopology
+                metadata: {name: b}
+                ---
+                just: some yaml
+                """);
+        Result result = render(file.toString());
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains(
+                file + ":2:1: kind: Unsupported value: \"NetworkTopolgy\": the group networktopology.io has only NetworkTopology",
+                file + ":5:1: apiVersion: Unsupported value: \"networktopologies.io/v1\": this version of the operator serves networktopology.io/v1alpha1",
+                "(document 3): skipped a document without apiVersion and kind",
+                "render: 2 of 2 topologies are invalid");
     }
 }

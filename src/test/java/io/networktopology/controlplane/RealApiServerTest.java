@@ -103,8 +103,16 @@ class RealApiServerTest {
         }
     }
 
+    /** The NetworkTopology document of the file (examples/shop.yaml starts with its Namespace). */
     private static JsonNode yaml(Path file) throws Exception {
-        return new YAMLMapper().readTree(Files.readString(file, StandardCharsets.UTF_8));
+        try (var docs = new YAMLMapper().readerFor(JsonNode.class).<JsonNode>readValues(Files.readString(file, StandardCharsets.UTF_8))) {
+            for (JsonNode doc : docs.readAll()) {
+                if ("NetworkTopology".equals(doc.path("kind").asText())) {
+                    return doc;
+                }
+            }
+        }
+        throw new AssertionError("no NetworkTopology in " + file);
     }
 
     /** A dry-run create with strict field validation, as {@code kubectl apply} sends it. */
