@@ -88,7 +88,7 @@ public class DemoApplication implements QuarkusApplication {
                 .getItems(), Instant.now()));
         out.println("   (the embedded API has no kubelet: these pods never run here, so ConnectivityVerified stays Unknown");
         out.println("    (ProbesPending), which does not hold Ready back. NetworkLabTest runs the probe program for real in");
-        out.println("    network namespaces; see the README, \"Connectivity probes\".)");
+        out.println("    network namespaces; see docs/probes.md.)");
         out.println();
         out.println("$ kubectl get ntopo " + name + " -n " + namespace + " -o yaml   # status only");
         out.print("status:\n" + Yaml.print(result.getStatus()).indent(2));

@@ -104,7 +104,7 @@ public final class RenderCommand implements Callable<Integer> {
         });
         for (String file : files) {
             try (Reader reader = open(file)) {
-                TopologyFiles.read(file, reader, checker::check);
+                TopologyFiles.read("-".equals(file) ? "<stdin>" : file, reader, checker::check);
             } catch (UsageError e) {
                 err.println("render: " + e.getMessage());
                 return USAGE;

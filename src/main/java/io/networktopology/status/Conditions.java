@@ -1,6 +1,6 @@
 package io.networktopology.status;
 
-/** Condition types the operator writes into {@code status.conditions}. Documented in the README's status reference. */
+/** Condition types the operator writes into {@code status.conditions}. Documented in docs/status.md. */
 public final class Conditions {
 
     /** The roll-up: True only when no other condition is False (ConnectivityVerified is Unknown until the first probe run). */
