@@ -45,25 +45,54 @@ public final class TopologyStatusBuilder {
         this.clusterDomain = clusterDomain;
     }
 
-    /** Status for a spec that cannot be applied: existing services are reported as they were; nothing was changed. */
+    /**
+     * Status for a spec that cannot be applied: nothing was changed, so every observation stays as it was (the columns
+     * keep what is known). Each problem is reported by the condition of the part it is in (spec.ingresses[1] under
+     * IngressesReady, not ServicesReady); a part without problems keeps its condition, or, on a first apply, says it
+     * waits for the others. A problem outside the parts (e.g. the name) concerns them all.
+     */
     public NetworkTopologyStatus invalid(NetworkTopology topology, List<SpecProblem> problems, Instant now) {
         NetworkTopologyStatus previous = topology.getStatus();
         Long generation = topology.getMetadata().getGeneration();
         NetworkTopologyStatus status = keepingObservations(previous, generation);
-        String message = problems.size() + (problems.size() == 1 ? " problem" : " problems")
-                + " in the spec; nothing was changed: "
-                + problems.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
         List<Condition> old = previous == null ? null : previous.getConditions();
-        Condition services = ConditionList.condition(Conditions.SERVICES_READY, false, Reasons.INVALID_SPEC, message, generation, old, now);
-        Condition ingresses = ConditionList.condition(Conditions.INGRESSES_READY, false, Reasons.INVALID_SPEC, message, generation, old, now);
-        Condition dns = ConditionList.condition(Conditions.DNS_CONFIGURED, false, Reasons.INVALID_SPEC, message, generation, old, now);
-        List<Condition> parts = new ArrayList<>(List.of(services, ingresses, dns));
-        Condition connectivity = ConditionList.find(old, Conditions.CONNECTIVITY_VERIFIED);
-        if (connectivity != null) {
-            parts.add(connectivity); // what the last run found is still true of what exists
-        }
-        status.setConditions(withReady(parts, generation, old, now));
+        java.util.Map<String, String> parts = new java.util.LinkedHashMap<>();
+        parts.put(Conditions.SERVICES_READY, "spec.services");
+        parts.put(Conditions.INGRESSES_READY, "spec.ingresses");
+        parts.put(Conditions.DNS_CONFIGURED, "spec.dns");
+        parts.put(Conditions.CONNECTIVITY_VERIFIED, "spec.probes");
+        List<SpecProblem> unplaced = problems.stream().filter(p -> parts.values().stream().noneMatch(prefix -> within(p, prefix))).toList();
+        List<String> invalidParts = parts.entrySet().stream()
+                .filter(e -> !unplaced.isEmpty() && !e.getKey().equals(Conditions.CONNECTIVITY_VERIFIED)
+                        || problems.stream().anyMatch(p -> within(p, e.getValue())))
+                .map(java.util.Map.Entry::getKey).toList();
+        List<Condition> conditions = new ArrayList<>();
+        parts.forEach((type, prefix) -> {
+            List<SpecProblem> mine = new ArrayList<>(problems.stream().filter(p -> within(p, prefix)).toList());
+            if (!type.equals(Conditions.CONNECTIVITY_VERIFIED)) {
+                mine.addAll(unplaced); // what the probes found of what exists stays true whatever the name
+            }
+            Condition before = ConditionList.find(old, type);
+            if (!mine.isEmpty()) {
+                String message = mine.size() + (mine.size() == 1 ? " problem" : " problems") + " in " + prefix
+                        + (unplaced.isEmpty() ? "" : " and the topology") + "; nothing was changed: "
+                        + mine.stream().map(SpecProblem::toString).collect(Collectors.joining("; "));
+                conditions.add(ConditionList.condition(type, false, Reasons.INVALID_SPEC, message, generation, old, now));
+            } else if (before != null) {
+                conditions.add(before); // what this part was is still true: nothing was changed
+            } else if (!type.equals(Conditions.CONNECTIVITY_VERIFIED)) {
+                conditions.add(ConditionList.condition(type, "Unknown", Reasons.INVALID_SPEC, "not applied yet: the spec has problems in "
+                        + invalidParts.stream().map(parts::get).collect(Collectors.joining(", ")), generation, old, now));
+            }
+        });
+        status.setConditions(withReady(conditions, generation, old, now));
         return status;
+    }
+
+    /** The problem is about {@code prefix} or a field under it. */
+    private static boolean within(SpecProblem problem, String prefix) {
+        String path = problem.path() == null ? "" : problem.path();
+        return path.equals(prefix) || path.startsWith(prefix + ".") || path.startsWith(prefix + "[");
     }
 
     /**

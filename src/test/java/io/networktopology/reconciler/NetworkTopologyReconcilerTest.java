@@ -260,6 +260,28 @@ class NetworkTopologyReconcilerTest {
         assertThat(svc("invalid", "api")).isNotNull();
         assertThat(svc("invalid", "web").getMetadata().getResourceVersion()).isEqualTo(webVersion);
         assertThat(invalid.getStatus().getServices()).extracting(ServiceStatus::getName).containsExactly("web", "api");
+        assertThat(ConditionList.find(invalid.getStatus().getConditions(), "ServicesReady").getMessage())
+                .startsWith("1 problem in spec.services; nothing was changed: spec.services[0].ports[0].port");
+        // The column keeps what is known.
+        assertThat(invalid.getStatus().getServicesReady()).isEqualTo("2/2");
+    }
+
+    /** A problem is reported by the part it is in: an ingress problem is not a ServicesReady problem. */
+    @Test
+    void anInvalidIngressIsNamedUnderIngressesNotServices() {
+        apply(topology("ingresspart", "shop", clusterIp("web")));
+        await().until(() -> svc("ingresspart", "web") != null);
+        actAsApiServerAndAllocateAddresses("ingresspart");
+        awaitCondition("ingresspart", "shop", "True", "TopologyReady");
+        editSpec("ingresspart", "shop", t -> t.getSpec().setIngresses(
+                withIngresses(topology("x", "shop"), ingress("shop", "shop.example.com", "/=nosuch:80")).getSpec().getIngresses()));
+        NetworkTopology invalid = awaitCondition("ingresspart", "shop", "False", "InvalidSpec");
+        io.fabric8.kubernetes.api.model.Condition ready = ConditionList.find(invalid.getStatus().getConditions(), "Ready");
+        assertThat(ready.getMessage()).startsWith("IngressesReady: 1 problem in spec.ingresses; nothing was changed: spec.ingresses[0]");
+        io.fabric8.kubernetes.api.model.Condition services = ConditionList.find(invalid.getStatus().getConditions(), "ServicesReady");
+        assertThat(services.getStatus()).isEqualTo("True");
+        assertThat(services.getReason()).isNotEqualTo("InvalidSpec");
+        assertThat(invalid.getStatus().getServicesReady()).isEqualTo("1/1");
     }
 
     @Test

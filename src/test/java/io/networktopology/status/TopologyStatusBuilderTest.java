@@ -135,7 +135,7 @@ class TopologyStatusBuilderTest {
         assertThat(invalid.getServices()).isEqualTo(topology.getStatus().getServices());
         Condition ready = ConditionList.find(invalid.getConditions(), "Ready");
         assertThat(ready.getReason()).isEqualTo("InvalidSpec");
-        assertThat(ready.getMessage()).isEqualTo("ServicesReady: 2 problems in the spec; nothing was changed: "
+        assertThat(ready.getMessage()).isEqualTo("ServicesReady: 2 problems in spec.services; nothing was changed: "
                 + "spec.services[0].ports[0].port: must be between 1 and 65535, got 0; spec.services[1].name: required");
     }
 
