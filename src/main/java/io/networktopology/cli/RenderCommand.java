@@ -51,8 +51,8 @@ import java.util.concurrent.Callable;
 @Command(name = "render", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, sortOptions = false,
         description = {
             "Prints, as multi-document YAML, the Services and Ingresses the operator would create for the NetworkTopology "
-                    + "documents in FILE(s). No cluster needed. Other documents (a Namespace, ...) are skipped; a "
-                    + "'kind: List' (kubectl get -o yaml) is unwrapped.",
+                    + "documents in FILE(s), or draws them (--format mermaid|dot). No cluster needed. Other documents (a "
+                    + "Namespace, ...) are skipped; a 'kind: List' (kubectl get -o yaml) is unwrapped.",
             "Each topology is checked as the API server would admit it (the CRD's schema and CEL rules) and as the "
                     + "operator would (its validator); every problem is printed as FILE:LINE:COLUMN: FIELD: REASON.",
             "Exit status: 0 all valid, 1 invalid input, 2 usage or I/O error."})
@@ -74,6 +74,15 @@ public final class RenderCommand implements Callable<Integer> {
                     + "same environment variables (NETWORKTOPOLOGY_DNS_STUB_DOMAIN_NAMESPACES, ...).")
     String corefile;
 
+    /** What render prints. */
+    public enum Format { yaml, mermaid, dot }
+
+    @Option(names = "--format", paramLabel = "FORMAT", defaultValue = "yaml",
+            description = "yaml (default): the objects; mermaid or dot: a diagram of what the topologies become (entry points, "
+                    + "Services, pods, DNS names), coloured by their probe results when the input is live "
+                    + "(kubectl get ntopo NAME -o yaml | ... render --format mermaid -)")
+    Format format;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "YAML files; '-' reads standard input")
     List<String> files;
 
@@ -89,6 +98,9 @@ public final class RenderCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = cli.out;
         PrintStream err = cli.err;
+        if (corefile != null && format != Format.yaml) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--corefile prints a Corefile: it does not go with --format " + format);
+        }
         long stdin = files.stream().filter("-"::equals).count() + ("-".equals(corefile) ? 1 : 0);
         if (stdin > 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "standard input ('-') can be read only once");
@@ -96,11 +108,12 @@ public final class RenderCommand implements Callable<Integer> {
         // One document at a time: the output is kept (nothing is printed when any topology is invalid), the parsed
         // documents are not. Only --corefile keeps the topologies, for the DNS plan across all of them.
         StringBuilder output = new StringBuilder();
+        boolean keep = corefile != null || format != Format.yaml;
         Checker checker = new Checker(err, topology -> {
-            if (corefile == null) {
+            if (!keep) {
                 appendObjects(topology, output);
             }
-            return corefile != null;
+            return keep;
         });
         for (String file : files) {
             try (Reader reader = open(file)) {
@@ -127,6 +140,11 @@ public final class RenderCommand implements Callable<Integer> {
         }
         if (corefile != null) {
             return renderCorefile(checker.kept, out, err);
+        }
+        if (format == Format.mermaid) {
+            output.append(TopologyDiagram.of(checker.kept).mermaid());
+        } else if (format == Format.dot) {
+            output.append(TopologyDiagram.of(checker.kept).dot());
         }
         out.print(output);
         out.flush();

@@ -194,6 +194,20 @@ class DocsCommandsTest {
         }
     }
 
+    /** The README's diagram is what render draws today for examples/shop.yaml, not a picture that drifts from it. */
+    @Test
+    void theReadmeDiagramIsRendersOutput() throws Exception {
+        String readme = Files.readString(PROJECT.resolve("README.md"));
+        int start = readme.indexOf("```mermaid\n");
+        assertThat(start).as("a mermaid diagram in README.md").isPositive();
+        String shown = readme.substring(start + "```mermaid\n".length(), readme.indexOf("```", start + 10));
+        Process render = new ProcessBuilder("bash", "-c", BINARY + " render --format mermaid examples/shop.yaml")
+                .directory(PROJECT.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String drawn = new String(render.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(render.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(shown).isEqualTo(drawn);
+    }
+
     /** Guards the classification: every pattern the docs use is recognised. */
     @Test
     void theClassificationKnowsTheDocsPatterns() {
