@@ -21,10 +21,11 @@ class RenderCommandTest {
     @TempDir
     Path dir;
 
-    private record Result(int code, String out, String err) {
+    record Result(int code, String out, String err) {
     }
 
-    private static Result render(String... args) {
+    /** render in this JVM with these arguments: its exit status, standard output and standard error. */
+    static Result render(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int code = RenderCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8),

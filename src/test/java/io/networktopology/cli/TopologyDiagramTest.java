@@ -3,14 +3,13 @@ package io.networktopology.cli;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static io.networktopology.cli.RenderCommandTest.render;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** render --format mermaid|dot: what a topology becomes, drawn; a live topology's probe results colour it. */
@@ -18,16 +17,6 @@ class TopologyDiagramTest {
 
     @TempDir
     Path dir;
-
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result render(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = RenderCommand.run(List.of(args), new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    }
 
     /** A live topology, as kubectl get -o yaml prints it: a check of the web Service passed, one of the admin NodePort failed. */
     private Path live() throws Exception {
@@ -57,7 +46,7 @@ class TopologyDiagramTest {
 
     @Test
     void mermaidDrawsEntryPointsServicesPodsAndDnsOfTheExample() {
-        Result result = render("--format", "mermaid", "examples/shop.yaml");
+        RenderCommandTest.Result result = render("--format", "mermaid", "examples/shop.yaml");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).startsWith("flowchart LR\n")
                 .contains("svc_web[\"web<br/>ClusterIP :80\"]", "pods_app_web[\"pods app=web\"]", "svc_web -->|\":8080\"| pods_app_web",
@@ -69,7 +58,7 @@ class TopologyDiagramTest {
 
     @Test
     void aLiveTopologyIsColouredByItsProbeResults() throws Exception {
-        Result result = render("--format", "mermaid", live().toString());
+        RenderCommandTest.Result result = render("--format", "mermaid", live().toString());
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).contains("svc_web[\"web<br/>ClusterIP :80\"]:::passed", "np_admin_8080_TCP[\"every node :30080/TCP\"]:::failed")
                 .contains("svc_admin[\"admin<br/>NodePort :8080\"]\n");
@@ -79,7 +68,7 @@ class TopologyDiagramTest {
     @Test
     void dotIsValidForGraphviz() throws Exception {
         for (Path input : List.of(Path.of("examples/shop.yaml"), live())) {
-            Result result = render("--format", "dot", input.toString());
+            RenderCommandTest.Result result = render("--format", "dot", input.toString());
             assertThat(result.code()).as(result.err()).isZero();
             Path dot = dir.resolve("topology.dot");
             Files.writeString(dot, result.out());
@@ -99,7 +88,7 @@ class TopologyDiagramTest {
 
     @Test
     void corefileAndADiagramDoNotGoTogether() {
-        Result result = render("--format", "dot", "--corefile", "examples/Corefile", "examples/shop.yaml");
+        RenderCommandTest.Result result = render("--format", "dot", "--corefile", "examples/Corefile", "examples/shop.yaml");
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).isEqualTo("render: --corefile prints a Corefile: it does not go with --format dot (see --help)\n");
     }
