@@ -275,6 +275,10 @@ TOML
     for img in pause busybox coredns operator traefik; do
       [[ -f "$IMAGES/$img.tar" ]] && ctr_node "$n" images import "$IMAGES/$img.tar" >/dev/null
     done
+    # examples/hello.yaml names busybox:1.36, as a user's cluster would pull it; here it is Debian's busybox, already there.
+    if [[ -f "$IMAGES/busybox.tar" ]]; then
+      ctr_node "$n" images tag --force "$BUSYBOX_IMAGE" docker.io/library/busybox:1.36 >/dev/null
+    fi
   fi
   if [[ "$cgroot" != / ]]; then
     # The kubelet wants its --cgroup-root to exist already (cgroup v1: in every hierarchy).
