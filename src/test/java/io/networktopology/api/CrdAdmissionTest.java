@@ -57,7 +57,7 @@ class CrdAdmissionTest {
     // ---------------------------------------------------------------------------------------------- tests
 
     static Stream<Arguments> goodSamples() {
-        return Stream.concat(Stream.of(PROJECT.resolve("examples/shop.yaml")), list("good")).map(CrdAdmissionTest::named);
+        return Stream.concat(Stream.of(PROJECT.resolve("examples/shop.yaml"), PROJECT.resolve("examples/hello.yaml")), list("good")).map(CrdAdmissionTest::named);
     }
 
     static Stream<Arguments> badSamples() {

@@ -1,9 +1,7 @@
 package io.networktopology.controlplane;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
-import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.networktopology.api.NetworkTopology;
 import io.networktopology.status.ConditionList;
 import org.junit.jupiter.api.Test;
@@ -46,8 +44,12 @@ class OperatorStartupTest {
             assertThat(waiting.lines().filter(l -> l.startsWith("\tat ") || l.startsWith("Caused by"))).as("stack trace lines").isEmpty();
             assertThat(waiting.lines().filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))).hasSize(1);
 
-            CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(Path.of(RealApiServerTest.CRD)), CustomResourceDefinition.class);
-            client.resource(crd).create();
+            // As the log says, with the real kubectl: the documented command works as written.
+            Process apply = new ProcessBuilder(plane.bin("kubectl").toString(), "--kubeconfig", plane.kubeconfig().toString(),
+                    "apply", "-k", "crds/").redirectErrorStream(true).start();
+            String applied = new String(apply.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(apply.waitFor()).as(applied).isZero();
+            assertThat(applied).contains("customresourcedefinition.apiextensions.k8s.io/networktopologies.networktopology.io created");
             client.resource(new NamespaceBuilder().withNewMetadata().withName("late").endMetadata().build()).create();
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
                 client.resource(topology("late", "web", clusterIp("web"))).create();
