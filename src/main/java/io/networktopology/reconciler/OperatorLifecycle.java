@@ -52,6 +52,7 @@ public class OperatorLifecycle {
     private boolean started;
 
     void onStart(@Observes StartupEvent event) {
+        LogEncoding.utf8();
         // The project's own metrics, next to JOSDK's: what the reconciler did and wrote.
         // Plain counters the reconciler increments: a registry that outlives a restart (as in tests) keeps counting.
         reconciler.countInto(

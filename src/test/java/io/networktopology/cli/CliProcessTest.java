@@ -93,4 +93,31 @@ class CliProcessTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).isEqualTo("render: --corefile " + dir.resolve("nope") + ": no such file\n");
     }
+
+    /** The operator's own log lines are UTF-8 too, without a locale (the log handler encoded with ASCII: caf??). */
+    @Test
+    void theOperatorsLogIsUtf8WithoutLocale() throws Exception {
+        Path kubeconfig = dir.resolve("kubeconfig");
+        Files.writeString(kubeconfig, """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: c, cluster: {server: "https://127.0.0.1:1/café→"}}]
+                contexts: [{name: c, context: {cluster: c, user: u}}]
+                current-context: c
+                users: [{name: u, user: {token: x}}]
+                """);
+        Path log = dir.resolve("operator.log");
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(Map.of("PATH", "/usr/bin:/bin", "KUBECONFIG", kubeconfig.toString(), "QUARKUS_HTTP_PORT", "0"));
+        Process operator = builder.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                    .until(() -> Files.readString(log, StandardCharsets.UTF_8).contains("network-topology-operator starting"));
+            assertThat(Files.readString(log, StandardCharsets.UTF_8)).contains("API server https://127.0.0.1:1/café→/");
+        } finally {
+            operator.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
 }
