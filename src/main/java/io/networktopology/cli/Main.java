@@ -23,6 +23,9 @@ public class Main {
         } catch (OutOfMemoryError e) {
             System.err.println("out of memory (" + Runtime.getRuntime().maxMemory() / (1024 * 1024) + " MB heap): give Java more with -Xmx");
             code = Cli.FAILED;
+        } catch (StackOverflowError e) {
+            System.err.println("the input is nested too deeply for the stack (" + e + "): give Java more with -Xss");
+            code = Cli.FAILED;
         }
         System.out.flush();
         System.err.flush();

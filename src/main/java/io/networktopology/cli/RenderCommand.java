@@ -246,10 +246,39 @@ public final class RenderCommand implements Callable<Integer> {
             if (!problems.isEmpty()) {
                 invalid++;
                 err.println(document.label() + ": " + problems.size() + (problems.size() == 1 ? " problem" : " problems"));
-                problems.forEach(p -> err.println("  " + p));
+                problems.forEach(p -> err.println("  " + shorten(p)));
                 notes.forEach(n -> err.println("  (" + n + ")"));
             }
         }
+    }
+
+    /** A problem line with every quoted value of more than 120 characters cut to its first 80, and its length said. */
+    static String shorten(String line) {
+        if (line.length() <= 200) {
+            return line;
+        }
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < line.length()) {
+            char c = line.charAt(i);
+            if (c != '"') {
+                out.append(c);
+                i++;
+                continue;
+            }
+            int end = i + 1;
+            while (end < line.length() && line.charAt(end) != '"') {
+                end += line.charAt(end) == '\\' ? 2 : 1;
+            }
+            int length = Math.min(end, line.length()) - i - 1;
+            if (length > 120) {
+                out.append('"').append(line, i + 1, i + 81).append("…\" (").append(length).append(" characters)");
+            } else {
+                out.append(line, i, Math.min(end + 1, line.length()));
+            }
+            i = end + 1;
+        }
+        return out.toString();
     }
 
     private static final String QUOTE_BOOLEANS = " (YAML reads unquoted y, n, yes, no, on, off, true and false as"

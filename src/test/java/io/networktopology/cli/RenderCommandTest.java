@@ -303,4 +303,25 @@ class RenderCommandTest {
                 "(document 3): skipped a document without apiVersion and kind",
                 "render: 2 of 2 topologies are invalid");
     }
+
+    /** A 5 MB value is refused in a line of normal length: the value is cut, its length said. */
+    @Test
+    void aFiveMegabyteValueIsOneShortProblem() throws Exception {
+        Path file = dir.resolve("huge.yaml");
+        String huge = "a".repeat(5 * 1024 * 1024);
+        Files.writeString(file, """
+                apiVersion: networktopology.io/v1alpha1
+                kind: NetworkTopology
+                metadata: {name: huge, namespace: shop}
+                spec:
+                  services:
+                  - name: web
+                    ports: [{port: 80}]
+                    selector: {app: "%s"}
+                """.formatted(huge));
+        Result result = render(file.toString());
+        assertThat(result.code()).isEqualTo(1);
+        assertThat(result.err()).contains("spec.services[0].selector[app]: \"" + "a".repeat(80) + "…\" (5242880 characters) is not a valid label value");
+        assertThat(result.err().length()).isLessThan(1000);
+    }
 }
