@@ -12,6 +12,7 @@ import io.networktopology.api.ServiceSpec;
 import io.networktopology.api.ServiceType;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.reconciler.NetworkTopologyReconciler;
+import io.networktopology.reconciler.PlainOperator;
 import io.networktopology.status.ConditionList;
 import io.networktopology.status.Conditions;
 
@@ -26,86 +27,273 @@ import java.util.concurrent.Future;
 import java.util.function.LongSupplier;
 
 /**
- * {@code benchmark [--topologies N] [--namespaces M]}: N topologies of five services each applied to the embedded
- * API. Prints the time until all are Ready, the operator's API requests by verb and resource, its status writes,
- * the time a plain Fabric8 loop needs to create the same Services (the floor), and then the writes a full resync
- * makes when nothing changed (the goal is zero). Numbers are printed, never asserted.
+ * {@code benchmark [--topologies N] [--namespaces M] [--kubeconfig FILE]}: N topologies of five services each applied
+ * to the embedded API, or with {@code --kubeconfig} to a real API server. Prints the time until all are Ready, the
+ * operator's API requests by verb and resource, its status writes, the time a plain Fabric8 client needs to create the
+ * same Services with as many threads (the floor), the operator's heap and RSS, and then what a full resync by a fresh
+ * operator costs when nothing changed (the goal is zero writes) and how long it takes from start to first reconcile.
+ * Numbers are printed, never asserted.
  *
  * <p>The operator here is the production reconciler run by plain JOSDK (no Quarkus) so that the resync can be a
- * second, fresh operator instance with empty caches, exactly like an operator restart.
+ * second, fresh operator instance with empty caches, exactly like an operator restart. On a real API server it
+ * watches only the benchmark's namespaces and writes CoreDNS entries (it declares none) only under its own owner
+ * name, so another operator's topologies are left alone; the namespaces are deleted at the end.
  */
 public final class Benchmark {
 
     private static final String OPERATOR_AGENT = "network-topology-operator/benchmark";
     private static final String DRIVER_AGENT = "benchmark-driver";
+    /** Threads of the driver and of the floor: the same concurrency for both. */
+    static final int THREADS = 8;
+    /** NodePorts are a cluster-wide range of 2,768 ports: beyond this many topologies, admin is a ClusterIP service. */
+    static final int NODE_PORT_TOPOLOGIES = 2000;
+    static final String LABEL = "networktopology.io/benchmark";
 
     private Benchmark() {
     }
 
+    /** Where the benchmark runs, and how the operator's requests are counted there. */
+    interface Target extends AutoCloseable {
+        KubernetesClient client(String agent);
+
+        /** The operator's requests since the last reset, keyed "VERB resource" ("PUT networktopologies/status"). */
+        Map<String, Long> requestCounts();
+
+        void resetRequestCounts();
+
+        String describe();
+
+        void installCrd(KubernetesClient client) throws InterruptedException;
+
+        boolean real();
+
+        @Override
+        void close();
+    }
+
     public static int run(int topologies, int namespaces, PrintStream out) throws Exception {
-        try (EmbeddedKubernetes api = EmbeddedKubernetes.start(OPERATOR_AGENT);
-             KubernetesClient driver = client(api, DRIVER_AGENT);
-             KubernetesClient operatorClient = client(api, OPERATOR_AGENT)) {
-            EmbeddedKubernetes.installCrd(driver);
+        return run(topologies, namespaces, null, out);
+    }
+
+    public static int run(int topologies, int namespaces, java.nio.file.Path kubeconfig, PrintStream out) throws Exception {
+        try (Target target = kubeconfig == null ? new Embedded() : new Real(kubeconfig);
+             KubernetesClient driver = target.client(DRIVER_AGENT);
+             KubernetesClient operatorClient = target.client(OPERATOR_AGENT)) {
+            target.installCrd(driver);
+            java.util.Set<String> benchNamespaces = new java.util.TreeSet<>();
             for (int n = 0; n < namespaces; n++) {
-                driver.resource(new NamespaceBuilder().withNewMetadata().withName("bench-" + n).endMetadata().build()).create();
+                benchNamespaces.add(createNamespace(driver, "bench-" + n));
             }
-            out.printf(Locale.ROOT, "benchmark: %d topologies x 5 services in %d namespaces, embedded API (Fabric8 mock, CRUD mode), %d CPUs%n",
-                    topologies, namespaces, Runtime.getRuntime().availableProcessors());
+            out.printf(Locale.ROOT, "benchmark: %d topologies x 5 services in %d namespaces, %s, %d CPUs%n",
+                    topologies, namespaces, target.describe(), Runtime.getRuntime().availableProcessors());
+            try {
+                return measure(target, driver, operatorClient, topologies, namespaces, benchNamespaces, out);
+            } finally {
+                if (target.real()) {
+                    for (String ns : new ArrayList<>(benchNamespaces)) {
+                        driver.namespaces().withName(ns).delete();
+                        driver.namespaces().withName(ns.replace("bench-", "floor-")).delete();
+                    }
+                    out.println("(the benchmark's namespaces are being deleted)");
+                }
+            }
+        }
+    }
 
-            NetworkTopologyReconciler reconciler = new NetworkTopologyReconciler("cluster.local");
-            Operator operator = io.networktopology.reconciler.PlainOperator.start(operatorClient, reconciler);
+    private static int measure(Target target, KubernetesClient driver, KubernetesClient operatorClient, int topologies, int namespaces,
+            java.util.Set<String> benchNamespaces, PrintStream out) throws Exception {
+        NetworkTopologyReconciler reconciler = reconciler();
+        Operator operator = PlainOperator.start(operatorClient, reconciler, target.real() ? benchNamespaces : null);
+        target.resetRequestCounts();
+
+        long start = System.nanoTime();
+        parallel(topologies, i -> driver.resource(topology(i, namespaces)).create());
+        long applied = System.nanoTime();
+        waitUntil(() -> readyCount(driver), topologies, target.real() ? 3600 : 600, target.real() ? 1000 : 100);
+        long ready = System.nanoTime();
+        Map<String, Long> requests = target.requestCounts();
+        out.printf(Locale.ROOT, "%n== apply: all %d topologies Ready in %.2f s (creating them took %.2f s)%n",
+                topologies, seconds(start, ready), seconds(start, applied));
+        printRequests(out, requests);
+        long statusWrites = requests.getOrDefault("PUT networktopologies/status", 0L) + requests.getOrDefault("PATCH networktopologies/status", 0L);
+        long writes = requests.entrySet().stream().filter(e -> EmbeddedKubernetes.isWrite(e.getKey())).mapToLong(Map.Entry::getValue).sum();
+        out.printf(Locale.ROOT, "status writes: %d for %d topologies (%.2f per topology); all writes %.2f per topology; reconciles: %d%n",
+                statusWrites, topologies, statusWrites / (double) topologies, writes / (double) topologies, reconciler.reconciles());
+        System.gc();
+        Runtime runtime = Runtime.getRuntime();
+        out.printf(Locale.ROOT, "operator process at %d topologies: heap used %d MB after GC, RSS %s (the benchmark's driver shares it)%n",
+                topologies, (runtime.totalMemory() - runtime.freeMemory()) >> 20, rss());
+
+        List<Service> floorServices = new ArrayList<>();
+        for (int i = 0; i < topologies; i++) {
+            NetworkTopology t = topology(i, namespaces);
+            t.getMetadata().setNamespace("floor-" + (i % namespaces));
+            floorServices.addAll(ServiceModel.desiredServices(t));
+        }
+        for (int n = 0; n < namespaces; n++) {
+            createNamespace(driver, "floor-" + n);
+        }
+        long floorStart = System.nanoTime();
+        parallel(floorServices.size(), i -> driver.resource(floorServices.get(i)).create());
+        double floor = seconds(floorStart, System.nanoTime());
+        out.printf(Locale.ROOT, "%n== floor: a plain Fabric8 client (%d threads) creates the same %d Services in %.2f s; operator/floor = %.2fx"
+                + " (goal: at most 1.2x)%n", THREADS, floorServices.size(), floor, seconds(start, ready) / floor);
+
+        operator.stop();
+        NetworkTopologyReconciler fresh = reconciler();
+        // JOSDK closes its client on stop; the restarted operator gets its own, as a restarted process would.
+        KubernetesClient restartedClient = target.client(OPERATOR_AGENT);
+        Operator restarted = PlainOperator.of(restartedClient, fresh, target.real() ? benchNamespaces : null);
+        target.resetRequestCounts();
+        long resyncStart = System.nanoTime();
+        restarted.start();
+        waitUntil(fresh::reconciles, 1, 600, 10);
+        double firstReconcile = seconds(resyncStart, System.nanoTime());
+        waitUntil(fresh::reconciles, topologies, target.real() ? 3600 : 600, 100);
+        double resync = seconds(resyncStart, System.nanoTime());
+        quiet(fresh::reconciles);
+        Map<String, Long> resyncRequests = target.requestCounts();
+        long resyncWrites = resyncRequests.entrySet().stream().filter(e -> EmbeddedKubernetes.isWrite(e.getKey()))
+                .mapToLong(Map.Entry::getValue).sum();
+        out.printf(Locale.ROOT, "%n== resync with nothing changed (a fresh operator instance): start to first reconcile %.2f s (goal: at most 2 s);"
+                + " %d reconciles in %.2f s, %d writes (goal: 0)%n", firstReconcile, fresh.reconciles(), resync, resyncWrites);
+        printRequests(out, resyncRequests);
+        restarted.stop();
+        return 0;
+    }
+
+    /** The production reconciler, probes off (no kubelet needed), DNS entries (it declares none) under its own owner. */
+    private static NetworkTopologyReconciler reconciler() {
+        return new NetworkTopologyReconciler("cluster.local", io.networktopology.dns.DnsSettings.defaults("cluster.local").withOwner("benchmark"),
+                io.networktopology.probe.ProbeSettings.defaults("cluster.local").withEnabled(false));
+    }
+
+    private static String createNamespace(KubernetesClient driver, String name) {
+        driver.resource(new NamespaceBuilder().withNewMetadata().withName(name).addToLabels(LABEL, "true").endMetadata().build()).create();
+        return name;
+    }
+
+    /** The resident set of this process, from /proc (Linux). */
+    private static String rss() {
+        try {
+            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                    .filter(l -> l.startsWith("VmRSS:")).map(l -> (Long.parseLong(l.replaceAll("\\D", "")) >> 10) + " MB").findFirst().orElse("?");
+        } catch (java.io.IOException e) {
+            return "?";
+        }
+    }
+
+    /** The Fabric8 mock in CRUD mode, in this process; requests counted by the server. */
+    static final class Embedded implements Target {
+        private final EmbeddedKubernetes api = EmbeddedKubernetes.start(OPERATOR_AGENT);
+
+        @Override
+        public KubernetesClient client(String agent) {
+            Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.url()).withTrustCerts(true)
+                    .withUserAgent(agent).withRequestTimeout(60_000).build();
+            return new KubernetesClientBuilder().withConfig(config).build();
+        }
+
+        @Override
+        public Map<String, Long> requestCounts() {
+            return api.requestCounts();
+        }
+
+        @Override
+        public void resetRequestCounts() {
             api.resetRequestCounts();
+        }
 
-            long start = System.nanoTime();
-            parallel(topologies, i -> driver.resource(topology(i, namespaces)).create());
-            long applied = System.nanoTime();
-            waitUntil(() -> readyCount(driver), topologies, 600);
-            long ready = System.nanoTime();
-            Map<String, Long> requests = api.requestCounts();
-            out.printf(Locale.ROOT, "%n== apply: all %d topologies Ready in %.2f s (creating them took %.2f s)%n",
-                    topologies, seconds(start, ready), seconds(start, applied));
-            printRequests(out, requests);
-            out.printf(Locale.ROOT, "status writes: %d for %d topologies (%.2f per topology); reconciles: %d%n",
-                    requests.getOrDefault("PUT networktopologies/status", 0L), topologies,
-                    requests.getOrDefault("PUT networktopologies/status", 0L) / (double) topologies, reconciler.reconciles());
+        @Override
+        public String describe() {
+            return "embedded API (Fabric8 mock, CRUD mode)";
+        }
 
-            List<Service> floorServices = new ArrayList<>();
-            for (int i = 0; i < topologies; i++) {
-                NetworkTopology t = topology(i, namespaces);
-                t.getMetadata().setNamespace("floor-" + (i % namespaces));
-                floorServices.addAll(ServiceModel.desiredServices(t));
-            }
-            for (int n = 0; n < namespaces; n++) {
-                driver.resource(new NamespaceBuilder().withNewMetadata().withName("floor-" + n).endMetadata().build()).create();
-            }
-            long floorStart = System.nanoTime();
-            for (Service service : floorServices) {
-                driver.resource(service).create();
-            }
-            double floor = seconds(floorStart, System.nanoTime());
-            out.printf(Locale.ROOT, "%n== floor: a plain Fabric8 loop creates the same %d Services in %.2f s; operator/floor = %.1fx%n",
-                    floorServices.size(), floor, seconds(start, ready) / floor);
+        @Override
+        public void installCrd(KubernetesClient client) {
+            EmbeddedKubernetes.installCrd(client);
+        }
 
-            operator.stop();
-            NetworkTopologyReconciler fresh = new NetworkTopologyReconciler("cluster.local");
-            // JOSDK closes its client on stop; the restarted operator gets its own, as a restarted process would.
-            KubernetesClient restartedClient = client(api, OPERATOR_AGENT);
-            Operator restarted = io.networktopology.reconciler.PlainOperator.of(restartedClient, fresh);
-            api.resetRequestCounts();
-            long resyncStart = System.nanoTime();
-            restarted.start();
-            waitUntil(fresh::reconciles, topologies, 600);
-            double resync = seconds(resyncStart, System.nanoTime());
-            quiet(fresh::reconciles);
-            Map<String, Long> resyncRequests = api.requestCounts();
-            long writes = resyncRequests.entrySet().stream().filter(e -> EmbeddedKubernetes.isWrite(e.getKey()))
-                    .mapToLong(Map.Entry::getValue).sum();
-            out.printf(Locale.ROOT, "%n== resync with nothing changed (a fresh operator instance): %d reconciles in %.2f s, %d writes%n",
-                    fresh.reconciles(), resync, writes);
-            printRequests(out, resyncRequests);
-            restarted.stop();
-            return 0;
+        @Override
+        public boolean real() {
+            return false;
+        }
+
+        @Override
+        public void close() {
+            api.close();
+        }
+    }
+
+    /** A real API server from a kubeconfig; the operator's requests counted as its client sends them. */
+    static final class Real implements Target {
+        private final String kubeconfig;
+        private final Map<String, Long> counts = new java.util.concurrent.ConcurrentSkipListMap<>();
+        private final String server;
+
+        Real(java.nio.file.Path file) throws java.io.IOException {
+            this.kubeconfig = java.nio.file.Files.readString(file);
+            this.server = Config.fromKubeconfig(null, kubeconfig, file.toString()).getMasterUrl();
+        }
+
+        @Override
+        public KubernetesClient client(String agent) {
+            Config config = new ConfigBuilder(Config.fromKubeconfig(null, kubeconfig, null)).withUserAgent(agent)
+                    .withRequestTimeout(60_000).build();
+            KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config);
+            if (OPERATOR_AGENT.equals(agent)) {
+                builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("benchmark-counter", new io.fabric8.kubernetes.client.http.Interceptor() {
+                    @Override
+                    public void before(io.fabric8.kubernetes.client.http.BasicBuilder request, io.fabric8.kubernetes.client.http.HttpRequest sent,
+                            RequestTags tags) {
+                        String query = sent.uri().getRawQuery();
+                        counts.merge(EmbeddedKubernetes.requestKey(sent.method(), sent.uri().getRawPath() + (query == null ? "" : "?" + query)),
+                                1L, Long::sum);
+                    }
+                }));
+            }
+            return builder.build();
+        }
+
+        @Override
+        public Map<String, Long> requestCounts() {
+            return new java.util.TreeMap<>(counts);
+        }
+
+        @Override
+        public void resetRequestCounts() {
+            counts.clear();
+        }
+
+        @Override
+        public String describe() {
+            return "real API server " + server;
+        }
+
+        @Override
+        public void installCrd(KubernetesClient client) throws InterruptedException {
+            String name = "networktopologies.networktopology.io";
+            if (client.apiextensions().v1().customResourceDefinitions().withName(name).get() == null) {
+                EmbeddedKubernetes.installCrd(client);
+            }
+            for (int i = 0; i < 300; i++) {
+                var crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
+                if (crd.getStatus() != null && crd.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()))) {
+                    return;
+                }
+                Thread.sleep(100);
+            }
+            throw new IllegalStateException("the CRD " + name + " did not become Established in 30 s");
+        }
+
+        @Override
+        public boolean real() {
+            return true;
+        }
+
+        @Override
+        public void close() {
         }
     }
 
@@ -113,7 +301,7 @@ public final class Benchmark {
         ServiceSpec web = service("web-" + i, ServiceType.ClusterIP, 80, 8080);
         ServiceSpec api = service("api-" + i, ServiceType.ClusterIP, 8080, 8080);
         ServiceSpec db = service("db-" + i, ServiceType.Headless, 5432, 5432);
-        ServiceSpec admin = service("admin-" + i, ServiceType.NodePort, 8081, 8081);
+        ServiceSpec admin = service("admin-" + i, i < NODE_PORT_TOPOLOGIES ? ServiceType.NodePort : ServiceType.ClusterIP, 8081, 8081);
         ServiceSpec ext = new ServiceSpec();
         ext.setName("ext-" + i);
         ext.setType(ServiceType.ExternalName);
@@ -121,6 +309,7 @@ public final class Benchmark {
         NetworkTopology topology = new NetworkTopology();
         topology.getMetadata().setName("t-" + i);
         topology.getMetadata().setNamespace("bench-" + (i % namespaces));
+        topology.getMetadata().setLabels(Map.of(LABEL, "true"));
         topology.setSpec(new io.networktopology.api.NetworkTopologySpec());
         topology.getSpec().setServices(List.of(web, api, db, admin, ext));
         return topology;
@@ -136,7 +325,7 @@ public final class Benchmark {
     }
 
     private static long readyCount(KubernetesClient client) {
-        return client.resources(NetworkTopology.class).inAnyNamespace().list().getItems().stream().filter(t -> {
+        return client.resources(NetworkTopology.class).inAnyNamespace().withLabel(LABEL, "true").list().getItems().stream().filter(t -> {
             if (t.getStatus() == null || !t.getMetadata().getGeneration().equals(t.getStatus().getObservedGeneration())) {
                 return false;
             }
@@ -145,9 +334,10 @@ public final class Benchmark {
         }).count();
     }
 
-    private static void waitUntil(LongSupplier count, long target, int maxSeconds) throws InterruptedException {
-        for (int i = 0; i < maxSeconds * 10 && count.getAsLong() < target; i++) {
-            Thread.sleep(100);
+    private static void waitUntil(LongSupplier count, long target, int maxSeconds, int pollMs) throws InterruptedException {
+        long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
+        while (count.getAsLong() < target && System.nanoTime() < deadline) {
+            Thread.sleep(pollMs);
         }
         if (count.getAsLong() < target) {
             throw new IllegalStateException("only " + count.getAsLong() + " of " + target + " after " + maxSeconds + " s");
@@ -164,7 +354,7 @@ public final class Benchmark {
     }
 
     private static void parallel(int n, java.util.function.IntConsumer task) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(8);
+        ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
             List<Future<?>> futures = new ArrayList<>();
             for (int i = 0; i < n; i++) {
@@ -184,12 +374,6 @@ public final class Benchmark {
         requests.forEach((k, v) -> out.printf(Locale.ROOT, "  %-40s %8d%n", k, v));
         long writes = requests.entrySet().stream().filter(e -> EmbeddedKubernetes.isWrite(e.getKey())).mapToLong(Map.Entry::getValue).sum();
         out.printf(Locale.ROOT, "  %-40s %8d%n", "(all writes)", writes);
-    }
-
-    private static KubernetesClient client(EmbeddedKubernetes api, String agent) {
-        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.url()).withTrustCerts(true)
-                .withUserAgent(agent).withRequestTimeout(60_000).build();
-        return new KubernetesClientBuilder().withConfig(config).build();
     }
 
     private static double seconds(long from, long to) {

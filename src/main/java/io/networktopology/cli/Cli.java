@@ -120,8 +120,9 @@ public final class Cli implements Callable<Integer> {
     }
 
     @Command(name = "benchmark", mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = "Applies N topologies (five Services each) to an embedded API and prints the time until all "
-                    + "are Ready, the operator's API requests and the writes of a resync with nothing changed.")
+            description = "Applies N topologies (five Services each) to an embedded API, or a real one (--kubeconfig), and prints "
+                    + "the time until all are Ready against a plain client's floor, the operator's API requests, heap and RSS, and "
+                    + "what a resync with nothing changed costs.")
     static final class BenchmarkCommand implements Callable<Integer> {
         @ParentCommand
         Cli cli;
@@ -131,6 +132,9 @@ public final class Cli implements Callable<Integer> {
         int topologies;
         @Option(names = "--namespaces", paramLabel = "M", defaultValue = "20", description = "namespaces to spread them over (default ${DEFAULT-VALUE})")
         int namespaces;
+        @Option(names = "--kubeconfig", paramLabel = "FILE", description = "run against the real API server of this kubeconfig "
+                + "instead of the embedded one (namespaces bench-N and floor-N are created, then deleted)")
+        Path kubeconfig;
         @Option(names = "--render", paramLabel = "MB", description = "instead: time render on 1/4, 1/2 and all of MB megabytes of "
                 + "topologies (copies of examples/shop.yaml) and print time, throughput and heap")
         Integer renderMegabytes;
@@ -143,7 +147,10 @@ public final class Cli implements Callable<Integer> {
                 atLeast(spec, "--render", renderMegabytes, 1);
                 return RenderBenchmark.run(renderMegabytes, cli.out);
             }
-            return Benchmark.run(topologies, namespaces, cli.out);
+            if (kubeconfig != null && !java.nio.file.Files.isRegularFile(kubeconfig)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--kubeconfig " + kubeconfig + ": no such file");
+            }
+            return Benchmark.run(topologies, namespaces, kubeconfig, cli.out);
         }
     }
 

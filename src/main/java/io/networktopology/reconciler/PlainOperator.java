@@ -14,14 +14,27 @@ public final class PlainOperator {
 
     /** A registered, not yet started operator. JOSDK closes the client on stop. */
     public static Operator of(KubernetesClient client, NetworkTopologyReconciler reconciler) {
+        return of(client, reconciler, null);
+    }
+
+    /** Watching only {@code namespaces} (null: all). */
+    public static Operator of(KubernetesClient client, NetworkTopologyReconciler reconciler, java.util.Set<String> namespaces) {
         Operator operator = new Operator(o -> o.withKubernetesClient(client).withUseSSAToPatchPrimaryResource(false)
                 .withSSABasedCreateUpdateMatchForDependentResources(false));
-        operator.register(reconciler);
+        if (namespaces == null) {
+            operator.register(reconciler);
+        } else {
+            operator.register(reconciler, override -> override.settingNamespaces(namespaces));
+        }
         return operator;
     }
 
     public static Operator start(KubernetesClient client, NetworkTopologyReconciler reconciler) {
-        Operator operator = of(client, reconciler);
+        return start(client, reconciler, null);
+    }
+
+    public static Operator start(KubernetesClient client, NetworkTopologyReconciler reconciler, java.util.Set<String> namespaces) {
+        Operator operator = of(client, reconciler, namespaces);
         operator.start();
         return operator;
     }

@@ -261,7 +261,28 @@ public final class ConnectivityReport {
         return second < 0 ? r : r.substring(0, second) + " …";
     }
 
-    private static String describe(List<CheckStatus> checks) {
-        return checks.stream().map(c -> c.getId() + " (" + c.getPath() + "): " + c.getMessage()).collect(Collectors.joining("; "));
+    /**
+     * The failing checks in one readable sentence: checks that failed the same way share one clause (at most three ids
+     * named, then a count), at most three clauses, then how many more checks. Twenty-three checks refused alike read
+     * as one clause, not twenty-three near-identical ones.
+     */
+    static String describe(List<CheckStatus> checks) {
+        java.util.Map<String, List<CheckStatus>> byMessage = new java.util.LinkedHashMap<>();
+        for (CheckStatus check : checks) {
+            byMessage.computeIfAbsent(check.getMessage() == null ? "no message" : brief(check.getMessage()), m -> new ArrayList<>()).add(check);
+        }
+        List<String> clauses = new ArrayList<>();
+        int shown = 0;
+        for (java.util.Map.Entry<String, List<CheckStatus>> group : byMessage.entrySet()) {
+            if (clauses.size() == 3) {
+                break;
+            }
+            List<CheckStatus> same = group.getValue();
+            String ids = same.stream().limit(3).map(c -> c.getId() + " (" + c.getPath() + ")").collect(Collectors.joining(", "))
+                    + (same.size() > 3 ? " and " + (same.size() - 3) + " more" : "");
+            clauses.add(ids + ": " + group.getKey());
+            shown += same.size();
+        }
+        return String.join("; ", clauses) + (shown < checks.size() ? "; and " + (checks.size() - shown) + " more failing otherwise" : "");
     }
 }

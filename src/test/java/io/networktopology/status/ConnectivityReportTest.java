@@ -142,4 +142,29 @@ class ConnectivityReportTest {
                 .satisfies(c -> assertThat(c.getMessage()).isEqualTo(why));
         assertThat(ConnectivityReport.verdict(second.status(), true, 1, null).status()).isEqualTo("True");
     }
+
+    /** Twenty-three checks refused alike are one clause, not twenty-three near-identical ones. */
+    @Test
+    void checksThatFailAlikeShareOneClause() {
+        List<CheckStatus> failing = new java.util.ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            failing.add(failed("svc-ip-s" + i + "-80", "PodToService", "connect timed out after 2000 ms"));
+        }
+        failing.add(failed("dns-a-web", "DNS", "served by 0/2 CoreDNS pods"));
+        failing.add(failed("nodeport-admin-8080-node1", "NodePort", "Connection refused"));
+        failing.add(failed("nodeport-admin-8080-node2", "NodePort", "No route to host"));
+        assertThat(ConnectivityReport.describe(failing)).isEqualTo("svc-ip-s0-80 (PodToService), svc-ip-s1-80 (PodToService), "
+                + "svc-ip-s2-80 (PodToService) and 18 more: connect timed out after 2000 ms; dns-a-web (DNS): served by 0/2 CoreDNS pods; "
+                + "nodeport-admin-8080-node1 (NodePort): Connection refused; and 1 more failing otherwise");
+        assertThat(ConnectivityReport.describe(failing.subList(21, 22))).isEqualTo("dns-a-web (DNS): served by 0/2 CoreDNS pods");
+    }
+
+    private static CheckStatus failed(String id, String path, String message) {
+        CheckStatus check = new CheckStatus();
+        check.setId(id);
+        check.setPath(path);
+        check.setResult(CheckStatus.Result.Failed);
+        check.setMessage(message);
+        return check;
+    }
 }
