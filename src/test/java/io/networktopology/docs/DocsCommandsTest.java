@@ -58,6 +58,9 @@ class DocsCommandsTest {
         if (c.startsWith(BINARY + " probe --checks checks.json")) {
             return "needs the checks of a probe run (CliTest runs probe)";
         }
+        if (c.startsWith(BINARY + " benchmark --kubeconfig")) {
+            return "needs a cluster (RealApiBenchmarkTest runs it on the test control plane)";
+        }
         if (c.startsWith(BINARY + " benchmark --topologies 1000")) {
             return "a benchmark (BenchmarkTest runs it small)";
         }
