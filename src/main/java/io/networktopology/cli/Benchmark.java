@@ -298,15 +298,20 @@ public final class Benchmark {
             if (client.apiextensions().v1().customResourceDefinitions().withName(name).get() == null) {
                 EmbeddedKubernetes.installCrd(client);
             }
-            for (int i = 0; i < 300; i++) {
-                var crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
-                if (crd.getStatus() != null && crd.getStatus().getConditions() != null && crd.getStatus().getConditions().stream()
+            // A control plane that has just started may take a while to establish a new CRD (seen: more than 30 s on a
+            // loaded 2-CPU machine while the API server still initialised).
+            long deadline = System.nanoTime() + 180_000_000_000L;
+            var crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
+            while (System.nanoTime() < deadline) {
+                crd = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
+                if (crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null && crd.getStatus().getConditions().stream()
                         .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()))) {
                     return;
                 }
-                Thread.sleep(100);
+                Thread.sleep(200);
             }
-            throw new IllegalStateException("the CRD " + name + " did not become Established in 30 s");
+            throw new IllegalStateException("the CRD " + name + " did not become Established in 180 s; its conditions: "
+                    + (crd == null || crd.getStatus() == null ? "none" : crd.getStatus().getConditions()));
         }
 
         @Override
