@@ -252,16 +252,50 @@ public final class Benchmark {
         private final String kubeconfig;
         private final Map<String, Long> counts = new java.util.concurrent.ConcurrentSkipListMap<>();
         private final String server;
+        private String token;
 
         Real(java.nio.file.Path file) throws java.io.IOException {
             this.kubeconfig = java.nio.file.Files.readString(file);
-            this.server = Config.fromKubeconfig(null, kubeconfig, file.toString()).getMasterUrl();
+            // The server of the current context, read from the file itself: Fabric8 lets system properties such as
+            // kubernetes.master (set by an embedded test API in the same JVM) override what a kubeconfig says.
+            com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(kubeconfig);
+            String context = root.path("current-context").asText();
+            String cluster = "";
+            String user = "";
+            for (com.fasterxml.jackson.databind.JsonNode c : root.path("contexts")) {
+                if (context.equals(c.path("name").asText())) {
+                    cluster = c.path("context").path("cluster").asText();
+                    user = c.path("context").path("user").asText();
+                }
+            }
+            for (com.fasterxml.jackson.databind.JsonNode u : root.path("users")) {
+                if (user.equals(u.path("name").asText()) && u.path("user").hasNonNull("token")) {
+                    token = u.path("user").path("token").asText();
+                }
+            }
+            String url = null;
+            for (com.fasterxml.jackson.databind.JsonNode c : root.path("clusters")) {
+                if (cluster.equals(c.path("name").asText())) {
+                    url = c.path("cluster").path("server").asText();
+                }
+            }
+            if (url == null || url.isEmpty()) {
+                throw new IllegalArgumentException(file + ": no server for the current context \"" + context + "\"");
+            }
+            this.server = url;
         }
 
         @Override
         public KubernetesClient client(String agent) {
-            Config config = new ConfigBuilder(Config.fromKubeconfig(null, kubeconfig, null)).withUserAgent(agent)
-                    .withRequestTimeout(60_000).build();
+            // Credentials from the kubeconfig, into an empty configuration: nothing of the JVM's system properties.
+            Config parsed = Config.fromKubeconfig(null, kubeconfig, null);
+            Config config = new ConfigBuilder(Config.empty()).withMasterUrl(server)
+                    .withCaCertData(parsed.getCaCertData()).withCaCertFile(parsed.getCaCertFile())
+                    .withClientCertData(parsed.getClientCertData()).withClientCertFile(parsed.getClientCertFile())
+                    .withClientKeyData(parsed.getClientKeyData()).withClientKeyFile(parsed.getClientKeyFile())
+                    .withOauthToken(token != null ? token : parsed.getOauthToken()).withUsername(parsed.getUsername()).withPassword(parsed.getPassword())
+                    .withTrustCerts(parsed.isTrustCerts()).withNamespace("default")
+                    .withUserAgent(agent).withRequestTimeout(60_000).build();
             KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config);
             if (OPERATOR_AGENT.equals(agent)) {
                 builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("benchmark-counter", new io.fabric8.kubernetes.client.http.Interceptor() {
