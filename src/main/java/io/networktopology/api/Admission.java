@@ -93,8 +93,7 @@ public final class Admission {
     }
 
     /**
-     * Defaulting, schema validation, then CEL. {@code object} is changed in place by defaulting; pass a copy made
-     * with {@link #normalize(Object)} when the caller still needs the original.
+     * Defaulting, schema validation, then CEL, on a copy ({@link #normalize(Object)}): {@code object} is left as it is.
      */
     public static List<Error> admit(Object object) {
         Object obj = normalize(object);

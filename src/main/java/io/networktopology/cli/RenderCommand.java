@@ -209,9 +209,8 @@ public final class RenderCommand implements Callable<Integer> {
                     problems.add(document.at("metadata.name") + ": metadata.name: Duplicate value: \"" + document.name()
                             + "\": the topology " + key + " is also in " + first + " (the second would replace the first)");
                 }
-                Object admitted = Admission.normalize(document.data());
                 boolean unchecked = false;
-                for (Admission.Error error : Admission.admit(admitted)) {
+                for (Admission.Error error : Admission.admit(document.data())) {
                     if (error.text().startsWith("<nil>")) {
                         unchecked = true; // the API server's own note that its CEL rules did not run
                         continue;
@@ -225,7 +224,7 @@ public final class RenderCommand implements Callable<Integer> {
                 if (problems.isEmpty()) {
                     NetworkTopology topology;
                     try {
-                        topology = TopologyFiles.topology(admitted);
+                        topology = TopologyFiles.topology(document.data());
                     } catch (IllegalArgumentException e) {
                         problems.add(document.at("") + ": " + Cli.oneLine(e.getMessage()));
                         topology = null;
