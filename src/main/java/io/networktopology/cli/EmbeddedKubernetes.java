@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 
@@ -14,6 +16,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +32,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     public static final String CRD_RESOURCE = "/crds/networktopologies.networktopology.io-v1.yml";
 
     private final KubernetesMockServer server;
+    private final Map<String, io.fabric8.kubernetes.api.model.Status> refusals = new java.util.concurrent.ConcurrentHashMap<>();
     private final List<String> recorded = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     private EmbeddedKubernetes(String countedUserAgent) {
@@ -39,11 +43,60 @@ public final class EmbeddedKubernetes implements AutoCloseable {
                 if (countedUserAgent == null || (agent != null && agent.startsWith(countedUserAgent))) {
                     recorded.add(request.getMethod() + " " + request.getPath());
                 }
+                io.fabric8.kubernetes.api.model.Status refusal = refusals.get(request.getMethod() + " " + request.getPath().replaceFirst("\\?.*", ""));
+                if (refusal != null) {
+                    return new MockResponse().setResponseCode(refusal.getCode()).setBody(Serialization.asJson(refusal));
+                }
                 return super.dispatch(request);
+            }
+
+            /**
+             * Server-side apply, which the mock does not know: creates the object when it is missing, else merges the
+             * applied configuration in (objects field by field, lists replaced) and stores the result. Field
+             * ownership is not tracked, so a field dropped from the configuration stays; the real API server removes it.
+             */
+            @Override
+            public MockResponse handlePatch(RecordedRequest request) {
+                String type = request.getHeader("Content-Type");
+                if (type == null || !type.startsWith("application/apply-patch")) {
+                    return super.handlePatch(request);
+                }
+                com.fasterxml.jackson.databind.JsonNode applied = Serialization.unmarshal(request.getUtf8Body(),
+                        com.fasterxml.jackson.databind.JsonNode.class);
+                String path = request.getPath();
+                String query = path.contains("?") ? path.substring(path.indexOf('?')) : "";
+                String resource = path.contains("?") ? path.substring(0, path.indexOf('?')) : path;
+                Map.Entry<io.fabric8.mockwebserver.crud.AttributeSet, String> existing = findResource(getKey(resource));
+                if (existing == null) {
+                    return handleCreate(jsonRequest(request, HttpMethod.POST, resource.substring(0, resource.lastIndexOf('/')) + query,
+                            applied));
+                }
+                com.fasterxml.jackson.databind.JsonNode merged = mergeApplied(Serialization.unmarshal(existing.getValue(),
+                        com.fasterxml.jackson.databind.JsonNode.class), applied);
+                return handleUpdate(jsonRequest(request, HttpMethod.PUT, path, merged));
             }
         };
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    private static RecordedRequest jsonRequest(RecordedRequest original, HttpMethod method, String path,
+            com.fasterxml.jackson.databind.JsonNode body) {
+        return new RecordedRequest(original.getHttpVersion(), method, path,
+                original.getHeaders().newBuilder().set("Content-Type", "application/json").build(),
+                new Buffer(Serialization.asJson(body).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    /** Objects merged field by field, anything else (lists too) replaced. */
+    private static com.fasterxml.jackson.databind.JsonNode mergeApplied(com.fasterxml.jackson.databind.JsonNode target,
+            com.fasterxml.jackson.databind.JsonNode patch) {
+        if (!target.isObject() || !patch.isObject()) {
+            return patch;
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode result = (com.fasterxml.jackson.databind.node.ObjectNode) target.deepCopy();
+        patch.fields().forEachRemaining(field -> result.set(field.getKey(),
+                result.has(field.getKey()) ? mergeApplied(result.get(field.getKey()), field.getValue()) : field.getValue()));
+        return result;
     }
 
     public static EmbeddedKubernetes start() {
@@ -90,6 +143,11 @@ public final class EmbeddedKubernetes implements AutoCloseable {
             counts.merge(requestKey(request.substring(0, space), request.substring(space + 1)), 1L, Long::sum);
         }
         return counts;
+    }
+
+    /** From now on, answers every such request (e.g. "POST", "/api/v1/namespaces/ns/pods") with this refusal. */
+    public void refuse(String method, String path, io.fabric8.kubernetes.api.model.Status status) {
+        refusals.put(method + " " + path, status);
     }
 
     public void resetRequestCounts() {

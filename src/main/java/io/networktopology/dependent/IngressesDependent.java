@@ -6,10 +6,13 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.networktopology.api.NetworkTopology;
 import io.networktopology.model.ChildLabels;
-import io.networktopology.model.IngressDrift;
 
-/** The topology's Ingresses: cached by the operator's label, compared and updated by {@link IngressDrift}. */
-public final class IngressesDependent implements OwnedChildren.Kind<Ingress> {
+/** The topology's Ingresses, cached by the operator's label. */
+public final class IngressesDependent {
+
+    private IngressesDependent() {
+    }
+
 
     public static InformerEventSource<Ingress, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(Ingress.class, NetworkTopology.class)
@@ -19,23 +22,4 @@ public final class IngressesDependent implements OwnedChildren.Kind<Ingress> {
                 .build(), context);
     }
 
-    @Override
-    public Class<Ingress> type() {
-        return Ingress.class;
-    }
-
-    @Override
-    public Ingress withOwnedKeys(Ingress desired) {
-        return IngressDrift.withOwnedKeys(desired);
-    }
-
-    @Override
-    public boolean matches(Ingress desired, Ingress actual) {
-        return IngressDrift.matches(desired, actual);
-    }
-
-    @Override
-    public Ingress updated(Ingress desired, Ingress actual) {
-        return IngressDrift.updated(desired, actual);
-    }
 }

@@ -10,6 +10,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.networktopology.api.NetworkTopology;
+import io.networktopology.model.Applied;
 import io.networktopology.model.ChildLabels;
 import io.networktopology.model.ServiceModel;
 
@@ -19,25 +20,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Keeps one kind of child of a topology in line with the desired objects: creates the missing, updates the drifted,
- * deletes the removed — and never touches an object the topology did not create. Only objects carrying the
- * operator's label are cached; a name that is not in the cache is looked up once to tell "new" from "foreign".
+ * Keeps one kind of child of a topology in line with the desired objects: creates the missing, applies the drifted
+ * (server-side apply, so fields of other writers stay; see {@link Applied}), deletes the removed — and never touches an
+ * object the topology did not create. Only objects carrying the operator's label are cached; a name that is not in the
+ * cache is looked up once to tell "new" from "foreign".
  */
 public class OwnedChildren<R extends HasMetadata> {
 
-    /** How to compare and update one kind of child. */
-    public interface Kind<R extends HasMetadata> {
-        Class<R> type();
-
-        R withOwnedKeys(R desired);
-
-        boolean matches(R desired, R actual);
-
-        R updated(R desired, R actual);
-
-        default boolean needsRecreate(R desired, R actual) {
-            return false;
-        }
+    /** Whether a change cannot be made in place (Kubernetes forbids updating the field): delete, then create again. */
+    public interface Recreate<R extends HasMetadata> {
+        boolean needed(R desired, R actual);
     }
 
     /** What one pass did and found, by child name. */
@@ -50,10 +42,12 @@ public class OwnedChildren<R extends HasMetadata> {
         void changed(String verb, String what);
     }
 
-    private final Kind<R> kind;
+    private final Class<R> type;
+    private final Recreate<R> recreate;
 
-    public OwnedChildren(Kind<R> kind) {
-        this.kind = kind;
+    public OwnedChildren(Class<R> type, Recreate<R> recreate) {
+        this.type = type;
+        this.recreate = recreate;
     }
 
     public Outcome<R> reconcile(NetworkTopology topology, List<R> desired, Set<String> frozen, Context<NetworkTopology> context) {
@@ -89,13 +83,13 @@ public class OwnedChildren<R extends HasMetadata> {
     public Outcome<R> reconcile(NetworkTopology topology, List<R> desired, Set<String> frozen, Context<NetworkTopology> context,
             Changes changes) {
         KubernetesClient client = context.getClient();
-        String kindName = kind.type().getSimpleName();
+        String kindName = type.getSimpleName();
         @SuppressWarnings("unchecked")
         InformerEventSource<R, NetworkTopology> cache =
-                (InformerEventSource<R, NetworkTopology>) context.eventSourceRetriever().getEventSourceFor(kind.type());
+                (InformerEventSource<R, NetworkTopology>) context.eventSourceRetriever().getEventSourceFor(type);
         String namespace = ServiceModel.namespaceOf(topology);
         Map<String, R> owned = new LinkedHashMap<>();
-        for (R child : context.getSecondaryResources(kind.type())) {
+        for (R child : context.getSecondaryResources(type)) {
             if (isOwnedBy(child, topology) && namespace.equals(child.getMetadata().getNamespace()) && !ChildLabels.isProbeObject(child)) {
                 owned.put(child.getMetadata().getName(), child);
             }
@@ -110,7 +104,7 @@ public class OwnedChildren<R extends HasMetadata> {
             R have = owned.get(name);
             if (have == null) {
                 // Not in the cache: new, foreign, or ours with its labels edited away. Ask the API server.
-                have = client.resources(kind.type()).inNamespace(namespace).withName(name).get();
+                have = client.resources(type).inNamespace(namespace).withName(name).get();
                 if (have != null && !isOwnedBy(have, topology)) {
                     conflicts.put(name, conflictMessage(have, topology));
                     continue;
@@ -122,43 +116,39 @@ public class OwnedChildren<R extends HasMetadata> {
                 }
                 continue;
             }
+            R configuration = Applied.configuration(want, ownerReference(topology));
             if (have == null) {
-                R toCreate = kind.withOwnedKeys(want);
-                toCreate.getMetadata().setOwnerReferences(List.of(ownerReference(topology)));
-                try {
-                    R created = client.resource(toCreate).create();
-                    cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
-                    current.put(name, created);
-                    writes++;
-                    changes.changed("Created", kindName + " " + name);
-                } catch (KubernetesClientException e) {
-                    if (e.getCode() != 409) {
-                        throw e;
-                    }
-                    R existing = client.resources(kind.type()).inNamespace(namespace).withName(name).get();
+                R created = create(client, configuration, namespace);
+                if (created == null) {
+                    R existing = client.resources(type).inNamespace(namespace).withName(name).get();
                     if (existing != null && !isOwnedBy(existing, topology)) {
                         conflicts.put(name, conflictMessage(existing, topology));
                     } else {
                         pending.put(name, "created concurrently; checking again");
                     }
+                    continue;
                 }
+                cache.handleRecentResourceCreate(ResourceID.fromResource(created), created);
+                current.put(name, created);
+                writes++;
+                changes.changed("Created", kindName + " " + name);
                 continue;
             }
             if (have.getMetadata().getDeletionTimestamp() != null) {
                 pending.put(name, "the previous " + have.getKind() + " is still being deleted");
                 continue;
             }
-            if (kind.needsRecreate(want, have)) {
+            if (recreate.needed(want, have)) {
                 client.resource(have).delete();
                 writes++;
                 changes.changed("Recreating", kindName + " " + name);
                 pending.put(name, "being recreated: the change touches a field Kubernetes does not allow to update");
                 continue;
             }
-            // Here `have` is the topology's (its owner reference was checked above), and the update keeps its metadata.
-            if (!kind.matches(want, have)) {
-                R update = kind.updated(want, have);
-                R updated = client.resource(update).update();
+            // Here `have` is the topology's (its owner reference was checked above). Forced: the topology is the source
+            // of truth for the fields it declares, also against another applier.
+            if (!Applied.holds(configuration, have)) {
+                R updated = client.resource(configuration).fieldManager(Applied.FIELD_MANAGER).forceConflicts().serverSideApply();
                 cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, have);
                 current.put(name, updated);
                 writes++;
@@ -178,6 +168,33 @@ public class OwnedChildren<R extends HasMetadata> {
             }
         }
         return new Outcome<>(current, conflicts, pending, writes);
+    }
+
+    /**
+     * Creates a child by applying its configuration (so the operator's fields belong to its field manager from the
+     * start, and a field later dropped from the spec is removed). Apply also updates an existing object: if one of
+     * that name appeared since the caller found none, the apply is taken back (an empty apply removes exactly the
+     * fields it added, the owner reference first of all) and null is returned, as for a conflict.
+     */
+    private R create(KubernetesClient client, R configuration, String namespace) {
+        R created;
+        try {
+            created = client.resource(configuration).fieldManager(Applied.FIELD_MANAGER).serverSideApply();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+            return null;
+        }
+        boolean existedBefore = created.getMetadata().getManagedFields() != null && created.getMetadata().getManagedFields()
+                .stream().anyMatch(entry -> !Applied.FIELD_MANAGER.equals(entry.getManager()));
+        if (!existedBefore) {
+            return created;
+        }
+        R nothing = client.getKubernetesSerialization().convertValue(Map.of("apiVersion", configuration.getApiVersion(),
+                "kind", configuration.getKind(), "metadata", Map.of("name", configuration.getMetadata().getName(), "namespace", namespace)), type);
+        client.resource(nothing).fieldManager(Applied.FIELD_MANAGER).serverSideApply();
+        return null;
     }
 
     /** A child is the topology's when it names the topology (this incarnation, by uid) as an owner. */

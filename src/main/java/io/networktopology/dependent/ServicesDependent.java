@@ -6,10 +6,14 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.networktopology.api.NetworkTopology;
 import io.networktopology.model.ChildLabels;
-import io.networktopology.model.ServiceDrift;
+import io.fabric8.kubernetes.api.model.ServiceSpec;
 
-/** The topology's Services: cached by the operator's label, compared and updated by {@link ServiceDrift}. */
-public final class ServicesDependent implements OwnedChildren.Kind<Service> {
+/** The topology's Services: cached by the operator's label; which changes need a new Service. */
+public final class ServicesDependent {
+
+    private ServicesDependent() {
+    }
+
 
     public static InformerEventSource<Service, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(Service.class, NetworkTopology.class)
@@ -19,28 +23,31 @@ public final class ServicesDependent implements OwnedChildren.Kind<Service> {
                 .build(), context);
     }
 
-    @Override
-    public Class<Service> type() {
-        return Service.class;
+    /**
+     * Whether the change cannot be made by an update, because Kubernetes forbids changing the field once set:
+     * a headless service cannot get a cluster IP (nor the reverse), the primary IP family is fixed, and so is a
+     * load balancer class.
+     */
+    public static boolean needsRecreate(Service desired, Service actual) {
+        ServiceSpec want = desired.getSpec();
+        ServiceSpec have = actual.getSpec();
+        if (have == null) {
+            return false;
+        }
+        boolean haveExternal = "ExternalName".equals(have.getType());
+        if (!"ExternalName".equals(want.getType()) && !haveExternal && isHeadless(want) != isHeadless(have)) {
+            return true;
+        }
+        if (want.getIpFamilies() != null && !want.getIpFamilies().isEmpty() && have.getIpFamilies() != null
+                && !have.getIpFamilies().isEmpty() && !haveExternal
+                && !want.getIpFamilies().get(0).equals(have.getIpFamilies().get(0))) {
+            return true;
+        }
+        return "LoadBalancer".equals(want.getType()) && "LoadBalancer".equals(have.getType())
+                && have.getLoadBalancerClass() != null && !have.getLoadBalancerClass().equals(want.getLoadBalancerClass());
     }
 
-    @Override
-    public Service withOwnedKeys(Service desired) {
-        return ServiceDrift.withOwnedKeys(desired);
-    }
-
-    @Override
-    public boolean matches(Service desired, Service actual) {
-        return ServiceDrift.matches(desired, actual);
-    }
-
-    @Override
-    public Service updated(Service desired, Service actual) {
-        return ServiceDrift.updated(desired, actual);
-    }
-
-    @Override
-    public boolean needsRecreate(Service desired, Service actual) {
-        return ServiceDrift.needsRecreate(desired, actual);
+    private static boolean isHeadless(ServiceSpec spec) {
+        return "None".equals(spec.getClusterIP());
     }
 }

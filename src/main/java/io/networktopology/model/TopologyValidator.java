@@ -261,7 +261,7 @@ public final class TopologyValidator {
         }
         annotations.keySet().forEach(key -> {
             validateQualifiedName(key, path + "[" + key + "]", problems);
-            if (OwnedMetadata.OWNED_KEYS_ANNOTATION.equals(key)) {
+            if (Applied.FINGERPRINT_ANNOTATION.equals(key)) {
                 problems.add(new SpecProblem(path + "[" + key + "]", "is set by the operator and cannot be overridden"));
             }
         });

@@ -86,8 +86,8 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     private final AtomicLong reconciles = new AtomicLong();
     private final AtomicLong childWrites = new AtomicLong();
     private final AtomicLong statusWrites = new AtomicLong();
-    private final OwnedChildren<Service> services = new OwnedChildren<>(new ServicesDependent());
-    private final OwnedChildren<Ingress> ingresses = new OwnedChildren<>(new IngressesDependent());
+    private final OwnedChildren<Service> services = new OwnedChildren<>(Service.class, ServicesDependent::needsRecreate);
+    private final OwnedChildren<Ingress> ingresses = new OwnedChildren<>(Ingress.class, (desired, actual) -> false);
 
     private final DnsSync dns;
     private final ProbeRuns probes;

@@ -2,7 +2,8 @@ package io.networktopology.api;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.networktopology.EmbeddedApi;
+import io.quarkus.test.common.QuarkusTestResource;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code kubectl explain} has a description for every field.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(EmbeddedApi.class)
 class CrdDriftTest {
 
     static final String FILE = "networktopologies.networktopology.io-v1.yml";

@@ -19,7 +19,7 @@ class BenchmarkTest {
         String out = bytes.toString(StandardCharsets.UTF_8);
         System.out.print(out);
         assertThat(code).isZero();
-        assertThat(out).contains("all 6 topologies Ready").contains("POST services").containsPattern("PUT networktopologies/status\\s+\\d+\\n")
+        assertThat(out).contains("all 6 topologies Ready").contains("PATCH services").containsPattern("PUT networktopologies/status\\s+\\d+\\n")
                 .containsPattern("resync with nothing changed .*, 0 writes");
     }
 }

@@ -2,7 +2,8 @@ package io.networktopology.cli;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.networktopology.EmbeddedApi;
+import io.quarkus.test.common.QuarkusTestResource;
 import jakarta.inject.Inject;
 import io.networktopology.api.NetworkTopology;
 import org.junit.jupiter.api.AfterEach;
@@ -19,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 
 /** The demo's scenario, run by the real operator against the embedded API, as the README's first command does. */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(EmbeddedApi.class)
 class DemoTest {
 
     @Inject

@@ -27,7 +27,7 @@ class RealApiBenchmarkTest {
         System.out.print(out);
         assertThat(code).isZero();
         assertThat(out).contains("real API server https://127.0.0.1:", "== apply: all " + topologies + " topologies Ready in ")
-                .containsPattern("POST services +" + topologies * 5 + "\\n").containsPattern("PUT networktopologies/status +\\d+\\n")
+                .containsPattern("PATCH services +" + topologies * 5 + "\\n").containsPattern("PUT networktopologies/status +\\d+\\n")
                 .containsPattern("== resync with nothing changed .*, 0 writes \\(goal: 0\\)")
                 .contains("(the benchmark's namespaces are being deleted)");
     }

@@ -393,4 +393,64 @@ class RealApiServerTest {
         assertThat(onlyApiRefuses).as("topologies render accepts and the API server refuses").isEmpty();
         assertThat(bothAccept).as("enough good topologies among the samples").isGreaterThan(5);
     }
+
+    @Test
+    @Order(12)
+    void fieldsOfOtherWritersSurviveTheOperatorsUpdatesAndFieldsDroppedFromTheSpecGo() {
+        var declared = clusterIp("applied");
+        declared.setLabels(Map.of("tier", "frontend"));
+        client.resource(topology(NS, "applied", declared)).create();
+        await().atMost(Duration.ofSeconds(60)).until(() -> client.services().inNamespace(NS).withName("applied").get() != null);
+        String clusterIp = client.services().inNamespace(NS).withName("applied").get().getSpec().getClusterIP();
+        // Another writer (an admin's kubectl edit, another controller): a label, an annotation, a spec field.
+        client.services().inNamespace(NS).withName("applied").edit(s -> {
+            s.getMetadata().getLabels().put("team", "payments");
+            s.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("example.com/owner", "payments")));
+            s.getSpec().setTrafficDistribution("PreferClose");
+            return s;
+        });
+        client.resources(NetworkTopology.class).inNamespace(NS).withName("applied").edit(t -> {
+            t.getSpec().getServices().get(0).setLabels(null);
+            t.getSpec().getServices().get(0).getPorts().get(0).setTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(9090));
+            return t;
+        });
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(client.services().inNamespace(NS).withName("applied").get()
+                .getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(9090));
+        Service after = client.services().inNamespace(NS).withName("applied").get();
+        assertThat(after.getMetadata().getLabels()).as("the label the spec no longer declares is gone, the other writer's stays")
+                .doesNotContainKey("tier").containsEntry("team", "payments").containsEntry("networktopology.io/topology", "applied");
+        assertThat(after.getMetadata().getAnnotations()).containsEntry("example.com/owner", "payments");
+        assertThat(after.getSpec().getTrafficDistribution()).as("a spec field the topology does not manage").isEqualTo("PreferClose");
+        assertThat(after.getSpec().getClusterIP()).as("allocated by the API server, kept").isEqualTo(clusterIp);
+        assertThat(after.getMetadata().getManagedFields()).anySatisfy(f -> {
+            assertThat(f.getManager()).isEqualTo("networktopology-operator");
+            assertThat(f.getOperation()).isEqualTo("Apply");
+        });
+        client.resources(NetworkTopology.class).inNamespace(NS).withName("applied").delete();
+    }
+
+    @Test
+    @Order(13)
+    void aNodePortServiceTurnedClusterIpLosesItsNodePortsAndTrafficPolicy() {
+        client.resource(topology(NS, "retype", service("retype", ServiceType.NodePort, port("http", 80, 8080)))).create();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            Service s = client.services().inNamespace(NS).withName("retype").get();
+            return s != null && s.getSpec().getPorts().get(0).getNodePort() != null;
+        });
+        client.resources(NetworkTopology.class).inNamespace(NS).withName("retype").edit(t -> {
+            t.getSpec().getServices().get(0).setType(ServiceType.ClusterIP);
+            return t;
+        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> "ClusterIP".equals(client.services().inNamespace(NS).withName("retype").get()
+                .getSpec().getType()));
+        Service after = client.services().inNamespace(NS).withName("retype").get();
+        assertThat(after.getSpec().getPorts().get(0).getNodePort()).isNull();
+        assertThat(after.getSpec().getExternalTrafficPolicy()).isNull();
+        await().atMost(Duration.ofSeconds(60)).until(() -> {
+            NetworkTopology t = client.resources(NetworkTopology.class).inNamespace(NS).withName("retype").get();
+            return t.getStatus() != null && "1/1".equals(t.getStatus().getServicesReady());
+        });
+        client.resources(NetworkTopology.class).inNamespace(NS).withName("retype").delete();
+    }
 }

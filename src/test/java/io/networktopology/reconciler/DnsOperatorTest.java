@@ -12,7 +12,8 @@ import io.networktopology.cli.EmbeddedKubernetes;
 import io.networktopology.dns.DnsSync;
 import io.networktopology.status.ConditionList;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.networktopology.EmbeddedApi;
+import io.quarkus.test.common.QuarkusTestResource;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,7 +37,7 @@ import static org.awaitility.Awaitility.await;
  * with a real-world Corefile, played by the test. Every test starts from that ConfigMap and no DNS topologies.
  */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(EmbeddedApi.class)
 class DnsOperatorTest {
 
     @RegisterExtension

@@ -5,7 +5,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.networktopology.cli.EmbeddedKubernetes;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.networktopology.EmbeddedApi;
+import io.quarkus.test.common.QuarkusTestResource;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ import static org.awaitility.Awaitility.await;
 
 /** Health endpoints, Prometheus metrics and Kubernetes Events of the running operator. */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(EmbeddedApi.class)
 class ObservabilityTest {
 
     @TestHTTPResource("/q/health/ready")

@@ -23,7 +23,8 @@ import io.networktopology.status.ConditionList;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import io.networktopology.EmbeddedApi;
+import io.quarkus.test.common.QuarkusTestResource;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,7 @@ import static org.awaitility.Awaitility.await;
  */
 @QuarkusTest
 @TestProfile(ProbeOperatorTest.ProbesOn.class)
-@WithKubernetesTestServer(crud = true)
+@QuarkusTestResource(EmbeddedApi.class)
 class ProbeOperatorTest {
 
     /** Probes on, with a short run deadline so that the unschedulable case ends quickly. */
@@ -69,8 +70,6 @@ class ProbeOperatorTest {
     @io.quarkus.test.common.http.TestHTTPResource("/q/metrics")
     java.net.URL metrics;
 
-    @io.quarkus.test.kubernetes.client.KubernetesTestServer
-    io.quarkus.test.kubernetes.client.KubernetesServer server;
 
     @BeforeEach
     void cluster() {
@@ -367,9 +366,8 @@ class ProbeOperatorTest {
     void podsTheApiRefusesFailTheirChecksWithTheApisReason() {
         String ns = "probe-refused";
         String refusal = "pods \"x\" is forbidden: violates PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true)";
-        server.expect().post().withPath("/api/v1/namespaces/" + ns + "/pods")
-                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withStatus("Failure").withCode(403).withReason("Forbidden")
-                        .withMessage(refusal).build()).always();
+        EmbeddedApi.api().refuse("POST", "/api/v1/namespaces/" + ns + "/pods", new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withStatus("Failure").withCode(403).withReason("Forbidden").withMessage(refusal).build());
         NetworkTopology topology = probed(ns, ProbePath.PodToPod, ProbePath.ContainerToContainer);
         client.resource(topology).create();
 

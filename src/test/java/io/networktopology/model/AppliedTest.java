@@ -1,9 +1,12 @@
 package io.networktopology.model;
 
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.networktopology.api.ServiceSpec;
 import io.networktopology.api.ServiceType;
+import io.networktopology.dependent.ServicesDependent;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -14,15 +17,19 @@ import static io.networktopology.Topologies.port;
 import static io.networktopology.Topologies.service;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class ServiceDriftTest {
+class AppliedTest {
 
+    private static final OwnerReference OWNER = new OwnerReferenceBuilder().withApiVersion("networktopology.io/v1alpha1")
+            .withKind("NetworkTopology").withName("shop").withUid("t-1").withController(true).build();
+
+    /** The configuration the operator applies for a declared service. */
     private static Service desired(ServiceSpec spec) {
-        return ServiceModel.desiredService(spec, "shop", "shop");
+        return Applied.configuration(ServiceModel.desiredService(spec, "shop", "shop"), OWNER);
     }
 
     /** What a real API server returns after creating the desired Service: allocations, defaults, others' metadata. */
     private static Service asDefaultedByTheApiServer(Service desired) {
-        Service s = new ServiceBuilder(ServiceDrift.withOwnedKeys(desired))
+        Service s = new ServiceBuilder(desired)
                 .editMetadata()
                     .withResourceVersion("42").withUid("u-1")
                     .addToAnnotations("kubectl.kubernetes.io/last-applied-configuration", "{}")
@@ -54,60 +61,40 @@ class ServiceDriftTest {
     }
 
     @Test
-    void serverDefaultsAndOthersMetadataAreNotDrift() {
+    void serverDefaultsAndOthersFieldsAreNotDrift() {
         for (ServiceSpec spec : List.of(clusterIp("web"), service("db", ServiceType.Headless, port("pg", 5432, 5432)),
                 service("admin", ServiceType.NodePort, port("http", 80, 8080)),
                 service("lb", ServiceType.LoadBalancer, port("https", 443, 8443)))) {
             Service want = desired(spec);
-            assertThat(ServiceDrift.matches(want, asDefaultedByTheApiServer(want))).as(spec.getName()).isTrue();
+            Service have = asDefaultedByTheApiServer(want);
+            have.getSpec().setTrafficDistribution("PreferClose");
+            assertThat(Applied.holds(want, have)).as(spec.getName()).isTrue();
         }
     }
 
     @Test
-    void aHandEditedPortIsDrift() {
+    void aPortAddedByAnotherWriterIsNotDriftButAHandEditedPortIs() {
         Service want = desired(clusterIp("web"));
         Service have = asDefaultedByTheApiServer(want);
-        have.getSpec().getPorts().get(0).setPort(8081);
-        assertThat(ServiceDrift.matches(want, have)).isFalse();
+        have.getSpec().getPorts().add(0, new io.fabric8.kubernetes.api.model.ServicePortBuilder().withName("metrics").withPort(9090).build());
+        assertThat(Applied.holds(want, have)).isTrue();
+        have.getSpec().getPorts().get(1).setPort(8081);
+        assertThat(Applied.holds(want, have)).isFalse();
     }
 
     @Test
-    void aRemovedOperatorLabelIsDrift() {
+    void aRemovedOperatorLabelOrOwnerIsDrift() {
         Service want = desired(clusterIp("web"));
         Service have = asDefaultedByTheApiServer(want);
         have.getMetadata().getLabels().remove(ChildLabels.TOPOLOGY);
-        assertThat(ServiceDrift.matches(want, have)).isFalse();
+        assertThat(Applied.holds(want, have)).isFalse();
+        Service orphaned = asDefaultedByTheApiServer(want);
+        orphaned.getMetadata().setOwnerReferences(List.of());
+        assertThat(Applied.holds(want, orphaned)).isFalse();
     }
 
     @Test
-    void aHandAddedExternalIpIsDrift() {
-        Service want = desired(clusterIp("web"));
-        Service have = asDefaultedByTheApiServer(want);
-        have.getSpec().setExternalIPs(List.of("192.0.2.1"));
-        assertThat(ServiceDrift.matches(want, have)).isFalse();
-        assertThat(ServiceDrift.updated(want, have).getSpec().getExternalIPs()).isNullOrEmpty();
-    }
-
-    @Test
-    void updateKeepsAllocationsAndOthersMetadataAndTheResourceVersion() {
-        ServiceSpec spec = service("admin", ServiceType.NodePort, port("http", 80, 8080));
-        Service have = asDefaultedByTheApiServer(desired(spec));
-        spec.getPorts().get(0).setTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(9090));
-        Service want = desired(spec);
-        assertThat(ServiceDrift.matches(want, have)).isFalse();
-
-        Service update = ServiceDrift.updated(want, have);
-        assertThat(update.getMetadata().getResourceVersion()).isEqualTo("42");
-        assertThat(update.getMetadata().getLabels()).containsEntry("added-by", "someone-else");
-        assertThat(update.getMetadata().getAnnotations()).containsKey("kubectl.kubernetes.io/last-applied-configuration");
-        assertThat(update.getSpec().getClusterIP()).isEqualTo("10.96.0.10");
-        assertThat(update.getSpec().getPorts().get(0).getNodePort()).isEqualTo(31000);
-        assertThat(update.getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(9090);
-        assertThat(ServiceDrift.matches(want, update)).isTrue();
-    }
-
-    @Test
-    void labelsRemovedFromTheSpecAreRemovedButOthersStay() {
+    void labelsRemovedFromTheSpecAreDriftThoughTheRestStillHolds() {
         ServiceSpec spec = clusterIp("web");
         spec.setLabels(Map.of("tier", "frontend"));
         spec.setAnnotations(Map.of("example.com/a", "1"));
@@ -115,26 +102,21 @@ class ServiceDriftTest {
         spec.setLabels(null);
         spec.setAnnotations(null);
         Service want = desired(spec);
-        assertThat(ServiceDrift.matches(want, have)).isFalse();
-
-        Service update = ServiceDrift.updated(want, have);
-        assertThat(update.getMetadata().getLabels()).doesNotContainKey("tier").containsEntry("added-by", "someone-else")
-                .containsEntry(ChildLabels.TOPOLOGY, "shop");
-        assertThat(update.getMetadata().getAnnotations()).doesNotContainKey("example.com/a")
-                .containsKey("kubectl.kubernetes.io/last-applied-configuration");
-        assertThat(ServiceDrift.matches(want, update)).isTrue();
+        assertThat(want.getMetadata().getAnnotations()).containsOnlyKeys(Applied.FINGERPRINT_ANNOTATION);
+        assertThat(Applied.holds(want, have)).isFalse();
+        assertThat(Applied.holds(desired(spec), asDefaultedByTheApiServer(want))).isTrue();
     }
 
     @Test
-    void changingToClusterIpDropsNodePortsAndTrafficPolicy() {
+    void theSameSpecAlwaysGivesTheSameFingerprint() {
         ServiceSpec spec = service("admin", ServiceType.NodePort, port("http", 80, 8080));
-        Service have = asDefaultedByTheApiServer(desired(spec));
-        spec.setType(ServiceType.ClusterIP);
-        Service update = ServiceDrift.updated(desired(spec), have);
-        assertThat(update.getSpec().getType()).isEqualTo("ClusterIP");
-        assertThat(update.getSpec().getPorts().get(0).getNodePort()).isNull();
-        assertThat(update.getSpec().getExternalTrafficPolicy()).isNull();
-        assertThat(update.getSpec().getClusterIP()).isEqualTo("10.96.0.10");
+        spec.setLabels(Map.of("b", "2", "a", "1"));
+        ServiceSpec reordered = service("admin", ServiceType.NodePort, port("http", 80, 8080));
+        reordered.setLabels(new java.util.LinkedHashMap<>(Map.of("a", "1")));
+        reordered.getLabels().put("b", "2");
+        assertThat(desired(reordered).getMetadata().getAnnotations()).isEqualTo(desired(spec).getMetadata().getAnnotations());
+        spec.getPorts().get(0).setTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(9090));
+        assertThat(desired(spec).getMetadata().getAnnotations()).isNotEqualTo(desired(reordered).getMetadata().getAnnotations());
     }
 
     @Test
@@ -142,9 +124,9 @@ class ServiceDriftTest {
         ServiceSpec spec = service("db", ServiceType.Headless, port("pg", 5432, 5432));
         Service headless = asDefaultedByTheApiServer(desired(spec));
         spec.setType(ServiceType.ClusterIP);
-        assertThat(ServiceDrift.needsRecreate(desired(spec), headless)).isTrue();
+        assertThat(ServicesDependent.needsRecreate(desired(spec), headless)).isTrue();
         spec.setType(ServiceType.NodePort);
         Service clusterIp = asDefaultedByTheApiServer(desired(clusterIp("db")));
-        assertThat(ServiceDrift.needsRecreate(desired(spec), clusterIp)).isFalse();
+        assertThat(ServicesDependent.needsRecreate(desired(spec), clusterIp)).isFalse();
     }
 }
