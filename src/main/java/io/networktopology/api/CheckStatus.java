@@ -3,11 +3,9 @@ package io.networktopology.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-import java.util.Objects;
-
 /** The latest result of one connectivity check, with its history. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class CheckStatus {
+public class CheckStatus extends ContentEquality {
 
     /** The outcome of a check. */
     public enum Result {
@@ -122,25 +120,5 @@ public class CheckStatus {
 
     public void setLastOutage(OutageWindow lastOutage) {
         this.lastOutage = lastOutage;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof CheckStatus that)) {
-            return false;
-        }
-        return Objects.equals(id, that.id) && Objects.equals(path, that.path) && Objects.equals(from, that.from) &&
-                Objects.equals(to, that.to) && Objects.equals(result, that.result) &&
-                Objects.equals(latencyMs, that.latencyMs) && Objects.equals(message, that.message) &&
-                Objects.equals(consecutiveFailures, that.consecutiveFailures) &&
-                Objects.equals(lastTransitionTime, that.lastTransitionTime) && Objects.equals(lastOutage, that.lastOutage);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(id, path, from, to, result, latencyMs, message, consecutiveFailures, lastTransitionTime, lastOutage);
     }
 }

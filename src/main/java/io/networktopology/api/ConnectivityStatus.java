@@ -3,11 +3,9 @@ package io.networktopology.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-import java.util.Objects;
-
 /** What the last connectivity probe run found, path by path. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ConnectivityStatus {
+public class ConnectivityStatus extends ContentEquality {
 
     @JsonPropertyDescription("When the last probe run finished (RFC 3339).")
     private String lastRun;
@@ -84,24 +82,5 @@ public class ConnectivityStatus {
 
     public void setChecks(java.util.List<CheckStatus> checks) {
         this.checks = checks;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof ConnectivityStatus that)) {
-            return false;
-        }
-        return Objects.equals(lastRun, that.lastRun) && Objects.equals(lastRunId, that.lastRunId) &&
-                Objects.equals(observedGeneration, that.observedGeneration) && Objects.equals(lastRequest, that.lastRequest) &&
-                Objects.equals(summary, that.summary) && Objects.equals(message, that.message) &&
-                Objects.equals(checks, that.checks);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(lastRun, lastRunId, observedGeneration, lastRequest, summary, message, checks);
     }
 }

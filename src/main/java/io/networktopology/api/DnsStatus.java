@@ -5,11 +5,10 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** How the cluster's DNS was changed for this topology. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class DnsStatus {
+public class DnsStatus extends ContentEquality {
 
     /** How the operator changes CoreDNS on this cluster. */
     public enum Strategy {
@@ -77,26 +76,9 @@ public class DnsStatus {
         this.entries = entries;
     }
 
-    @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof DnsStatus that)) {
-            return false;
-        }
-        return strategy == that.strategy && Objects.equals(configMap, that.configMap) && Objects.equals(reload, that.reload)
-                && Objects.equals(notes, that.notes) && Objects.equals(entries, that.entries);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(strategy, configMap, reload, notes, entries);
-    }
-
     /** One alias, host or stub domain of the topology. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public static class DnsEntryStatus {
+    public static class DnsEntryStatus extends ContentEquality {
         /** Alias, Host or StubDomain. */
         @JsonPropertyDescription("Alias, Host or StubDomain: the list of spec.dns the entry comes from.")
         private String kind;
@@ -147,23 +129,6 @@ public class DnsStatus {
 
         public void setMessage(String message) {
             this.message = message;
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (this == o) {
-                return true;
-            }
-            if (!(o instanceof DnsEntryStatus that)) {
-                return false;
-            }
-            return Objects.equals(kind, that.kind) && Objects.equals(name, that.name) && state == that.state
-                    && Objects.equals(message, that.message);
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(kind, name, state, message);
         }
     }
 }

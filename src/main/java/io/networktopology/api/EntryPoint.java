@@ -3,11 +3,9 @@ package io.networktopology.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-import java.util.Objects;
-
 /** One way into the topology from outside the cluster, and where it leads. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class EntryPoint {
+public class EntryPoint extends ContentEquality {
 
     /** How the traffic enters. */
     public enum Kind {
@@ -63,22 +61,5 @@ public class EntryPoint {
 
     public void setPath(String path) {
         this.path = path;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof EntryPoint that)) {
-            return false;
-        }
-        return kind == that.kind && Objects.equals(address, that.address) && Objects.equals(service, that.service)
-                && Objects.equals(path, that.path);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(kind, address, service, path);
     }
 }

@@ -4,11 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import java.util.List;
-import java.util.Objects;
 
 /** What one declared ingress became. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class IngressStatus {
+public class IngressStatus extends ContentEquality {
 
     /** Where the Ingress stands. */
     public enum State {
@@ -91,23 +90,5 @@ public class IngressStatus {
 
     public void setUrls(List<String> urls) {
         this.urls = urls;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof IngressStatus that)) {
-            return false;
-        }
-        return Objects.equals(name, that.name) && Objects.equals(className, that.className) && state == that.state
-                && Objects.equals(message, that.message) && Objects.equals(hosts, that.hosts)
-                && Objects.equals(addresses, that.addresses) && Objects.equals(urls, that.urls);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, className, state, message, hosts, addresses, urls);
     }
 }

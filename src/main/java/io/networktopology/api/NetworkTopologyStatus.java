@@ -6,11 +6,10 @@ import io.fabric8.kubernetes.api.model.Condition;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 /** What the operator observed. Written only by the operator, and only when it changes. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class NetworkTopologyStatus {
+public class NetworkTopologyStatus extends ContentEquality {
 
     @JsonPropertyDescription("The metadata.generation of the spec this status describes.")
     private Long observedGeneration;
@@ -109,25 +108,5 @@ public class NetworkTopologyStatus {
 
     public void setServices(List<ServiceStatus> services) {
         this.services = services;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof NetworkTopologyStatus that)) {
-            return false;
-        }
-        return Objects.equals(observedGeneration, that.observedGeneration) && Objects.equals(conditions, that.conditions)
-                && Objects.equals(servicesReady, that.servicesReady) && Objects.equals(services, that.services)
-                && Objects.equals(ingressesReady, that.ingressesReady) && Objects.equals(ingresses, that.ingresses)
-                && Objects.equals(entryPoints, that.entryPoints) && Objects.equals(dns, that.dns)
-                && Objects.equals(connectivity, that.connectivity);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(observedGeneration, conditions, servicesReady, services, ingressesReady, ingresses, entryPoints, dns, connectivity);
     }
 }

@@ -3,11 +3,9 @@ package io.networktopology.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
-import java.util.Objects;
-
 /** A node port as the API server allocated it for one service port. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class NodePortStatus {
+public class NodePortStatus extends ContentEquality {
 
     @JsonPropertyDescription("Name of the service port; absent for an unnamed port.")
     private String name;
@@ -58,22 +56,5 @@ public class NodePortStatus {
 
     public void setNodePort(Integer nodePort) {
         this.nodePort = nodePort;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof NodePortStatus that)) {
-            return false;
-        }
-        return Objects.equals(name, that.name) && Objects.equals(port, that.port) && protocol == that.protocol
-                && Objects.equals(nodePort, that.nodePort);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, port, protocol, nodePort);
     }
 }

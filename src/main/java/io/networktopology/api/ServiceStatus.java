@@ -4,11 +4,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 
 import java.util.List;
-import java.util.Objects;
 
 /** What one declared service became. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class ServiceStatus {
+public class ServiceStatus extends ContentEquality {
 
     /** Where the Service stands; also the reason shown for it in the ServicesReady condition. */
     public enum State {
@@ -151,28 +150,5 @@ public class ServiceStatus {
 
     public void setPath(String path) {
         this.path = path;
-    }
-
-    @Override
-    public boolean equals(Object o) {
-        if (this == o) {
-            return true;
-        }
-        if (!(o instanceof ServiceStatus that)) {
-            return false;
-        }
-        return Objects.equals(name, that.name) && type == that.type && state == that.state
-                && Objects.equals(message, that.message) && Objects.equals(clusterIPs, that.clusterIPs)
-                && Objects.equals(fqdn, that.fqdn) && Objects.equals(srvNames, that.srvNames)
-                && Objects.equals(ptrNames, that.ptrNames) && Objects.equals(nodePorts, that.nodePorts)
-                && Objects.equals(loadBalancerAddresses, that.loadBalancerAddresses)
-                && Objects.equals(externalName, that.externalName)
-                && Objects.equals(readyEndpoints, that.readyEndpoints) && Objects.equals(path, that.path);
-    }
-
-    @Override
-    public int hashCode() {
-        return Objects.hash(name, type, state, message, clusterIPs, fqdn, srvNames, ptrNames, nodePorts,
-                loadBalancerAddresses, externalName, readyEndpoints, path);
     }
 }
