@@ -2,11 +2,11 @@ package io.networktopology;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.networktopology.api.NetworkTopology;
-import io.networktopology.api.NetworkTopologySpec;
-import io.networktopology.api.ServicePortSpec;
-import io.networktopology.api.ServiceSpec;
-import io.networktopology.api.ServiceType;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopologySpec;
+import io.networktopology.api.v1alpha1.ServicePortSpec;
+import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.api.v1alpha1.ServiceType;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,27 +49,27 @@ public final class Topologies {
     }
 
     /** An ingress with one rule and one path per backend given as "path=service:port". */
-    public static io.networktopology.api.IngressSpec ingress(String name, String host, String... routes) {
-        io.networktopology.api.IngressSpec spec = new io.networktopology.api.IngressSpec();
+    public static io.networktopology.api.v1alpha1.IngressSpec ingress(String name, String host, String... routes) {
+        io.networktopology.api.v1alpha1.IngressSpec spec = new io.networktopology.api.v1alpha1.IngressSpec();
         spec.setName(name);
-        List<io.networktopology.api.IngressPathSpec> paths = new ArrayList<>();
+        List<io.networktopology.api.v1alpha1.IngressPathSpec> paths = new ArrayList<>();
         for (String route : routes) {
             String[] parts = route.split("[=:]");
             IntOrString port = parts[2].matches("\\d+") ? new IntOrString(Integer.parseInt(parts[2])) : new IntOrString(parts[2]);
-            paths.add(new io.networktopology.api.IngressPathSpec(parts[0], null, parts[1], port));
+            paths.add(new io.networktopology.api.v1alpha1.IngressPathSpec(parts[0], null, parts[1], port));
         }
-        spec.setRules(new ArrayList<>(List.of(new io.networktopology.api.IngressRuleSpec(host, paths))));
+        spec.setRules(new ArrayList<>(List.of(new io.networktopology.api.v1alpha1.IngressRuleSpec(host, paths))));
         return spec;
     }
 
-    public static NetworkTopology withIngresses(NetworkTopology topology, io.networktopology.api.IngressSpec... ingresses) {
+    public static NetworkTopology withIngresses(NetworkTopology topology, io.networktopology.api.v1alpha1.IngressSpec... ingresses) {
         topology.getSpec().setIngresses(new ArrayList<>(List.of(ingresses)));
         return topology;
     }
 
-    public static io.networktopology.api.DnsSpec dns(List<io.networktopology.api.DnsSpec.Alias> aliases,
-            List<io.networktopology.api.DnsSpec.Host> hosts, List<io.networktopology.api.DnsSpec.StubDomain> stubs) {
-        io.networktopology.api.DnsSpec dns = new io.networktopology.api.DnsSpec();
+    public static io.networktopology.api.v1alpha1.DnsSpec dns(List<io.networktopology.api.v1alpha1.DnsSpec.Alias> aliases,
+            List<io.networktopology.api.v1alpha1.DnsSpec.Host> hosts, List<io.networktopology.api.v1alpha1.DnsSpec.StubDomain> stubs) {
+        io.networktopology.api.v1alpha1.DnsSpec dns = new io.networktopology.api.v1alpha1.DnsSpec();
         dns.setAliases(aliases);
         dns.setHosts(hosts);
         dns.setStubDomains(stubs);

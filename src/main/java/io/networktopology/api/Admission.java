@@ -1,5 +1,7 @@
 package io.networktopology.api;
 
+import io.networktopology.api.v1alpha1.NetworkTopology;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;

@@ -7,9 +7,9 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
-import io.networktopology.api.NetworkTopology;
-import io.networktopology.api.ServiceSpec;
-import io.networktopology.api.ServiceType;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.api.v1alpha1.ServiceType;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.reconciler.NetworkTopologyReconciler;
 import io.networktopology.reconciler.PlainOperator;
@@ -371,7 +371,7 @@ public final class Benchmark {
         topology.getMetadata().setName("t-" + i);
         topology.getMetadata().setNamespace("bench-" + (i % namespaces));
         topology.getMetadata().setLabels(Map.of(LABEL, "true"));
-        topology.setSpec(new io.networktopology.api.NetworkTopologySpec());
+        topology.setSpec(new io.networktopology.api.v1alpha1.NetworkTopologySpec());
         topology.getSpec().setServices(List.of(web, api, db, admin, ext));
         return topology;
     }
@@ -381,7 +381,7 @@ public final class Benchmark {
         spec.setName(name);
         spec.setType(type);
         spec.setSelector(Map.of("app", name));
-        spec.setPorts(List.of(new io.networktopology.api.ServicePortSpec("p", port, new io.fabric8.kubernetes.api.model.IntOrString(target))));
+        spec.setPorts(List.of(new io.networktopology.api.v1alpha1.ServicePortSpec("p", port, new io.fabric8.kubernetes.api.model.IntOrString(target))));
         return spec;
     }
 

@@ -2,8 +2,8 @@ package io.networktopology.cli;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.networktopology.api.Admission;
-import io.networktopology.api.DnsStatus;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.DnsStatus;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.dns.Corefile;
 import io.networktopology.dns.CorefilePatch;
 import io.networktopology.dns.CorefileSyntaxException;

@@ -1,16 +1,16 @@
 package io.networktopology.cli;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.networktopology.api.CheckStatus;
-import io.networktopology.api.DnsSpec;
-import io.networktopology.api.IngressPathSpec;
-import io.networktopology.api.IngressRuleSpec;
-import io.networktopology.api.IngressSpec;
-import io.networktopology.api.IngressTLSSpec;
-import io.networktopology.api.NetworkTopology;
-import io.networktopology.api.ServicePortSpec;
-import io.networktopology.api.ServiceSpec;
-import io.networktopology.api.ServiceType;
+import io.networktopology.api.v1alpha1.CheckStatus;
+import io.networktopology.api.v1alpha1.DnsSpec;
+import io.networktopology.api.v1alpha1.IngressPathSpec;
+import io.networktopology.api.v1alpha1.IngressRuleSpec;
+import io.networktopology.api.v1alpha1.IngressSpec;
+import io.networktopology.api.v1alpha1.IngressTLSSpec;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.ServicePortSpec;
+import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.api.v1alpha1.ServiceType;
 import io.networktopology.model.ServiceModel;
 
 import java.util.ArrayList;

@@ -6,7 +6,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.model.ChildLabels;
 
 import java.util.HashMap;

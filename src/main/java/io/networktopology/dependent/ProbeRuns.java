@@ -16,10 +16,10 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.networktopology.api.ConnectivityStatus;
-import io.networktopology.api.NetworkTopology;
-import io.networktopology.api.ProbesSpec;
-import io.networktopology.api.ProbesSpec.ProbePath;
+import io.networktopology.api.v1alpha1.ConnectivityStatus;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.ProbesSpec;
+import io.networktopology.api.v1alpha1.ProbesSpec.ProbePath;
 import io.networktopology.model.ChildLabels;
 import io.networktopology.probe.ProbeCheck;
 import io.networktopology.probe.ProbePlan;

@@ -5,7 +5,7 @@ import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfig
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 
 import java.util.Set;
 import java.util.stream.Collectors;

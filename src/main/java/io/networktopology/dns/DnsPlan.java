@@ -1,8 +1,8 @@
 package io.networktopology.dns;
 
-import io.networktopology.api.DnsSpec;
-import io.networktopology.api.DnsStatus.EntryState;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.DnsSpec;
+import io.networktopology.api.v1alpha1.DnsStatus.EntryState;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.model.DnsNames;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.model.TopologyValidator;

@@ -5,7 +5,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.networktopology.api.DnsStatus.Strategy;
+import io.networktopology.api.v1alpha1.DnsStatus.Strategy;
 import io.networktopology.model.ChildLabels;
 
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.networktopology.model;
 
-import io.networktopology.api.DnsSpec;
-import io.networktopology.api.NetworkTopologySpec;
-import io.networktopology.api.ServiceSpec;
+import io.networktopology.api.v1alpha1.DnsSpec;
+import io.networktopology.api.v1alpha1.NetworkTopologySpec;
+import io.networktopology.api.v1alpha1.ServiceSpec;
 
 import java.util.HashMap;
 import java.util.List;

@@ -13,12 +13,12 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressSpecBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLS;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressTLSBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.ServiceBackendPortBuilder;
-import io.networktopology.api.IngressBackendSpec;
-import io.networktopology.api.IngressPathSpec;
-import io.networktopology.api.IngressRuleSpec;
-import io.networktopology.api.IngressSpec;
-import io.networktopology.api.IngressTLSSpec;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.IngressBackendSpec;
+import io.networktopology.api.v1alpha1.IngressPathSpec;
+import io.networktopology.api.v1alpha1.IngressRuleSpec;
+import io.networktopology.api.v1alpha1.IngressSpec;
+import io.networktopology.api.v1alpha1.IngressTLSSpec;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 
 import java.util.ArrayList;
 import java.util.List;

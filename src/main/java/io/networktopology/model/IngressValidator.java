@@ -1,16 +1,16 @@
 package io.networktopology.model;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.networktopology.api.IngressBackendSpec;
-import io.networktopology.api.IngressPathSpec;
-import io.networktopology.api.IngressRuleSpec;
-import io.networktopology.api.IngressSpec;
-import io.networktopology.api.IngressTLSSpec;
-import io.networktopology.api.NetworkTopologySpec;
-import io.networktopology.api.PathType;
-import io.networktopology.api.ServicePortSpec;
-import io.networktopology.api.ServiceSpec;
-import io.networktopology.api.ServiceType;
+import io.networktopology.api.v1alpha1.IngressBackendSpec;
+import io.networktopology.api.v1alpha1.IngressPathSpec;
+import io.networktopology.api.v1alpha1.IngressRuleSpec;
+import io.networktopology.api.v1alpha1.IngressSpec;
+import io.networktopology.api.v1alpha1.IngressTLSSpec;
+import io.networktopology.api.v1alpha1.NetworkTopologySpec;
+import io.networktopology.api.v1alpha1.PathType;
+import io.networktopology.api.v1alpha1.ServicePortSpec;
+import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.api.v1alpha1.ServiceType;
 
 import java.util.HashMap;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 /** The rules for {@code spec.ingresses}; part of {@link TopologyValidator}. */
 final class IngressValidator {
 
-    private static final Pattern HOST = Pattern.compile(io.networktopology.api.IngressRuleSpec.HOST);
+    private static final Pattern HOST = Pattern.compile(io.networktopology.api.v1alpha1.IngressRuleSpec.HOST);
     private static final Pattern DNS_1123_SUBDOMAIN = Pattern.compile(ServiceSpec.DNS_1123_SUBDOMAIN);
     private static final Pattern IPV4 = Pattern.compile("^[0-9]+(\\.[0-9]+){3}$");
     private static final List<String> BAD_PATH_PARTS = List.of("//", "/./", "/../", "%2f", "%2F");

@@ -1,7 +1,7 @@
 package io.networktopology.model;
 
-import io.networktopology.api.IngressSpec;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.IngressSpec;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 
 import java.time.Instant;
 import java.util.Collection;

@@ -1,10 +1,10 @@
 package io.networktopology.model;
 
-import io.networktopology.api.IngressPathSpec;
-import io.networktopology.api.IngressRuleSpec;
-import io.networktopology.api.IngressSpec;
-import io.networktopology.api.IngressTLSSpec;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.IngressPathSpec;
+import io.networktopology.api.v1alpha1.IngressRuleSpec;
+import io.networktopology.api.v1alpha1.IngressSpec;
+import io.networktopology.api.v1alpha1.IngressTLSSpec;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,13 +1,13 @@
 package io.networktopology.model;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.networktopology.api.IPFamily;
-import io.networktopology.api.IPFamilyPolicy;
-import io.networktopology.api.NetworkTopology;
-import io.networktopology.api.NetworkTopologySpec;
-import io.networktopology.api.ServicePortSpec;
-import io.networktopology.api.ServiceSpec;
-import io.networktopology.api.ServiceType;
+import io.networktopology.api.v1alpha1.IPFamily;
+import io.networktopology.api.v1alpha1.IPFamilyPolicy;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopologySpec;
+import io.networktopology.api.v1alpha1.ServicePortSpec;
+import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.api.v1alpha1.ServiceType;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -3,12 +3,12 @@ package io.networktopology.model;
 import io.fabric8.kubernetes.api.model.LoadBalancerIngress;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.networktopology.api.PortProtocol;
-import io.networktopology.api.ServicePortSpec;
-import io.networktopology.api.ServiceSpec;
-import io.networktopology.api.ServiceType;
-import io.networktopology.api.SessionAffinity;
-import io.networktopology.api.TrafficPolicy;
+import io.networktopology.api.v1alpha1.PortProtocol;
+import io.networktopology.api.v1alpha1.ServicePortSpec;
+import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.api.v1alpha1.ServiceType;
+import io.networktopology.api.v1alpha1.SessionAffinity;
+import io.networktopology.api.v1alpha1.TrafficPolicy;
 
 import java.util.ArrayList;
 import java.util.List;

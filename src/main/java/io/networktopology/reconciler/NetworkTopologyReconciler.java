@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
-import io.networktopology.api.DnsStatus;
+import io.networktopology.api.v1alpha1.DnsStatus;
 import io.networktopology.dns.CorefileWatch;
 import io.networktopology.dns.DnsPlan;
 import io.networktopology.dns.DnsSettings;
@@ -21,13 +21,13 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.networktopology.api.NetworkTopology;
-import io.networktopology.api.NetworkTopologyStatus;
-import io.networktopology.api.ServiceSpec;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopologyStatus;
+import io.networktopology.api.v1alpha1.ServiceSpec;
 import io.networktopology.dependent.EndpointSliceObserver;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.networktopology.api.EntryPoint;
-import io.networktopology.api.IngressSpec;
+import io.networktopology.api.v1alpha1.EntryPoint;
+import io.networktopology.api.v1alpha1.IngressSpec;
 import io.networktopology.dependent.IngressesDependent;
 import io.networktopology.dependent.NodeAddresses;
 import io.networktopology.dependent.OwnedChildren;
@@ -180,7 +180,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             // Admitted without spec: an empty topology, which reconciles to nothing. Only this in-memory copy gets the empty
             // spec; an empty spec on the class itself would be sent with every object the operator builds (JOSDK's
             // server-side-apply finalizer patch would then wipe the user's spec).
-            topology.setSpec(new io.networktopology.api.NetworkTopologySpec());
+            topology.setSpec(new io.networktopology.api.v1alpha1.NetworkTopologySpec());
         }
         List<SpecProblem> problems = TopologyValidator.validate(topology);
         if (!problems.isEmpty()) {

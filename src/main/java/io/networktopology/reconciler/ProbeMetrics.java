@@ -5,9 +5,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.networktopology.api.CheckStatus;
-import io.networktopology.api.ConnectivityStatus;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.CheckStatus;
+import io.networktopology.api.v1alpha1.ConnectivityStatus;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

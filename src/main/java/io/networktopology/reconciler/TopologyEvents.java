@@ -4,7 +4,7 @@ import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import org.jboss.logging.Logger;
 
 import java.time.Instant;

@@ -1,8 +1,8 @@
 package io.networktopology.status;
 
-import io.networktopology.api.DnsStatus;
-import io.networktopology.api.DnsStatus.DnsEntryStatus;
-import io.networktopology.api.DnsStatus.EntryState;
+import io.networktopology.api.v1alpha1.DnsStatus;
+import io.networktopology.api.v1alpha1.DnsStatus.DnsEntryStatus;
+import io.networktopology.api.v1alpha1.DnsStatus.EntryState;
 import io.networktopology.dns.DnsPlan;
 import io.networktopology.dns.DnsSync;
 

@@ -1,7 +1,7 @@
 package io.networktopology.status;
 
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.networktopology.api.IngressSpec;
+import io.networktopology.api.v1alpha1.IngressSpec;
 
 /**
  * What the operator found for one declared ingress.

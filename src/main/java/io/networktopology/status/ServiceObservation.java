@@ -1,7 +1,7 @@
 package io.networktopology.status;
 
 import io.fabric8.kubernetes.api.model.Service;
-import io.networktopology.api.ServiceSpec;
+import io.networktopology.api.v1alpha1.ServiceSpec;
 
 /**
  * What the operator found for one declared service.

@@ -1,5 +1,7 @@
 package io.networktopology.api;
 
+import io.networktopology.api.v1alpha1.NetworkTopology;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;

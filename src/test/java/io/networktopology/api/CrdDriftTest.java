@@ -1,5 +1,7 @@
 package io.networktopology.api;
 
+import io.networktopology.api.v1alpha1.NetworkTopology;
+
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.quarkus.test.junit.QuarkusTest;
 import io.networktopology.EmbeddedApi;

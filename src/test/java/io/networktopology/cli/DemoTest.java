@@ -5,7 +5,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.networktopology.EmbeddedApi;
 import io.quarkus.test.common.QuarkusTestResource;
 import jakarta.inject.Inject;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 

@@ -151,12 +151,12 @@ public final class RealCluster implements AutoCloseable {
                 "--key", dir.resolve("tls.key").toString());
     }
 
-    public io.networktopology.api.NetworkTopology topology(String namespace, String name) {
-        return client().resources(io.networktopology.api.NetworkTopology.class).inNamespace(namespace).withName(name).get();
+    public io.networktopology.api.v1alpha1.NetworkTopology topology(String namespace, String name) {
+        return client().resources(io.networktopology.api.v1alpha1.NetworkTopology.class).inNamespace(namespace).withName(name).get();
     }
 
     /** A condition as "True", or "False Reason: message"; null when absent. */
-    public static String condition(io.networktopology.api.NetworkTopology topology, String type) {
+    public static String condition(io.networktopology.api.v1alpha1.NetworkTopology topology, String type) {
         if (topology == null || topology.getStatus() == null || topology.getStatus().getConditions() == null) {
             return null;
         }

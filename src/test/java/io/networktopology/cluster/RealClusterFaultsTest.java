@@ -1,8 +1,8 @@
 package io.networktopology.cluster;
 
-import io.networktopology.api.CheckStatus;
-import io.networktopology.api.ConnectivityStatus;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.CheckStatus;
+import io.networktopology.api.v1alpha1.ConnectivityStatus;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.Processes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -183,7 +183,7 @@ class RealClusterFaultsTest {
         await().atMost(DETECT_WITHIN).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
             NetworkTopology topology = topology();
             assertThat(topology.getStatus().getServices()).filteredOn(s -> "web".equals(s.getName()))
-                    .extracting(io.networktopology.api.ServiceStatus::getReadyEndpoints).containsExactly(ready);
+                    .extracting(io.networktopology.api.v1alpha1.ServiceStatus::getReadyEndpoints).containsExactly(ready);
             assertThat(checks(topology).get("svc-endpoints-web-80").getTo()).endsWith("(" + ready + ")");
         });
     }

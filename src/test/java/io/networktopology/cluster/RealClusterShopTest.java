@@ -1,7 +1,7 @@
 package io.networktopology.cluster;
 
-import io.networktopology.api.CheckStatus;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.CheckStatus;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

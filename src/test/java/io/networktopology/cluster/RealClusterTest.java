@@ -1,9 +1,9 @@
 package io.networktopology.cluster;
 
 import io.fabric8.kubernetes.api.model.Pod;
-import io.networktopology.api.CheckStatus;
-import io.networktopology.api.ConnectivityStatus;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.CheckStatus;
+import io.networktopology.api.v1alpha1.ConnectivityStatus;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.model.ChildLabels;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;

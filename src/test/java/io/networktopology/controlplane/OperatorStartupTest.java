@@ -2,7 +2,7 @@ package io.networktopology.controlplane;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.status.ConditionList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

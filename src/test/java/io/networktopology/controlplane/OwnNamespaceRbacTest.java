@@ -7,8 +7,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.networktopology.Processes;
-import io.networktopology.api.DnsSpec;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.DnsSpec;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.reconciler.NetworkTopologyReconciler;
 import io.networktopology.status.ConditionList;
 import org.junit.jupiter.api.Test;
@@ -65,7 +65,7 @@ class OwnNamespaceRbacTest {
             try {
                 NetworkTopology shop = withIngresses(topology(NS, "shop", clusterIp("web")), ingress("shop", "shop.example.com", "/=web:80"));
                 DnsSpec dns = new DnsSpec();
-                var alias = new io.networktopology.api.DnsSpec.Alias();
+                var alias = new io.networktopology.api.v1alpha1.DnsSpec.Alias();
                 alias.setName("www.network-topology-system.internal");
                 alias.setService("web");
                 dns.setAliases(List.of(alias));

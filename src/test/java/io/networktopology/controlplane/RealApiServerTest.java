@@ -9,9 +9,9 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.javaoperatorsdk.operator.Operator;
-import io.networktopology.api.NetworkTopology;
-import io.networktopology.api.ServiceStatus;
-import io.networktopology.api.ServiceType;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.ServiceStatus;
+import io.networktopology.api.v1alpha1.ServiceType;
 import io.networktopology.reconciler.NetworkTopologyReconciler;
 import io.networktopology.status.ConditionList;
 import org.junit.jupiter.api.AfterAll;

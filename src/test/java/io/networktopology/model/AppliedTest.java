@@ -4,8 +4,8 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
-import io.networktopology.api.ServiceSpec;
-import io.networktopology.api.ServiceType;
+import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.api.v1alpha1.ServiceType;
 import io.networktopology.dependent.ServicesDependent;
 import org.junit.jupiter.api.Test;
 

@@ -3,12 +3,12 @@ package io.networktopology.model;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressStatusBuilder;
-import io.networktopology.api.EntryPoint;
-import io.networktopology.api.IngressSpec;
-import io.networktopology.api.IngressTLSSpec;
-import io.networktopology.api.NetworkTopology;
-import io.networktopology.api.ServiceSpec;
-import io.networktopology.api.ServiceType;
+import io.networktopology.api.v1alpha1.EntryPoint;
+import io.networktopology.api.v1alpha1.IngressSpec;
+import io.networktopology.api.v1alpha1.IngressTLSSpec;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.api.v1alpha1.ServiceType;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.networktopology.model;
 
-import io.networktopology.api.IngressSpec;
-import io.networktopology.api.IngressTLSSpec;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.IngressSpec;
+import io.networktopology.api.v1alpha1.IngressTLSSpec;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -2,11 +2,11 @@ package io.networktopology.model;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
-import io.networktopology.api.PortProtocol;
-import io.networktopology.api.ServiceSpec;
-import io.networktopology.api.ServiceType;
-import io.networktopology.api.SessionAffinity;
-import io.networktopology.api.TrafficPolicy;
+import io.networktopology.api.v1alpha1.PortProtocol;
+import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.api.v1alpha1.ServiceType;
+import io.networktopology.api.v1alpha1.SessionAffinity;
+import io.networktopology.api.v1alpha1.TrafficPolicy;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,12 +1,12 @@
 package io.networktopology.model;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.networktopology.api.IPFamily;
-import io.networktopology.api.IPFamilyPolicy;
-import io.networktopology.api.NetworkTopology;
-import io.networktopology.api.ServiceSpec;
-import io.networktopology.api.ServiceType;
-import io.networktopology.api.TrafficPolicy;
+import io.networktopology.api.v1alpha1.IPFamily;
+import io.networktopology.api.v1alpha1.IPFamilyPolicy;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.api.v1alpha1.ServiceType;
+import io.networktopology.api.v1alpha1.TrafficPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -129,11 +129,11 @@ class TopologyValidatorTest {
     @Test
     void dnsEntriesAreCheckedWithTheirPaths() {
         NetworkTopology topology = topology("shop", "shop", clusterIp("web"));
-        io.networktopology.api.DnsSpec dns = new io.networktopology.api.DnsSpec();
-        dns.setAliases(List.of(new io.networktopology.api.DnsSpec.Alias("web.shop.internal", "nope"),
-                new io.networktopology.api.DnsSpec.Alias("Web", "web")));
-        dns.setHosts(List.of(new io.networktopology.api.DnsSpec.Host("web.shop.internal", List.of("10.1.2.300", "fd00::1", "example.com"))));
-        dns.setStubDomains(List.of(new io.networktopology.api.DnsSpec.StubDomain("corp.example",
+        io.networktopology.api.v1alpha1.DnsSpec dns = new io.networktopology.api.v1alpha1.DnsSpec();
+        dns.setAliases(List.of(new io.networktopology.api.v1alpha1.DnsSpec.Alias("web.shop.internal", "nope"),
+                new io.networktopology.api.v1alpha1.DnsSpec.Alias("Web", "web")));
+        dns.setHosts(List.of(new io.networktopology.api.v1alpha1.DnsSpec.Host("web.shop.internal", List.of("10.1.2.300", "fd00::1", "example.com"))));
+        dns.setStubDomains(List.of(new io.networktopology.api.v1alpha1.DnsSpec.StubDomain("corp.example",
                 List.of("10.0.0.53", "10.0.0.53:5353", "[fd00::53]:53", "10.0.0.53:99999", "dns.example.com"))));
         topology.getSpec().setDns(dns);
         assertThat(TopologyValidator.validate(topology)).extracting(SpecProblem::toString).containsExactly(

@@ -1,12 +1,12 @@
 package io.networktopology.probe;
 
 import io.fabric8.kubernetes.api.model.Service;
-import io.networktopology.api.DnsSpec;
-import io.networktopology.api.NetworkTopology;
-import io.networktopology.api.PortProtocol;
-import io.networktopology.api.ProbesSpec;
-import io.networktopology.api.ProbesSpec.ProbePath;
-import io.networktopology.api.ServiceType;
+import io.networktopology.api.v1alpha1.DnsSpec;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.PortProtocol;
+import io.networktopology.api.v1alpha1.ProbesSpec;
+import io.networktopology.api.v1alpha1.ProbesSpec.ProbePath;
+import io.networktopology.api.v1alpha1.ServiceType;
 import io.networktopology.model.ServiceModel;
 import org.junit.jupiter.api.Test;
 
@@ -112,7 +112,7 @@ class ProbePlanTest {
         var admin = service("admin", ServiceType.NodePort, port("http", 8080, 8080));
         var front = service("front", ServiceType.LoadBalancer, port("https", 443, 8443));
         NetworkTopology topology = topology("shop", "shop", admin, front);
-        var tls = new io.networktopology.api.IngressTLSSpec();
+        var tls = new io.networktopology.api.v1alpha1.IngressTLSSpec();
         tls.setHosts(List.of("shop.example.com"));
         var shop = io.networktopology.Topologies.ingress("shop", "shop.example.com", "/=admin:8080");
         shop.setTls(List.of(tls));

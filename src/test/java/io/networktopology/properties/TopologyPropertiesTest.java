@@ -1,7 +1,7 @@
 package io.networktopology.properties;
 
 import io.fabric8.kubernetes.client.utils.Serialization;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.cli.RenderCommand;
 import io.networktopology.model.SpecProblem;
 import io.networktopology.model.TopologyValidator;

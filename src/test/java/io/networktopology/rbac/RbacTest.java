@@ -9,7 +9,7 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.cli.ApiServerStandIn;
 import io.networktopology.cli.DemoApplication;
 import io.networktopology.cli.EmbeddedKubernetes;

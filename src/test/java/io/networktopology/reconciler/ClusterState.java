@@ -2,7 +2,7 @@ package io.networktopology.reconciler;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.networktopology.api.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.cli.Yaml;
 import io.quarkus.arc.Arc;
 import org.junit.jupiter.api.extension.ExtensionContext;

@@ -1,7 +1,7 @@
 package io.networktopology.status;
 
-import io.networktopology.api.CheckStatus;
-import io.networktopology.api.ConnectivityStatus;
+import io.networktopology.api.v1alpha1.CheckStatus;
+import io.networktopology.api.v1alpha1.ConnectivityStatus;
 import io.networktopology.probe.ProbeCheck;
 import io.networktopology.probe.ProbeResult;
 import org.junit.jupiter.api.Test;

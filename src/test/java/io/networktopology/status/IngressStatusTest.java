@@ -2,11 +2,11 @@ package io.networktopology.status;
 
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.api.model.networking.v1.IngressStatusBuilder;
-import io.networktopology.api.IngressSpec;
-import io.networktopology.api.IngressStatus;
-import io.networktopology.api.IngressTLSSpec;
-import io.networktopology.api.NetworkTopology;
-import io.networktopology.api.NetworkTopologyStatus;
+import io.networktopology.api.v1alpha1.IngressSpec;
+import io.networktopology.api.v1alpha1.IngressStatus;
+import io.networktopology.api.v1alpha1.IngressTLSSpec;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.NetworkTopologyStatus;
 import io.networktopology.model.IngressModel;
 import org.junit.jupiter.api.Test;
 

@@ -1,8 +1,9 @@
-package io.networktopology.api;
+package io.networktopology.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.networktopology.api.ContentEquality;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.networktopology.api;
+package io.networktopology.api.v1alpha1;
 
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.ValidationRule;

@@ -1,7 +1,8 @@
-package io.networktopology.api;
+package io.networktopology.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.networktopology.api.ContentEquality;
 
 /** When a check was last failing: from its first failure to the first pass after it (end unset while it lasts). */
 @JsonInclude(JsonInclude.Include.NON_NULL)

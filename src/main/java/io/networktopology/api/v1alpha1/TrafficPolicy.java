@@ -1,4 +1,4 @@
-package io.networktopology.api;
+package io.networktopology.api.v1alpha1;
 
 /** Used for both externalTrafficPolicy and internalTrafficPolicy. */
 public enum TrafficPolicy {

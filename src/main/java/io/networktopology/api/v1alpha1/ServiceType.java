@@ -1,4 +1,4 @@
-package io.networktopology.api;
+package io.networktopology.api.v1alpha1;
 
 /** The kinds of Service a topology can declare. Headless is a ClusterIP Service with {@code clusterIP: None}. */
 public enum ServiceType {

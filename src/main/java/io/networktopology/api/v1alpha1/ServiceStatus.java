@@ -1,7 +1,8 @@
-package io.networktopology.api;
+package io.networktopology.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.networktopology.api.ContentEquality;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package io.networktopology.api;
+package io.networktopology.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
