@@ -25,6 +25,10 @@ public final class NodeAddresses {
     public static InformerEventSource<Node, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(Node.class, NetworkTopology.class)
                 .withName("nodes")
+                // Nodes are cluster-scoped: one informer, whatever namespaces the operator watches (following them gave
+                // one informer of every Node per watched namespace).
+                .withWatchAllNamespaces()
+                .withFollowControllerNamespacesChanges(false)
                 .withSecondaryToPrimaryMapper(node -> Set.of())
                 .withOnUpdateFilter((newNode, oldNode) -> false)
                 .withOnAddFilter(node -> false)
