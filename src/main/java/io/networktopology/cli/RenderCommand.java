@@ -14,8 +14,6 @@ import io.networktopology.model.IngressModel;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.model.SpecProblem;
 import io.networktopology.model.TopologyValidator;
-import io.smallrye.config.PropertiesConfigSource;
-import io.smallrye.config.SmallRyeConfigBuilder;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -333,7 +331,7 @@ public final class RenderCommand implements Callable<Integer> {
         }
         DnsSettings settings;
         try {
-            settings = DnsSettings.from(operatorConfig());
+            settings = DnsSettings.from(io.networktopology.config.OperatorConfig.read(java.util.Map.of(), true));
         } catch (IllegalArgumentException e) {
             err.println("render: the operator's DNS settings: " + Cli.oneLine(e.getMessage()));
             return USAGE;
@@ -379,23 +377,6 @@ public final class RenderCommand implements Callable<Integer> {
         }
         out.flush();
         return refused ? INVALID : OK;
-    }
-
-    /**
-     * The operator's configuration as the operator would read it: system properties, environment variables
-     * ({@code NETWORKTOPOLOGY_DNS_OWNER} for {@code networktopology.dns.owner}), then application.properties.
-     */
-    static org.eclipse.microprofile.config.Config operatorConfig() {
-        SmallRyeConfigBuilder builder = new SmallRyeConfigBuilder().addDefaultSources().addDefaultInterceptors().withProfile("prod");
-        java.net.URL properties = RenderCommand.class.getClassLoader().getResource("application.properties");
-        if (properties != null) {
-            try {
-                builder.withSources(new PropertiesConfigSource(properties, 250));
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read application.properties: " + e.getMessage(), e);
-            }
-        }
-        return builder.build();
     }
 
     private static final class UsageError extends IOException {

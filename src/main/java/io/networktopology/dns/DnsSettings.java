@@ -1,8 +1,11 @@
 package io.networktopology.dns;
 
+import io.networktopology.config.OperatorConfig;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Where the cluster's CoreDNS configuration lives, and the admin's policy for what topologies may put in it.
@@ -35,28 +38,17 @@ public record DnsSettings(String namespace, String configMap, String key, String
         }
     }
 
+    /** The defaults of {@link OperatorConfig}, in another cluster domain. */
     public static DnsSettings defaults(String clusterDomain) {
-        return new DnsSettings("kube-system", "coredns", "Corefile", "coredns-custom", "coredns", clusterDomain,
-                List.of("*={namespace}.internal"), List.of(), false, null);
+        return from(OperatorConfig.read(Map.of("networktopology.cluster-domain", clusterDomain), false));
     }
 
-    /**
-     * The settings from the operator's configuration: application.properties keys {@code networktopology.*}, or their
-     * environment variables ({@code NETWORKTOPOLOGY_DNS_STUB_DOMAIN_NAMESPACES}) and system properties. One place for
-     * the keys and defaults, used by the operator and by {@code render --corefile}.
-     */
-    public static DnsSettings from(org.eclipse.microprofile.config.Config config) {
-        return new DnsSettings(
-                config.getOptionalValue("networktopology.dns.namespace", String.class).orElse("kube-system"),
-                config.getOptionalValue("networktopology.dns.corefile-configmap", String.class).orElse("coredns"),
-                config.getOptionalValue("networktopology.dns.corefile-key", String.class).orElse("Corefile"),
-                config.getOptionalValue("networktopology.dns.custom-configmap", String.class).orElse("coredns-custom"),
-                config.getOptionalValue("networktopology.dns.deployment", String.class).orElse("coredns"),
-                config.getOptionalValue("networktopology.cluster-domain", String.class).orElse("cluster.local"),
-                config.getOptionalValues("networktopology.dns.allowed-zones", String.class).orElse(List.of("*={namespace}.internal")),
-                config.getOptionalValues("networktopology.dns.stub-domain-namespaces", String.class).orElse(List.of()),
-                config.getOptionalValue("networktopology.dns.restart-without-reload", Boolean.class).orElse(false),
-                config.getOptionalValue("networktopology.dns.owner", String.class).orElse(null));
+    /** The settings from the operator's configuration (the operator's, and {@code render --corefile}'s). */
+    public static DnsSettings from(OperatorConfig config) {
+        OperatorConfig.Dns dns = config.dns();
+        return new DnsSettings(dns.namespace(), dns.corefileConfigMap(), dns.corefileKey(), dns.customConfigMap(), dns.deployment(),
+                config.clusterDomain(), dns.allowedZones(), dns.stubDomainNamespaces().orElse(List.of()), dns.restartWithoutReload(),
+                dns.owner().orElse(null));
     }
 
     public DnsSettings withOwner(String newOwner) {

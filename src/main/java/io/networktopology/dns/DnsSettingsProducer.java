@@ -4,14 +4,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.Config;
+import io.networktopology.config.OperatorConfig;
 
-/** The DNS settings from the operator's configuration (application.properties, env vars, system properties). */
+/** The DNS settings from the operator's configuration. */
 @ApplicationScoped
 public class DnsSettingsProducer {
 
     @Inject
-    Config config;
+    OperatorConfig config;
 
     @Produces
     @Singleton

@@ -1,8 +1,12 @@
 package io.networktopology.probe;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.Toleration;
+import io.networktopology.config.OperatorConfig;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,12 +34,45 @@ public record ProbeSettings(boolean enabled, String image, List<String> command,
     /** src/main/docker/Dockerfile.jvm: the application in /deployments, run by user 185; small-heap, fast-start flags. */
     public static final List<String> DEFAULT_COMMAND = List.of("java", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:MaxRAMPercentage=60",
             "-XX:-UsePerfData", "-jar", "/deployments/quarkus-run.jar");
-    public static final long DEFAULT_USER = 185;
 
+    /** The defaults of {@link OperatorConfig}, in another cluster domain. */
     public static ProbeSettings defaults(String clusterDomain) {
-        return new ProbeSettings(true, DEFAULT_IMAGE, DEFAULT_COMMAND, DEFAULT_USER, "IfNotPresent", "50m", "96Mi", "192Mi", Map.of(),
-                List.of(), 8080, 29999, 3,
-                Duration.ofSeconds(120), "kube-system", Map.of("k8s-app", "kube-dns"), clusterDomain, Duration.ofSeconds(120));
+        return from(OperatorConfig.read(Map.of("networktopology.cluster-domain", clusterDomain), false), null, null);
+    }
+
+    /**
+     * The settings from the operator's configuration.
+     *
+     * @param ownImage the operator's own image (and its pull policy), used when no image is configured; null outside a pod
+     */
+    public static ProbeSettings from(OperatorConfig config, String ownImage, String ownPullPolicy) {
+        OperatorConfig.Probes probes = config.probes();
+        List<Toleration> tolerations;
+        try {
+            tolerations = probes.tolerations().isEmpty() || probes.tolerations().get().isBlank() ? List.of()
+                    : new ObjectMapper().readValue(probes.tolerations().get(), new TypeReference<List<Toleration>>() { });
+        } catch (Exception e) {
+            throw new IllegalArgumentException("networktopology.probes.tolerations is not a JSON list of tolerations: " + e.getMessage(), e);
+        }
+        String image = probes.image().orElse(ownImage != null ? ownImage : DEFAULT_IMAGE);
+        String pullPolicy = probes.imagePullPolicy().orElse(ownImage != null && ownPullPolicy != null ? ownPullPolicy : "IfNotPresent");
+        return new ProbeSettings(probes.enabled(), image, probes.command().orElse(DEFAULT_COMMAND), probes.runAsUser(), pullPolicy,
+                probes.cpuRequest(), probes.memoryRequest(), probes.memoryLimit(),
+                pairs(probes.nodeSelector().orElse(List.of()), "networktopology.probes.node-selector"), tolerations,
+                probes.echoPort(), probes.hostEchoPort(), Math.max(1, probes.maxNodes()), probes.runDeadline(), config.dns().namespace(),
+                pairs(probes.dnsPodLabels(), "networktopology.probes.dns-pod-labels"), config.clusterDomain(), probes.dnsPropagation());
+    }
+
+    static Map<String, String> pairs(List<String> items, String property) {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String item : items) {
+            int eq = item.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(property + ": \"" + item + "\" is not key=value");
+            }
+            map.put(item.substring(0, eq).trim(), item.substring(eq + 1).trim());
+        }
+        return map;
     }
 
     public ProbeSettings withEnabled(boolean on) {

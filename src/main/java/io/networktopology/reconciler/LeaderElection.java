@@ -4,12 +4,12 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.enterprise.context.Dependent;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.networktopology.config.OperatorConfig;
+import jakarta.inject.Inject;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
-import java.util.Optional;
 
 /**
  * Leader election for running several replicas: only the holder of the Lease reconciles; the others wait, and one
@@ -21,11 +21,8 @@ public class LeaderElection {
 
     public static final String LEASE_NAME = "network-topology-operator-lease";
 
-    @ConfigProperty(name = "networktopology.leader-election.namespace")
-    Optional<String> namespace;
-
-    @ConfigProperty(name = "networktopology.leader-election.enabled", defaultValue = "false")
-    boolean enabled;
+    @Inject
+    OperatorConfig config;
 
     /**
      * The Quarkus Operator SDK looks this bean up directly and turns leader election on whenever it gets one, so
@@ -34,13 +31,13 @@ public class LeaderElection {
     @Produces
     @Dependent
     LeaderElectionConfiguration configuration() {
-        if (!enabled) {
+        if (!config.leaderElection().enabled()) {
             return null;
         }
         // A replica that loses the lease (it could not renew it in time, say the API server was away) exits, and its pod
         // restarts and joins the election again, as Kubernetes' own controllers do. Not exiting left it running without
         // ever competing again (JOSDK only logs "Stopped leading, configured not to exit"), found by ReliabilityTest.
-        return new LeaderElectionConfiguration(LEASE_NAME, namespace.orElse(System.getenv().getOrDefault("POD_NAMESPACE", "network-topology-system")),
+        return new LeaderElectionConfiguration(LEASE_NAME, config.leaderElection().namespace().orElse(System.getenv().getOrDefault("POD_NAMESPACE", "network-topology-system")),
                 Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), identity(), null, true);
     }
 

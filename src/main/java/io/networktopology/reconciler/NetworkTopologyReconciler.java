@@ -50,7 +50,7 @@ import io.networktopology.status.Reasons;
 import io.networktopology.status.ServiceObservation;
 import io.networktopology.status.TopologyStatusBuilder;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.networktopology.config.OperatorConfig;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -95,8 +95,11 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
     @Inject
     public NetworkTopologyReconciler(
-            @ConfigProperty(name = "networktopology.cluster-domain", defaultValue = "cluster.local") String clusterDomain,
-            DnsSettings dnsSettings, ProbeSettings probeSettings) {
+            OperatorConfig config, DnsSettings dnsSettings, ProbeSettings probeSettings) {
+        this(config.clusterDomain(), dnsSettings, probeSettings);
+    }
+
+    public NetworkTopologyReconciler(String clusterDomain, DnsSettings dnsSettings, ProbeSettings probeSettings) {
         this.statusBuilder = new TopologyStatusBuilder(clusterDomain);
         this.dns = new DnsSync(dnsSettings);
         this.probes = new ProbeRuns(probeSettings);

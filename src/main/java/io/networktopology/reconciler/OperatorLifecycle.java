@@ -15,7 +15,7 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.networktopology.config.OperatorConfig;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -34,8 +34,8 @@ public class OperatorLifecycle {
     @Inject
     Operator operator;
 
-    @ConfigProperty(name = "networktopology.start-operator", defaultValue = "true")
-    boolean start;
+    @Inject
+    OperatorConfig config;
 
     @Inject
     NetworkTopologyReconciler reconciler;
@@ -60,7 +60,7 @@ public class OperatorLifecycle {
                 Counter.builder("networktopology.child.writes").description("Writes to Services, Ingresses and CoreDNS ConfigMaps").register(registry),
                 Counter.builder("networktopology.status.writes").description("Status writes (made only when status changed)").register(registry));
         reconciler.probeMetricsInto(new ProbeMetrics(registry));
-        if (!start) {
+        if (!config.startOperator()) {
             return;
         }
         LOG.info(startupLine());
