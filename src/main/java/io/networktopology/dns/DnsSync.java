@@ -34,6 +34,11 @@ public final class DnsSync {
     public record Result(Strategy strategy, String configMap, Boolean reload, List<String> notes, boolean written,
             String failureReason, String failure, Map<String, String> unservedAliases) {
 
+        /** The same outcome, as seen by a later caller: nothing written by that call. */
+        public Result unwritten() {
+            return new Result(strategy, configMap, reload, notes, false, failureReason, failure, unservedAliases);
+        }
+
         public boolean applied() {
             return failureReason == null && strategy != Strategy.Unsupported;
         }
@@ -50,10 +55,21 @@ public final class DnsSync {
     }
 
     public Result sync(DnsEntries entries, KubernetesClient client) {
+        return sync(entries, client, name -> read(client, name), written -> { });
+    }
+
+    /**
+     * @param cached the CoreDNS ConfigMaps by name as last seen (an informer's cache): the first attempt reads them
+     *     there, an attempt after a conflict from the API server
+     * @param writes told of every ConfigMap written, as the API server returned it
+     */
+    public Result sync(DnsEntries entries, KubernetesClient client, java.util.function.Function<String, ConfigMap> cached,
+            java.util.function.Consumer<ConfigMap> writes) {
         String where = settings.namespace() + "/" + settings.configMap();
         for (int attempt = 1; ; attempt++) {
+            java.util.function.Function<String, ConfigMap> reader = attempt == 1 ? cached : name -> read(client, name);
             try {
-                return syncOnce(entries, client, where);
+                return syncOnce(entries, client, where, reader, writes);
             } catch (KubernetesClientException e) {
                 if (e.getCode() != 409 || attempt >= MAX_ATTEMPTS) {
                     throw e;
@@ -63,9 +79,14 @@ public final class DnsSync {
         }
     }
 
-    private Result syncOnce(DnsEntries entries, KubernetesClient client, String where) {
+    private ConfigMap read(KubernetesClient client, String name) {
+        return client.configMaps().inNamespace(settings.namespace()).withName(name).get();
+    }
+
+    private Result syncOnce(DnsEntries entries, KubernetesClient client, String where, java.util.function.Function<String, ConfigMap> reader,
+            java.util.function.Consumer<ConfigMap> writes) {
         List<String> notes = new ArrayList<>();
-        ConfigMap corefileMap = client.configMaps().inNamespace(settings.namespace()).withName(settings.configMap()).get();
+        ConfigMap corefileMap = reader.apply(settings.configMap());
         if (corefileMap == null) {
             return unsupported(where, "there is no ConfigMap " + where + ": this cluster's DNS is not a CoreDNS configured "
                     + "by that ConfigMap (kube-dns? another name? see networktopology.dns.corefile-configmap); nothing was changed");
@@ -104,7 +125,7 @@ public final class DnsSync {
         }
         DnsEntries writable = new DnsEntries(served, entries.hosts(), entries.stubDomains());
         if (importsCustomFiles(corefile)) {
-            return syncImport(writable, client, corefile.lineEnding(), port, reload, notes, unserved);
+            return syncImport(writable, client, corefile.lineEnding(), port, reload, notes, unserved, reader, writes);
         }
 
         String patched;
@@ -119,10 +140,11 @@ public final class DnsSync {
             if (!text.contains(CorefilePatch.ANY_BEGIN)) {
                 backup(client, corefileMap, text);
             }
+            ConfigMap update = new ConfigMapBuilder(corefileMap).build();
             Map<String, String> data = new LinkedHashMap<>(corefileMap.getData());
             data.put(settings.key(), patched);
-            corefileMap.setData(data);
-            client.resource(corefileMap).update();
+            update.setData(data);
+            writes.accept(client.resource(update).update());
             written = true;
             if (!reload && settings.restartWithoutReload()) {
                 restart(client).ifPresent(notes::add);
@@ -139,9 +161,10 @@ public final class DnsSync {
     }
 
     private Result syncImport(DnsEntries entries, KubernetesClient client, String eol, String port, boolean reload,
-            List<String> notes, Map<String, String> unserved) {
+            List<String> notes, Map<String, String> unserved, java.util.function.Function<String, ConfigMap> reader,
+            java.util.function.Consumer<ConfigMap> writes) {
         String where = settings.namespace() + "/" + settings.customConfigMap();
-        ConfigMap custom = client.configMaps().inNamespace(settings.namespace()).withName(settings.customConfigMap()).get();
+        ConfigMap custom = reader.apply(settings.customConfigMap());
         Map<String, String> data = new LinkedHashMap<>(custom == null || custom.getData() == null ? Map.of() : custom.getData());
         Map<String, String> before = new LinkedHashMap<>(data);
         List<String> override = CorefilePatch.aliasLines(entries.aliases());
@@ -151,12 +174,11 @@ public final class DnsSync {
         boolean written = false;
         if (!data.equals(before)) {
             if (custom == null) {
-                client.resource(new ConfigMapBuilder().withNewMetadata().withName(settings.customConfigMap())
+                writes.accept(client.resource(new ConfigMapBuilder().withNewMetadata().withName(settings.customConfigMap())
                         .withNamespace(settings.namespace()).addToLabels(ChildLabels.MANAGED_BY, ChildLabels.MANAGED_BY_VALUE)
-                        .endMetadata().withData(data).build()).create();
+                        .endMetadata().withData(data).build()).create());
             } else {
-                custom.setData(data);
-                client.resource(custom).update();
+                writes.accept(client.resource(new ConfigMapBuilder(custom).withData(data).build()).update());
             }
             written = true;
             restart(client).ifPresent(notes::add);

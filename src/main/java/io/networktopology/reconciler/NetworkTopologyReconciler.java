@@ -9,7 +9,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.networktopology.api.v1alpha1.DnsStatus;
-import io.networktopology.dns.CorefileWatch;
+import io.networktopology.dns.CoreDns;
 import io.networktopology.dns.DnsPlan;
 import io.networktopology.dns.DnsSettings;
 import io.networktopology.dns.DnsSync;
@@ -89,7 +89,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     private final OwnedChildren<Service> services = new OwnedChildren<>(Service.class, ServicesDependent::needsRecreate);
     private final OwnedChildren<Ingress> ingresses = new OwnedChildren<>(Ingress.class, (desired, actual) -> false);
 
-    private final DnsSync dns;
+    private final CoreDns dns;
     private final ProbeRuns probes;
     private volatile ProbeMetrics probeMetrics;
 
@@ -101,7 +101,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
     public NetworkTopologyReconciler(String clusterDomain, DnsSettings dnsSettings, ProbeSettings probeSettings) {
         this.statusBuilder = new TopologyStatusBuilder(clusterDomain);
-        this.dns = new DnsSync(dnsSettings);
+        this.dns = new CoreDns(dnsSettings);
         this.probes = new ProbeRuns(probeSettings);
     }
 
@@ -120,9 +120,11 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
     @Override
     public List<EventSource<?, NetworkTopology>> prepareEventSources(EventSourceContext<NetworkTopology> context) {
-        return List.of(ServicesDependent.eventSource(context), IngressesDependent.eventSource(context),
-                EndpointSliceObserver.eventSource(context), NodeAddresses.eventSource(context),
-                CorefileWatch.eventSource(context, dns.settings()), ProbeRuns.eventSource(context));
+        List<EventSource<?, NetworkTopology>> sources = new ArrayList<>(List.of(ServicesDependent.eventSource(context),
+                IngressesDependent.eventSource(context), EndpointSliceObserver.eventSource(context), NodeAddresses.eventSource(context),
+                ProbeRuns.eventSource(context)));
+        sources.addAll(dns.eventSources(context));
+        return sources;
     }
 
     /** The last status written per topology (by uid), with the resourceVersion it replaced. */
@@ -222,9 +224,10 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         DnsStatus dnsStatus = null;
         DnsReport.Verdict dnsVerdict = null;
         boolean dnsConflict = false;
-        if (hasDns(topology)) {
-            DnsPlan plan = DnsPlan.of(context.getPrimaryCache().list().toList(), dns.settings());
-            DnsSync.Result result = dns.sync(plan.entries(), context.getClient());
+        if (CoreDns.hasDns(topology)) {
+            CoreDns.Outcome cluster = dns.outcome(context.getPrimaryCache().list().toList(), context.getClient());
+            DnsPlan plan = cluster.plan();
+            DnsSync.Result result = cluster.result();
             if (result.written()) {
                 probes.corefileWritten(now);
                 countChildWrites(1);
@@ -354,12 +357,6 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
                 after.getReason(), after.getMessage() == null ? after.getReason() : after.getMessage());
     }
 
-    /** The topology has DNS entries, or had some that may still be in the Corefile. */
-    static boolean hasDns(NetworkTopology topology) {
-        return (topology.getSpec() != null && topology.getSpec().getDns() != null && !topology.getSpec().getDns().isEmpty())
-                || (topology.getStatus() != null && topology.getStatus().getDns() != null);
-    }
-
     /**
      * The Corefile lives outside any ownerReference, so a deleted topology's DNS entries are taken out here, before
      * its finalizer goes. A Corefile that cannot be changed (unparseable, unsupported) never got entries, so there is
@@ -372,12 +369,12 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         if (probeMetrics != null) {
             probeMetrics.forget(topology);
         }
-        if (hasDns(topology)) {
+        if (CoreDns.hasDns(topology)) {
             List<NetworkTopology> others = context.getPrimaryCache().list()
                     .filter(t -> !(t.getMetadata().getName().equals(topology.getMetadata().getName())
                             && t.getMetadata().getNamespace().equals(topology.getMetadata().getNamespace())))
                     .toList();
-            DnsSync.Result result = dns.sync(DnsPlan.of(others, dns.settings()).entries(), context.getClient());
+            DnsSync.Result result = dns.outcome(others, context.getClient()).result();
             if (result.written()) {
                 probes.corefileWritten(Instant.now());
                 countChildWrites(1);

@@ -159,6 +159,35 @@ class DnsOperatorTest {
     }
 
     @Test
+    void oneChangedEntryAmongManyTopologiesCostsOneWriteAndNoConfigMapRead() throws Exception {
+        corefileConfigMap(corefile("kubeadm.Corefile"));
+        int topologies = 12;
+        for (int i = 0; i < topologies; i++) {
+            apply("dns-inline", "t" + i, dns(List.of(new DnsSpec.Alias("a" + i + ".dns-inline.internal", "web")), List.of(), List.of()));
+        }
+        for (int i = 0; i < topologies; i++) {
+            awaitDns("dns-inline", "t" + i, "True", "DnsApplied", t -> true);
+        }
+        await().until(() -> currentCorefile().contains("a" + (topologies - 1) + ".dns-inline.internal."));
+        await().pollDelay(Duration.ofMillis(300)).until(() -> true);
+        int before = EmbeddedApi.api().recordedRequests().size();
+
+        client.resources(NetworkTopology.class).inNamespace("dns-inline").withName("t3").edit(t -> {
+            t.getSpec().getDns().getAliases().get(0).setName("renamed.dns-inline.internal");
+            return t;
+        });
+        awaitDns("dns-inline", "t3", "True", "DnsApplied",
+                t -> t.getStatus().getDns().getEntries().get(0).getName().equals("renamed.dns-inline.internal"));
+        await().pollDelay(Duration.ofMillis(500)).until(() -> true);
+        List<String> requests = EmbeddedApi.api().recordedRequests();
+        List<String> configMapRequests = requests.subList(before, requests.size()).stream()
+                .filter(r -> r.contains("/namespaces/kube-system/configmaps")).toList();
+        assertThat(configMapRequests).as("the operator reads the Corefile from its informer and writes it once, whatever the number of topologies")
+                .containsExactly("PUT /api/v1/namespaces/kube-system/configmaps/coredns");
+        assertThat(currentCorefile()).contains("rewrite stop name exact renamed.dns-inline.internal.").doesNotContain(" a3.dns-inline.internal.");
+    }
+
+    @Test
     void twoTopologiesAcrossNamespacesShareTheCorefileAndTheOlderKeepsAName() throws Exception {
         corefileConfigMap(corefile("minikube.Corefile"));
         apply("dns-inline", "first", dns(List.of(new DnsSpec.Alias("web.dns-inline.internal", "web")),

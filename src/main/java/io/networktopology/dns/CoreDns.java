@@ -1,0 +1,144 @@
+package io.networktopology.dns;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The cluster's CoreDNS configuration as one controller shared by all topologies: one plan of every topology's DNS
+ * entries, written into the Corefile (or the custom-files ConfigMap) only when the plan or the ConfigMaps changed.
+ *
+ * <p>Per change, whatever the number of topologies: the ConfigMaps are read from an informer (an API read only after
+ * a conflict), at most one write, and one topology is woken by a ConfigMap change (to put the entries back). When the
+ * outcome changes (a Corefile turned unparseable, an entry lost its name to another topology), exactly the topologies
+ * whose DNS status may differ are woken to report it. Every other topology that asks gets the last outcome, no request.
+ */
+public final class CoreDns {
+
+    /** The plan of all topologies and what writing it found and did. */
+    public record Outcome(DnsPlan plan, DnsSync.Result result) {
+    }
+
+    private final DnsSync sync;
+    private final SimpleInboundEventSource<NetworkTopology> wake = new SimpleInboundEventSource<>("coredns-outcome");
+    private InformerEventSource<ConfigMap, NetworkTopology> configMaps;
+
+    /** What the last outcome was computed from, and the outcome. */
+    private String plannedFrom;
+    private DnsPlan plan;
+    private String syncedFrom;
+    private Outcome last;
+    /** Our own last write of each ConfigMap, until the informer shows it: the version it replaced, and what it wrote. */
+    private final Map<String, ConfigMap[]> ownWrites = new HashMap<>();
+
+    public CoreDns(DnsSettings settings) {
+        this.sync = new DnsSync(settings);
+    }
+
+    public DnsSettings settings() {
+        return sync.settings();
+    }
+
+    /** The ConfigMap informer (a change wakes one topology with DNS entries) and the source that wakes topologies. */
+    public List<EventSource<?, NetworkTopology>> eventSources(EventSourceContext<NetworkTopology> context) {
+        DnsSettings settings = settings();
+        var primaries = context.getPrimaryCache();
+        configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, NetworkTopology.class)
+                .withName("corefile")
+                .withNamespaces(Set.of(settings.namespace()))
+                .withFollowControllerNamespacesChanges(false)
+                .withSecondaryToPrimaryMapper(map -> {
+                    String name = map.getMetadata().getName();
+                    if (!name.equals(settings.configMap()) && !name.equals(settings.customConfigMap())) {
+                        return Set.of();
+                    }
+                    return primaries.list().filter(CoreDns::hasDns)
+                            .min(Comparator.comparing((NetworkTopology t) -> t.getMetadata().getNamespace())
+                                    .thenComparing(t -> t.getMetadata().getName()))
+                            .map(ResourceID::fromResource).map(Set::of).orElse(Set.of());
+                })
+                .build(), context);
+        return List.of(configMaps, wake);
+    }
+
+    /** The topology has DNS entries, or had some that may still be in the Corefile. */
+    public static boolean hasDns(NetworkTopology topology) {
+        return (topology.getSpec() != null && topology.getSpec().getDns() != null && !topology.getSpec().getDns().isEmpty())
+                || (topology.getStatus() != null && topology.getStatus().getDns() != null);
+    }
+
+    /**
+     * The outcome for these topologies (the cluster's, minus any being deleted), writing CoreDNS's configuration first
+     * when the plan or the ConfigMaps changed since the last write. {@code result().written()} is true only for the
+     * caller that wrote.
+     */
+    public synchronized Outcome outcome(Collection<NetworkTopology> topologies, KubernetesClient client) {
+        String topologiesKey = topologies.stream().filter(CoreDns::hasDns)
+                .map(t -> t.getMetadata().getUid() + ":" + t.getMetadata().getGeneration() + ":" + (t.getMetadata().getDeletionTimestamp() != null))
+                .sorted().collect(Collectors.joining(","));
+        if (plan == null || !topologiesKey.equals(plannedFrom)) {
+            plan = DnsPlan.of(List.copyOf(topologies), settings());
+            plannedFrom = topologiesKey;
+        }
+        String mapsKey = version(cached(settings().configMap())) + "/" + version(cached(settings().customConfigMap()));
+        String key = plan.entries() + "@" + mapsKey;
+        if (last != null && key.equals(syncedFrom)) {
+            return new Outcome(plan, last.result().unwritten());
+        }
+        DnsSync.Result result = sync.sync(plan.entries(), client, this::cached,
+                written -> ownWrites.put(written.getMetadata().getName(), new ConfigMap[] {cachedRaw(written.getMetadata().getName()), written}));
+        Outcome outcome = new Outcome(plan, result);
+        if (last != null && !sameForTopologies(last, outcome)) {
+            // Every topology whose DNS status may read differently now: those with entries in either plan.
+            topologies.stream().filter(CoreDns::hasDns).forEach(t -> wake.propagateEvent(ResourceID.fromResource(t)));
+        }
+        last = outcome;
+        syncedFrom = plan.entries() + "@" + version(cached(settings().configMap())) + "/" + version(cached(settings().customConfigMap()));
+        return outcome;
+    }
+
+    private static boolean sameForTopologies(Outcome before, Outcome after) {
+        DnsSync.Result a = before.result();
+        DnsSync.Result b = after.result();
+        return Objects.equals(a.strategy(), b.strategy()) && Objects.equals(a.configMap(), b.configMap())
+                && Objects.equals(a.reload(), b.reload()) && Objects.equals(a.notes(), b.notes())
+                && Objects.equals(a.failureReason(), b.failureReason()) && Objects.equals(a.failure(), b.failure())
+                && Objects.equals(a.unservedAliases(), b.unservedAliases());
+    }
+
+    /** A CoreDNS ConfigMap as last seen: the informer's copy, or our own write while the informer still shows what it replaced. */
+    private ConfigMap cached(String name) {
+        ConfigMap seen = cachedRaw(name);
+        ConfigMap[] own = ownWrites.get(name);
+        if (own != null) {
+            if (Objects.equals(version(seen), version(own[0]))) {
+                return own[1];
+            }
+            ownWrites.remove(name);
+        }
+        return seen;
+    }
+
+    private ConfigMap cachedRaw(String name) {
+        return configMaps == null ? null : configMaps.get(new ResourceID(name, settings().namespace())).orElse(null);
+    }
+
+    private static String version(ConfigMap map) {
+        return map == null ? "-" : map.getMetadata().getResourceVersion();
+    }
+}
