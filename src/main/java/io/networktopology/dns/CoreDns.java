@@ -25,8 +25,9 @@ import java.util.stream.Collectors;
  *
  * <p>Per change, whatever the number of topologies: the ConfigMaps are read from an informer (an API read only after
  * a conflict), at most one write, and one topology is woken by a ConfigMap change (to put the entries back). When the
- * outcome changes (a Corefile turned unparseable, an entry lost its name to another topology), exactly the topologies
- * whose DNS status may differ are woken to report it. Every other topology that asks gets the last outcome, no request.
+ * outcome changes, the topologies whose DNS status may differ are woken to report it: those whose entries fare
+ * differently in the new plan (a name another topology gave up), or all DNS topologies when writing found something new
+ * (a Corefile turned unparseable). Every other topology that asks gets the last outcome, no request.
  */
 public final class CoreDns {
 
@@ -92,8 +93,16 @@ public final class CoreDns {
                 .map(t -> t.getMetadata().getUid() + ":" + t.getMetadata().getGeneration() + ":" + (t.getMetadata().getDeletionTimestamp() != null))
                 .sorted().collect(Collectors.joining(","));
         if (plan == null || !topologiesKey.equals(plannedFrom)) {
+            DnsPlan before = plan;
             plan = DnsPlan.of(List.copyOf(topologies), settings());
             plannedFrom = topologiesKey;
+            if (before != null) {
+                // A name another topology gave up, a newer claim that lost: their status must say so.
+                for (String changed : plan.changedSince(before)) {
+                    int slash = changed.indexOf('/');
+                    wake.propagateEvent(new ResourceID(changed.substring(slash + 1), changed.substring(0, slash)));
+                }
+            }
         }
         String mapsKey = version(cached(settings().configMap())) + "/" + version(cached(settings().customConfigMap()));
         String key = plan.entries() + "@" + mapsKey;

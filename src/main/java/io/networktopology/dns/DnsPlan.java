@@ -44,6 +44,19 @@ public final class DnsPlan {
         return results.getOrDefault(key(topology), List.of());
     }
 
+    /** The topologies ("namespace/name") whose entries fare differently in this plan than in {@code before}. */
+    public java.util.Set<String> changedSince(DnsPlan before) {
+        java.util.Set<String> changed = new java.util.HashSet<>();
+        java.util.Set<String> keys = new java.util.HashSet<>(results.keySet());
+        keys.addAll(before.results.keySet());
+        for (String key : keys) {
+            if (!Objects.equals(results.get(key), before.results.get(key))) {
+                changed.add(key);
+            }
+        }
+        return changed;
+    }
+
     public static String key(NetworkTopology topology) {
         return topology.getMetadata().getNamespace() + "/" + topology.getMetadata().getName();
     }

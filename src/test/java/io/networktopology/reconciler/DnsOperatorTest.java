@@ -205,6 +205,10 @@ class DnsOperatorTest {
         assertThat(corefile).contains("rewrite stop name exact web.dns-inline.internal. web.dns-inline.svc.cluster.local.")
                 .contains("       192.168.49.1 host.minikube.internal\n")
                 .contains("db.dns-inline.internal:53 5.0.0.10.in-addr.arpa:53 {");
+
+        // The older topology goes: the name is free, and the newer one gets it without being touched itself.
+        client.resources(NetworkTopology.class).inNamespace("dns-inline").withName("first").delete();
+        awaitDns("dns-inline", "third", "True", "DnsApplied", t -> true);
     }
 
     @Test
