@@ -96,13 +96,13 @@ class ObservabilityTest {
         if (client.apiextensions().v1().customResourceDefinitions().withName("networktopologies.networktopology.io").get() == null) {
             EmbeddedKubernetes.installCrd(client);
         }
-        client.resource(topology("events", "shop", clusterIp("web"))).create();
+        client.resource(topology("events", "shop", clusterIp("web"), clusterIp("api"))).create();
         await().atMost(Duration.ofSeconds(30)).until(() -> client.v1().events().inNamespace("events").list().getItems().stream()
                 .anyMatch(e -> "Created".equals(e.getReason())));
         List<Event> events = client.v1().events().inNamespace("events").list().getItems();
         assertThat(events).anySatisfy(e -> {
             assertThat(e.getReason()).isEqualTo("Created");
-            assertThat(e.getMessage()).isEqualTo("Created Service web");
+            assertThat(e.getMessage()).as("one Event for both").isEqualTo("Created Service web, Service api");
             assertThat(e.getInvolvedObject().getKind()).isEqualTo("NetworkTopology");
             assertThat(e.getInvolvedObject().getName()).isEqualTo("shop");
             assertThat(e.getType()).isEqualTo("Normal");
