@@ -1,56 +1,38 @@
 package io.networktopology.reconciler;
 
-import io.fabric8.kubernetes.api.model.Service;
-import io.micrometer.core.instrument.Counter;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
-import io.networktopology.api.v1alpha1.DnsStatus;
-import io.networktopology.dns.CoreDns;
-import io.networktopology.dns.DnsPlan;
-import io.networktopology.dns.DnsSettings;
-import io.networktopology.dns.DnsSync;
-import io.networktopology.status.DnsReport;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import io.micrometer.core.instrument.Counter;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.NetworkTopologyStatus;
-import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.config.OperatorConfig;
 import io.networktopology.dependent.EndpointSliceObserver;
-import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
-import io.networktopology.api.v1alpha1.EntryPoint;
-import io.networktopology.api.v1alpha1.IngressSpec;
 import io.networktopology.dependent.IngressesDependent;
 import io.networktopology.dependent.NodeAddresses;
-import io.networktopology.dependent.OwnedChildren;
-import io.networktopology.dependent.ProbeRuns;
-import io.networktopology.probe.ProbeSettings;
-import io.networktopology.status.ConnectivityReport;
 import io.networktopology.dependent.ServicesDependent;
-import io.networktopology.model.EntryPoints;
-import io.networktopology.model.IngressModel;
-import io.networktopology.model.RouteOwnership;
-import io.networktopology.status.IngressObservation;
-import io.networktopology.model.ServiceModel;
+import io.networktopology.dns.DnsSettings;
 import io.networktopology.model.SpecProblem;
 import io.networktopology.model.TopologyValidator;
-import io.fabric8.kubernetes.api.model.Condition;
+import io.networktopology.probe.ProbeSettings;
 import io.networktopology.status.ApiRefusal;
 import io.networktopology.status.ConditionList;
 import io.networktopology.status.Conditions;
+import io.networktopology.status.Observed;
 import io.networktopology.status.Reasons;
-import io.networktopology.status.ServiceObservation;
 import io.networktopology.status.TopologyStatusBuilder;
 import jakarta.inject.Inject;
-import io.networktopology.config.OperatorConfig;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
@@ -59,7 +41,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -77,8 +58,6 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     public static final String NAME = "networktopology";
     /** How soon to look again at a conflict: nothing notifies the operator when a foreign object goes away. */
     static final Duration CONFLICT_RECHECK = Duration.ofSeconds(60);
-    /** How soon to try a probe step again after it failed. */
-    static final Duration PROBE_RETRY = Duration.ofSeconds(30);
 
     private static final Logger LOG = Logger.getLogger(NetworkTopologyReconciler.class);
 
@@ -86,12 +65,9 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     private final AtomicLong reconciles = new AtomicLong();
     private final AtomicLong childWrites = new AtomicLong();
     private final AtomicLong statusWrites = new AtomicLong();
-    private final OwnedChildren<Service> services = new OwnedChildren<>(Service.class, ServicesDependent::needsRecreate);
-    private final OwnedChildren<Ingress> ingresses = new OwnedChildren<>(Ingress.class, (desired, actual) -> false);
-
-    private final CoreDns dns;
-    private final ProbeRuns probes;
-    private volatile ProbeMetrics probeMetrics;
+    private final ChildrenStep children = new ChildrenStep();
+    private final DnsStep dns;
+    private final ProbeStep probes;
 
     @Inject
     public NetworkTopologyReconciler(
@@ -101,8 +77,8 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
     public NetworkTopologyReconciler(String clusterDomain, DnsSettings dnsSettings, ProbeSettings probeSettings) {
         this.statusBuilder = new TopologyStatusBuilder(clusterDomain);
-        this.dns = new CoreDns(dnsSettings);
-        this.probes = new ProbeRuns(probeSettings);
+        this.dns = new DnsStep(dnsSettings);
+        this.probes = new ProbeStep(probeSettings);
     }
 
     /**
@@ -115,14 +91,14 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
     /** Also publish probe results as metrics. */
     public void probeMetricsInto(ProbeMetrics metrics) {
-        this.probeMetrics = metrics;
+        probes.metricsInto(metrics);
     }
 
     @Override
     public List<EventSource<?, NetworkTopology>> prepareEventSources(EventSourceContext<NetworkTopology> context) {
         List<EventSource<?, NetworkTopology>> sources = new ArrayList<>(List.of(ServicesDependent.eventSource(context),
                 IngressesDependent.eventSource(context), EndpointSliceObserver.eventSource(context), NodeAddresses.eventSource(context),
-                ProbeRuns.eventSource(context)));
+                probes.eventSource(context)));
         sources.addAll(dns.eventSources(context));
         return sources;
     }
@@ -194,107 +170,21 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             return statusUpdate(topology, statusBuilder.invalid(topology, problems, now), null, context);
         }
 
-        List<Service> desired = ServiceModel.desiredServices(topology);
-        // One Event per kind of change, naming every child it touched: an Event per Service made creating a topology of
-        // five Services cost five more requests than it writes.
-        Map<String, List<String>> changed = new java.util.LinkedHashMap<>();
-        OwnedChildren.Changes changes = (verb, what) -> changed.computeIfAbsent(verb, v -> new ArrayList<>()).add(what);
-        OwnedChildren.Outcome<Service> outcome = services.reconcile(topology, desired, Set.of(), context, changes);
-        countChildWrites(outcome.writes());
-
-        String namespace = topology.getMetadata().getNamespace();
-        Map<String, String> routeConflicts = RouteOwnership.conflicts(topology,
-                context.getPrimaryCache().list(namespace).toList());
-        OwnedChildren.Outcome<Ingress> ingressOutcome = ingresses.reconcile(topology,
-                IngressModel.desiredIngresses(topology), routeConflicts.keySet(), context, changes);
-        countChildWrites(ingressOutcome.writes());
-        changed.forEach((verb, what) -> TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, verb,
-                verb + " " + String.join(", ", what)));
-        Map<String, Integer> endpoints = EndpointSliceObserver.readyEndpoints(context);
-
-        List<ServiceObservation> observations = new ArrayList<>();
-        for (ServiceSpec spec : topology.getSpec().getServices() == null ? List.<ServiceSpec>of() : topology.getSpec().getServices()) {
-            String name = spec.getName();
-            observations.add(new ServiceObservation(spec, outcome.current().get(name), outcome.conflicts().get(name), endpoints.get(name)));
+        // The data flow: children → DNS entries → probes → one status from what each found.
+        ChildrenStep.Result applied = children.reconcile(topology, context);
+        DnsStep.Result named = dns.reconcile(topology, context);
+        if (named.written()) {
+            probes.corefileWritten(now);
         }
-        List<IngressObservation> ingressObservations = new ArrayList<>();
-        for (IngressSpec spec : topology.getSpec().getIngresses() == null ? List.<IngressSpec>of() : topology.getSpec().getIngresses()) {
-            String name = spec.getName();
-            String conflict = ingressOutcome.conflicts().getOrDefault(name, routeConflicts.get(name));
-            ingressObservations.add(new IngressObservation(spec, ingressOutcome.current().get(name), conflict));
-        }
-        List<EntryPoint> entryPoints = EntryPoints.of(topology.getSpec(), outcome.current(), ingressOutcome.current(),
-                NodeAddresses.of(context));
-        DnsStatus dnsStatus = null;
-        DnsReport.Verdict dnsVerdict = null;
-        boolean dnsConflict = false;
-        if (CoreDns.hasDns(topology)) {
-            CoreDns.Outcome cluster = dns.outcome(context.getPrimaryCache().list().toList(), context.getClient());
-            DnsPlan plan = cluster.plan();
-            DnsSync.Result result = cluster.result();
-            if (result.written()) {
-                probes.corefileWritten(now);
-                countChildWrites(1);
-                TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, "DnsUpdated",
-                        "Updated CoreDNS configuration " + result.configMap() + " (" + result.strategy() + " strategy)");
-            }
-            List<DnsPlan.EntryResult> mine = plan.resultsFor(topology);
-            if (!mine.isEmpty()) {
-                dnsStatus = DnsReport.status(mine, result);
-                dnsVerdict = DnsReport.verdict(dnsStatus, result);
-                dnsConflict = !dnsVerdict.ok();
-            }
-        }
-        ProbeRuns.Outcome probe;
-        try {
-            probe = probes.step(topology, context, outcome.current(), ingressOutcome.current(), now);
-        } catch (RuntimeException e) {
-            // A probe step that fails (an API error) must not cost the rest of the status; it is tried again soon.
-            LOG.warnf(e, "%s/%s: probe step failed, retrying in %s", topology.getMetadata().getNamespace(),
-                    topology.getMetadata().getName(), PROBE_RETRY);
-            probe = new ProbeRuns.Outcome(probes.known(topology), null, PROBE_RETRY, null, 0);
-        }
-        if (!probes.probing(topology) && probeMetrics != null) {
-            probeMetrics.forget(topology);
-        }
-        countChildWrites(probe.writes());
-        int threshold = topology.getSpec().getProbes() == null ? 2 : topology.getSpec().getProbes().effectiveFailureThreshold();
-        ConnectivityReport.Verdict connectivityVerdict = ConnectivityReport.verdict(probe.connectivity(), probes.probing(topology),
-                threshold, probe.runInProgress());
-        if (probe.finishedRun() != null) {
-            recordProbeTransitions(topology, probe.finishedRun(), context);
-            if (probeMetrics != null) {
-                probeMetrics.record(topology, probe.connectivity());
-            }
-        }
-        NetworkTopologyStatus status = statusBuilder.build(topology, observations, ingressObservations, entryPoints,
-                dnsStatus, dnsVerdict, probe.connectivity(), connectivityVerdict, now);
-        boolean conflicts = !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty()
-                || !ingressOutcome.conflicts().isEmpty() || !ingressOutcome.pending().isEmpty() || !routeConflicts.isEmpty()
-                || dnsConflict;
-        Duration recheck = conflicts ? CONFLICT_RECHECK : null;
-        if (probe.recheck() != null) {
-            Duration probeRecheck = probe.recheck().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : probe.recheck();
-            recheck = recheck == null || probeRecheck.compareTo(recheck) < 0 ? probeRecheck : recheck;
+        ProbeStep.Result probed = probes.reconcile(topology, context, applied, now);
+        countChildWrites(applied.writes() + (named.written() ? 1 : 0) + probed.writes());
+        NetworkTopologyStatus status = statusBuilder.build(topology, new Observed(applied.serviceObservations(),
+                applied.ingressObservations(), applied.entryPoints(), named.part(), probed.part()), now);
+        Duration recheck = applied.unsettled() || named.unsettled() ? CONFLICT_RECHECK : null;
+        if (probed.recheck() != null && (recheck == null || probed.recheck().compareTo(recheck) < 0)) {
+            recheck = probed.recheck();
         }
         return statusUpdate(topology, status, recheck, context);
-    }
-
-    /** One Warning for the checks that started failing in a run, one Normal for those that recovered. */
-    private static void recordProbeTransitions(NetworkTopology topology, ConnectivityReport.Run run, Context<NetworkTopology> context) {
-        if (!run.startedFailing().isEmpty()) {
-            TopologyEvents.record(context.getClient(), topology, TopologyEvents.WARNING, "ProbeFailing",
-                    run.startedFailing().size() + (run.startedFailing().size() == 1 ? " check" : " checks") + " started failing: "
-                            + run.startedFailing().stream().map(c -> c.getId() + " (" + c.getPath() + "): " + c.getMessage())
-                                    .collect(java.util.stream.Collectors.joining("; ")));
-        }
-        if (!run.recovered().isEmpty()) {
-            TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, "ProbeRecovered",
-                    run.recovered().size() + (run.recovered().size() == 1 ? " check" : " checks") + " passing again: "
-                            + run.recovered().stream().map(c -> c.getId() + " (" + c.getPath() + ", down since "
-                                    + (c.getLastOutage() == null ? "?" : c.getLastOutage().getStart()) + ")")
-                                    .collect(java.util.stream.Collectors.joining("; ")));
-        }
     }
 
     private UpdateControl<NetworkTopology> statusUpdate(NetworkTopology topology, NetworkTopologyStatus status,
@@ -369,20 +259,10 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     @Override
     public DeleteControl cleanup(NetworkTopology topology, Context<NetworkTopology> context) {
         written.remove(topology.getMetadata().getUid());
-        countChildWrites(probes.forget(topology, context));
-        if (probeMetrics != null) {
-            probeMetrics.forget(topology);
-        }
-        if (CoreDns.hasDns(topology)) {
-            List<NetworkTopology> others = context.getPrimaryCache().list()
-                    .filter(t -> !(t.getMetadata().getName().equals(topology.getMetadata().getName())
-                            && t.getMetadata().getNamespace().equals(topology.getMetadata().getNamespace())))
-                    .toList();
-            DnsSync.Result result = dns.outcome(others, context.getClient()).result();
-            if (result.written()) {
-                probes.corefileWritten(Instant.now());
-                countChildWrites(1);
-            }
+        countChildWrites(probes.cleanup(topology, context));
+        if (dns.cleanup(topology, context)) {
+            probes.corefileWritten(Instant.now());
+            countChildWrites(1);
         }
         return DeleteControl.defaultDelete();
     }

@@ -125,25 +125,12 @@ public final class TopologyStatusBuilder {
         return status;
     }
 
-    public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations, Instant now) {
-        return build(topology, observations, List.of(), List.of(), now);
-    }
-
-    public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations,
-            List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, Instant now) {
-        return build(topology, observations, ingressObservations, entryPoints, null, null, null, null, now);
-    }
-
-    /**
-     * @param dns the topology's DNS status, or null when it declares no DNS entries (and never did)
-     * @param dnsVerdict the DnsConfigured verdict for {@code dns}
-     * @param connectivity what the last probe run found, or null before the first
-     * @param connectivityVerdict the ConnectivityVerified verdict, or null to leave the condition out (probing not wired)
-     */
-    public NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> observations,
-            List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, DnsStatus dns,
-            DnsReport.Verdict dnsVerdict, ConnectivityStatus connectivity, ConnectivityReport.Verdict connectivityVerdict,
-            Instant now) {
+    /** The status from what every step of the reconcile found. */
+    public NetworkTopologyStatus build(NetworkTopology topology, Observed observed, Instant now) {
+        List<ServiceObservation> observations = observed.services();
+        List<IngressObservation> ingressObservations = observed.ingresses();
+        DnsReport.Verdict dnsVerdict = observed.dns().verdict();
+        ConnectivityReport.Verdict connectivityVerdict = observed.connectivity().verdict();
         NetworkTopologyStatus previous = topology.getStatus();
         List<Condition> old = previous == null ? null : previous.getConditions();
         Long generation = topology.getMetadata().getGeneration();
@@ -165,14 +152,14 @@ public final class TopologyStatusBuilder {
         status.setIngresses(ingresses);
         long ingressesReady = ingresses.stream().filter(s -> s.getState() == IngressStatus.State.Ready).count();
         status.setIngressesReady(ingressesReady + "/" + ingresses.size());
-        status.setEntryPoints(new ArrayList<>(entryPoints));
-        status.setDns(dns);
+        status.setEntryPoints(new ArrayList<>(observed.entryPoints()));
+        status.setDns(observed.dns().status());
         Condition dnsCondition = dnsVerdict == null
                 ? ConditionList.condition(Conditions.DNS_CONFIGURED, true, Reasons.NO_DNS_ENTRIES, "no DNS entries declared", generation, old, now)
                 : ConditionList.condition(Conditions.DNS_CONFIGURED, dnsVerdict.ok(), dnsVerdict.reason(), dnsVerdict.message(), generation, old, now);
         List<Condition> parts = new ArrayList<>(List.of(servicesCondition(services, generation, old, now),
                 ingressesCondition(ingresses, generation, old, now), dnsCondition));
-        status.setConnectivity(connectivity);
+        status.setConnectivity(observed.connectivity().status());
         if (connectivityVerdict != null) {
             parts.add(ConditionList.condition(Conditions.CONNECTIVITY_VERIFIED, connectivityVerdict.status(), connectivityVerdict.reason(),
                     connectivityVerdict.message(), generation, old, now));

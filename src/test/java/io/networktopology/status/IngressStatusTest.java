@@ -27,7 +27,8 @@ class IngressStatusTest {
     private NetworkTopologyStatus build(NetworkTopology topology, Ingress actual, String conflict) {
         topology.getMetadata().setGeneration(1L);
         IngressSpec spec = topology.getSpec().getIngresses().get(0);
-        return builder.build(topology, List.of(), List.of(new IngressObservation(spec, actual, conflict)), List.of(), NOW);
+        return builder.build(topology, new Observed(List.of(), List.of(new IngressObservation(spec, actual, conflict)), List.of(),
+                Observed.Dns.NONE, Observed.Connectivity.NOT_WIRED), NOW);
     }
 
     @Test

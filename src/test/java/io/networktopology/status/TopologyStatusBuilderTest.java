@@ -28,6 +28,10 @@ class TopologyStatusBuilderTest {
     private static final Instant T1 = Instant.parse("2026-01-01T01:00:00Z");
     private final TopologyStatusBuilder builder = new TopologyStatusBuilder("cluster.local");
 
+    private NetworkTopologyStatus build(NetworkTopology topology, List<ServiceObservation> services, java.time.Instant now) {
+        return builder.build(topology, Observed.services(services), now);
+    }
+
     private static Service allocated(ServiceSpec spec, String ip) {
         Service s = ServiceModel.desiredService(spec, "shop", "shop");
         if (ip != null) {
@@ -46,7 +50,7 @@ class TopologyStatusBuilderTest {
     void readyTopologyReportsAddressesNamesAndPaths() {
         ServiceSpec web = clusterIp("web");
         NetworkTopology topology = withGeneration(topology("shop", "shop", web), 3);
-        NetworkTopologyStatus status = builder.build(topology,
+        NetworkTopologyStatus status = build(topology,
                 List.of(new ServiceObservation(web, allocated(web, "10.96.3.4"), null, 3)), T0);
 
         assertThat(status.getObservedGeneration()).isEqualTo(3L);
@@ -76,9 +80,9 @@ class TopologyStatusBuilderTest {
         ServiceSpec web = clusterIp("web");
         NetworkTopology topology = withGeneration(topology("shop", "shop", web), 1);
         List<ServiceObservation> observations = List.of(new ServiceObservation(web, allocated(web, "10.96.3.4"), null, 1));
-        NetworkTopologyStatus first = builder.build(topology, observations, T0);
+        NetworkTopologyStatus first = build(topology, observations, T0);
         topology.setStatus(first);
-        NetworkTopologyStatus second = builder.build(topology, observations, T1);
+        NetworkTopologyStatus second = build(topology, observations, T1);
         assertThat(second).as("nothing changed, so nothing to write").isEqualTo(first);
     }
 
@@ -87,7 +91,7 @@ class TopologyStatusBuilderTest {
         ServiceSpec lb = service("lb", ServiceType.LoadBalancer, port("https", 443, 8443));
         NetworkTopology topology = withGeneration(topology("shop", "shop", lb), 1);
         Service pending = allocated(lb, "10.96.0.20");
-        NetworkTopologyStatus waiting = builder.build(topology, List.of(new ServiceObservation(lb, pending, null, 0)), T0);
+        NetworkTopologyStatus waiting = build(topology, List.of(new ServiceObservation(lb, pending, null, 0)), T0);
         assertThat(ConditionList.find(waiting.getConditions(), "Ready").getReason()).isEqualTo("AwaitingAddress");
         assertThat(waiting.getServices().get(0).getState()).isEqualTo(ServiceStatus.State.AwaitingAddress);
         assertThat(waiting.getServicesReady()).isEqualTo("0/1");
@@ -96,7 +100,7 @@ class TopologyStatusBuilderTest {
         Service assigned = allocated(lb, "10.96.0.20");
         assigned.setStatus(new io.fabric8.kubernetes.api.model.ServiceStatusBuilder().withNewLoadBalancer()
                 .withIngress(new LoadBalancerIngressBuilder().withIp("203.0.113.7").build()).endLoadBalancer().build());
-        NetworkTopologyStatus ready = builder.build(topology, List.of(new ServiceObservation(lb, assigned, null, 2)), T1);
+        NetworkTopologyStatus ready = build(topology, List.of(new ServiceObservation(lb, assigned, null, 2)), T1);
         Condition readyCondition = ConditionList.find(ready.getConditions(), "Ready");
         assertThat(readyCondition.getStatus()).isEqualTo("True");
         assertThat(readyCondition.getLastTransitionTime()).isEqualTo("2026-01-01T01:00:00Z");
@@ -108,7 +112,7 @@ class TopologyStatusBuilderTest {
     void aConflictIsNotReadyAndNamesTheService() {
         ServiceSpec web = clusterIp("web");
         NetworkTopology topology = withGeneration(topology("shop", "shop", web, externalName("pay", "pay.example.com")), 1);
-        NetworkTopologyStatus status = builder.build(topology, List.of(
+        NetworkTopologyStatus status = build(topology, List.of(
                 new ServiceObservation(web, null, "Service web already exists and was not created by this topology", null),
                 new ServiceObservation(topology.getSpec().getServices().get(1),
                         ServiceModel.desiredService(topology.getSpec().getServices().get(1), "shop", "shop"), null, null)), T0);
@@ -126,7 +130,7 @@ class TopologyStatusBuilderTest {
     void anInvalidSpecKeepsTheLastReportedServicesAndListsEveryProblem() {
         ServiceSpec web = clusterIp("web");
         NetworkTopology topology = withGeneration(topology("shop", "shop", web), 1);
-        topology.setStatus(builder.build(topology, List.of(new ServiceObservation(web, allocated(web, "10.96.3.4"), null, 1)), T0));
+        topology.setStatus(build(topology, List.of(new ServiceObservation(web, allocated(web, "10.96.3.4"), null, 1)), T0));
         withGeneration(topology, 2);
         NetworkTopologyStatus invalid = builder.invalid(topology, List.of(
                 new SpecProblem("spec.services[0].ports[0].port", "must be between 1 and 65535, got 0"),
@@ -143,7 +147,7 @@ class TopologyStatusBuilderTest {
     void aFailedReconcileKeepsWhatWasObservedAndSaysWhyInReady() {
         ServiceSpec web = clusterIp("web");
         NetworkTopology topology = withGeneration(topology("shop", "shop", web), 1);
-        topology.setStatus(builder.build(topology, List.of(new ServiceObservation(web, allocated(web, "10.96.3.4"), null, 1)), T0));
+        topology.setStatus(build(topology, List.of(new ServiceObservation(web, allocated(web, "10.96.3.4"), null, 1)), T0));
         withGeneration(topology, 2);
         NetworkTopologyStatus failed = builder.failed(topology, new IllegalStateException("connection refused"), T1);
         assertThat(failed.getObservedGeneration()).as("generation 2 was not observed").isEqualTo(1L);
@@ -158,7 +162,7 @@ class TopologyStatusBuilderTest {
     void noEndpointsIsReportedButDoesNotBlockReadiness() {
         ServiceSpec web = clusterIp("web");
         NetworkTopology topology = withGeneration(topology("shop", "shop", web), 1);
-        NetworkTopologyStatus status = builder.build(topology, List.of(new ServiceObservation(web, allocated(web, "10.96.3.4"), null, null)), T0);
+        NetworkTopologyStatus status = build(topology, List.of(new ServiceObservation(web, allocated(web, "10.96.3.4"), null, null)), T0);
         assertThat(status.getServices().get(0).getReadyEndpoints()).isZero();
         assertThat(status.getServices().get(0).getMessage()).contains("no ready endpoints");
         assertThat(ConditionList.find(status.getConditions(), "ServicesReady").getMessage())

@@ -1,0 +1,82 @@
+package io.networktopology.reconciler;
+
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.networktopology.api.v1alpha1.EntryPoint;
+import io.networktopology.api.v1alpha1.IngressSpec;
+import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.networktopology.dependent.EndpointSliceObserver;
+import io.networktopology.dependent.NodeAddresses;
+import io.networktopology.dependent.OwnedChildren;
+import io.networktopology.dependent.ServicesDependent;
+import io.networktopology.model.EntryPoints;
+import io.networktopology.model.IngressModel;
+import io.networktopology.model.RouteOwnership;
+import io.networktopology.model.ServiceModel;
+import io.networktopology.status.IngressObservation;
+import io.networktopology.status.ServiceObservation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The first step of a reconcile: the topology's Services and Ingresses applied (never a foreign one, never a route
+ * another topology owns), what they are now, and the entry points they make.
+ */
+final class ChildrenStep {
+
+    /**
+     * @param unsettled a foreign object, another topology's route or a child being recreated: nothing notifies the
+     *     operator when that ends, so it looks again later
+     */
+    record Result(Map<String, Service> services, Map<String, Ingress> ingresses, List<ServiceObservation> serviceObservations,
+            List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, boolean unsettled, int writes) {
+    }
+
+    private final OwnedChildren<Service> services = new OwnedChildren<>(Service.class, ServicesDependent::needsRecreate);
+    private final OwnedChildren<Ingress> ingresses = new OwnedChildren<>(Ingress.class, (desired, actual) -> false);
+
+    Result reconcile(NetworkTopology topology, Context<NetworkTopology> context) {
+        // One Event per kind of change, naming every child it touched: an Event per Service made creating a topology of
+        // five Services cost five more requests than it writes.
+        Map<String, List<String>> changed = new LinkedHashMap<>();
+        OwnedChildren.Changes changes = (verb, what) -> changed.computeIfAbsent(verb, v -> new ArrayList<>()).add(what);
+        OwnedChildren.Outcome<Service> serviceOutcome = services.reconcile(topology, ServiceModel.desiredServices(topology),
+                Set.of(), context, changes);
+        Map<String, String> routeConflicts = RouteOwnership.conflicts(topology,
+                context.getPrimaryCache().list(topology.getMetadata().getNamespace()).toList());
+        OwnedChildren.Outcome<Ingress> ingressOutcome = ingresses.reconcile(topology, IngressModel.desiredIngresses(topology),
+                routeConflicts.keySet(), context, changes);
+        changed.forEach((verb, what) -> TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, verb,
+                verb + " " + String.join(", ", what)));
+
+        Map<String, Integer> endpoints = EndpointSliceObserver.readyEndpoints(context);
+        List<ServiceObservation> serviceObservations = new ArrayList<>();
+        for (ServiceSpec spec : orEmpty(topology.getSpec().getServices())) {
+            String name = spec.getName();
+            serviceObservations.add(new ServiceObservation(spec, serviceOutcome.current().get(name), serviceOutcome.conflicts().get(name),
+                    endpoints.get(name)));
+        }
+        List<IngressObservation> ingressObservations = new ArrayList<>();
+        for (IngressSpec spec : orEmpty(topology.getSpec().getIngresses())) {
+            String name = spec.getName();
+            ingressObservations.add(new IngressObservation(spec, ingressOutcome.current().get(name),
+                    ingressOutcome.conflicts().getOrDefault(name, routeConflicts.get(name))));
+        }
+        List<EntryPoint> entryPoints = EntryPoints.of(topology.getSpec(), serviceOutcome.current(), ingressOutcome.current(),
+                NodeAddresses.of(context));
+        boolean unsettled = !serviceOutcome.conflicts().isEmpty() || !serviceOutcome.pending().isEmpty()
+                || !ingressOutcome.conflicts().isEmpty() || !ingressOutcome.pending().isEmpty() || !routeConflicts.isEmpty();
+        return new Result(serviceOutcome.current(), ingressOutcome.current(), serviceObservations, ingressObservations, entryPoints,
+                unsettled, serviceOutcome.writes() + ingressOutcome.writes());
+    }
+
+    private static <T> List<T> orEmpty(List<T> list) {
+        return list == null ? List.of() : list;
+    }
+}
