@@ -212,6 +212,26 @@ class DocsCommandsTest {
     }
 
     /** Guards the classification: every pattern the docs use is recognised. */
+    /** Every class the architecture diagram names lives in a package the box names: the diagram matches the code. */
+    @Test
+    void theArchitectureDiagramNamesRealClassesInTheirPackages() throws IOException {
+        String doc = Files.readString(PROJECT.resolve("docs/architecture.md"));
+        String diagram = doc.substring(doc.indexOf("```mermaid"), doc.indexOf("```", doc.indexOf("```mermaid") + 3));
+        java.util.regex.Matcher box = java.util.regex.Pattern.compile("\\[\\(?\"([A-Za-z ·]+)<br/>([a-z0-9. ·]+)\"").matcher(diagram);
+        List<String> checked = new ArrayList<>();
+        List<String> missing = new ArrayList<>();
+        while (box.find()) {
+            List<String> packages = List.of(box.group(2).split(" · "));
+            for (String type : box.group(1).split(" · ")) {
+                boolean found = packages.stream().anyMatch(pkg -> Files.exists(PROJECT.resolve(
+                        "src/main/java/io/networktopology/" + pkg.replace('.', '/') + "/" + type.trim() + ".java")));
+                (found ? checked : missing).add(type.trim() + " in " + packages);
+            }
+        }
+        assertThat(missing).as("classes the diagram names that are not in the packages it gives").isEmpty();
+        assertThat(checked).as("boxes read from the diagram").hasSizeGreaterThan(15);
+    }
+
     @Test
     void theClassificationKnowsTheDocsPatterns() {
         assertThat(notRunBecause("kubectl get ntopo -A")).isEqualTo("needs a cluster");
