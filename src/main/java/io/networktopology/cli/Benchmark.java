@@ -187,7 +187,8 @@ public final class Benchmark {
     /** The production reconciler, probes off (no kubelet needed), DNS entries (it declares none) under its own owner. */
     private static NetworkTopologyReconciler reconciler() {
         return new NetworkTopologyReconciler("cluster.local", io.networktopology.dns.DnsSettings.defaults("cluster.local").withOwner("benchmark"),
-                io.networktopology.probe.ProbeSettings.defaults("cluster.local").withEnabled(false));
+                io.networktopology.probe.ProbeSettings.defaults("cluster.local").withEnabled(false),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
     private static String createNamespace(KubernetesClient driver, String name) {

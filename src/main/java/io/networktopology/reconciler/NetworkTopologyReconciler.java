@@ -15,6 +15,8 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.NetworkTopologyStatus;
 import io.networktopology.config.OperatorConfig;
@@ -41,7 +43,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Reconciles one NetworkTopology: validate, bring the Services in line, and write status only when it changed.
@@ -62,36 +63,41 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     private static final Logger LOG = Logger.getLogger(NetworkTopologyReconciler.class);
 
     private final TopologyStatusBuilder statusBuilder;
-    private final AtomicLong reconciles = new AtomicLong();
-    private final AtomicLong childWrites = new AtomicLong();
-    private final AtomicLong statusWrites = new AtomicLong();
+    private final Counter reconciles;
+    private final Counter childWrites;
+    private final Counter statusWrites;
     private final ChildrenStep children = new ChildrenStep();
     private final DnsStep dns;
     private final ProbeStep probes;
 
     @Inject
-    public NetworkTopologyReconciler(
-            OperatorConfig config, DnsSettings dnsSettings, ProbeSettings probeSettings) {
-        this(config.clusterDomain(), dnsSettings, probeSettings);
-    }
-
-    public NetworkTopologyReconciler(String clusterDomain, DnsSettings dnsSettings, ProbeSettings probeSettings) {
-        this.statusBuilder = new TopologyStatusBuilder(clusterDomain);
-        this.dns = new DnsStep(dnsSettings);
-        this.probes = new ProbeStep(probeSettings);
+    public NetworkTopologyReconciler(OperatorConfig config, DnsSettings dnsSettings, ProbeSettings probeSettings, MeterRegistry registry) {
+        this(config.clusterDomain(), dnsSettings, probeSettings, registry);
     }
 
     /**
-     * For running the reconciler without CDI (the benchmark): default DNS settings, probes off (the benchmark measures
-     * reconciling; a probe run needs a kubelet).
+     * @param registry where the operator's own metrics go (Prometheus networktopology_*): what it reconciled and wrote,
+     *     and the probe results
      */
-    public NetworkTopologyReconciler(String clusterDomain) {
-        this(clusterDomain, DnsSettings.defaults(clusterDomain), ProbeSettings.defaults(clusterDomain).withEnabled(false));
+    public NetworkTopologyReconciler(String clusterDomain, DnsSettings dnsSettings, ProbeSettings probeSettings, MeterRegistry registry) {
+        this.statusBuilder = new TopologyStatusBuilder(clusterDomain);
+        this.dns = new DnsStep(dnsSettings);
+        this.probes = new ProbeStep(probeSettings, new ProbeMetrics(registry));
+        this.reconciles = Counter.builder("networktopology.reconciles").description("Completed reconciles of NetworkTopologies")
+                .register(registry);
+        this.childWrites = Counter.builder("networktopology.child.writes")
+                .description("Writes to Services, Ingresses and CoreDNS ConfigMaps").register(registry);
+        this.statusWrites = Counter.builder("networktopology.status.writes")
+                .description("Status writes (made only when status changed)").register(registry);
     }
 
-    /** Also publish probe results as metrics. */
-    public void probeMetricsInto(ProbeMetrics metrics) {
-        probes.metricsInto(metrics);
+    /**
+     * Without CDI (the benchmark, tests): default DNS settings, probes off (a probe run needs a kubelet), metrics in a
+     * registry of its own.
+     */
+    public NetworkTopologyReconciler(String clusterDomain) {
+        this(clusterDomain, DnsSettings.defaults(clusterDomain), ProbeSettings.defaults(clusterDomain).withEnabled(false),
+                new SimpleMeterRegistry());
     }
 
     @Override
@@ -109,40 +115,24 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
     private final Map<String, WrittenStatus> written = new java.util.concurrent.ConcurrentHashMap<>();
 
-    private volatile Counter reconcileCounter;
-    private volatile Counter childWriteCounter;
-    private volatile Counter statusWriteCounter;
-
-    /** Also count into these metrics (Prometheus networktopology_*_total). */
-    public void countInto(Counter reconcilesCounter, Counter childWritesCounter, Counter statusWritesCounter) {
-        this.reconcileCounter = reconcilesCounter;
-        this.childWriteCounter = childWritesCounter;
-        this.statusWriteCounter = statusWritesCounter;
-    }
-
-    private static void count(Counter counter, long amount) {
-        if (counter != null && amount > 0) {
-            counter.increment(amount);
-        }
-    }
-
-    /** Writes to Services, Ingresses and CoreDNS ConfigMaps, into both the plain count and the metric. */
+    /** Writes to Services, Ingresses and CoreDNS ConfigMaps. */
     private void countChildWrites(int writes) {
-        childWrites.addAndGet(writes);
-        count(childWriteCounter, writes);
+        if (writes > 0) {
+            childWrites.increment(writes);
+        }
     }
 
     /** Completed reconciles, child writes and status writes since start (for metrics, tests and the benchmark). */
     public long reconciles() {
-        return reconciles.get();
+        return (long) reconciles.count();
     }
 
     public long childWrites() {
-        return childWrites.get();
+        return (long) childWrites.count();
     }
 
     public long statusWrites() {
-        return statusWrites.get();
+        return (long) statusWrites.count();
     }
 
     @Override
@@ -150,8 +140,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         try {
             return reconcileOnce(topology, context);
         } finally {
-            reconciles.incrementAndGet();
-            count(reconcileCounter, 1);
+            reconciles.increment();
         }
     }
 
@@ -223,8 +212,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
             write.getMetadata().setResourceVersion(null);
             client.resource(write).updateStatus();
         }
-        statusWrites.incrementAndGet();
-        count(statusWriteCounter, 1);
+        statusWrites.increment();
     }
 
     /**

@@ -8,8 +8,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.networktopology.api.v1alpha1.NetworkTopology;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -38,12 +36,6 @@ public class OperatorLifecycle {
     OperatorConfig config;
 
     @Inject
-    NetworkTopologyReconciler reconciler;
-
-    @Inject
-    MeterRegistry registry;
-
-    @Inject
     KubernetesClient client;
 
     static final String CRD_NAME = "networktopologies.networktopology.io";
@@ -53,13 +45,6 @@ public class OperatorLifecycle {
 
     void onStart(@Observes StartupEvent event) {
         LogEncoding.utf8();
-        // The project's own metrics, next to JOSDK's: what the reconciler did and wrote.
-        // Plain counters the reconciler increments: a registry that outlives a restart (as in tests) keeps counting.
-        reconciler.countInto(
-                Counter.builder("networktopology.reconciles").description("Completed reconciles of NetworkTopologies").register(registry),
-                Counter.builder("networktopology.child.writes").description("Writes to Services, Ingresses and CoreDNS ConfigMaps").register(registry),
-                Counter.builder("networktopology.status.writes").description("Status writes (made only when status changed)").register(registry));
-        reconciler.probeMetricsInto(new ProbeMetrics(registry));
         if (!config.startOperator()) {
             return;
         }

@@ -29,18 +29,15 @@ final class ProbeStep {
     }
 
     private final ProbeRuns runs;
-    private volatile ProbeMetrics metrics;
+    private final ProbeMetrics metrics;
 
-    ProbeStep(ProbeSettings settings) {
+    ProbeStep(ProbeSettings settings, ProbeMetrics metrics) {
         this.runs = new ProbeRuns(settings);
+        this.metrics = metrics;
     }
 
     EventSource<?, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
         return ProbeRuns.eventSource(context);
-    }
-
-    void metricsInto(ProbeMetrics probeMetrics) {
-        this.metrics = probeMetrics;
     }
 
     /** DNS checks run within the propagation time after a Corefile change retry instead of failing. */
@@ -59,16 +56,14 @@ final class ProbeStep {
             probe = new ProbeRuns.Outcome(runs.known(topology), null, RETRY, null, 0);
         }
         boolean probing = runs.probing(topology);
-        if (!probing && metrics != null) {
+        if (!probing) {
             metrics.forget(topology);
         }
         int threshold = topology.getSpec().getProbes() == null ? 2 : topology.getSpec().getProbes().effectiveFailureThreshold();
         ConnectivityReport.Verdict verdict = ConnectivityReport.verdict(probe.connectivity(), probing, threshold, probe.runInProgress());
         if (probe.finishedRun() != null) {
             recordTransitions(topology, probe.finishedRun(), context);
-            if (metrics != null) {
-                metrics.record(topology, probe.connectivity());
-            }
+            metrics.record(topology, probe.connectivity());
         }
         Duration recheck = probe.recheck() == null ? null
                 : probe.recheck().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : probe.recheck();
@@ -77,9 +72,7 @@ final class ProbeStep {
 
     /** A deleted topology's probe objects and series go; returns the writes. */
     int cleanup(NetworkTopology topology, Context<NetworkTopology> context) {
-        if (metrics != null) {
-            metrics.forget(topology);
-        }
+        metrics.forget(topology);
         return runs.forget(topology, context);
     }
 

@@ -77,7 +77,8 @@ class ProbeLabEndToEndTest {
         Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.url()).withNamespace("default").build();
         KubernetesClient operatorClient = new KubernetesClientBuilder().withConfig(config).build();
         NetworkTopologyReconciler reconciler = new NetworkTopologyReconciler("cluster.local", DnsSettings.defaults("cluster.local"),
-                ProbeSettings.defaults("cluster.local").withRunDeadline(Duration.ofSeconds(90)));
+                ProbeSettings.defaults("cluster.local").withRunDeadline(Duration.ofSeconds(90)),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         operator = PlainOperator.start(operatorClient, reconciler);
     }
 

@@ -121,7 +121,8 @@ class RbacTest {
         // Probes on, with a fake kubelet, so that the probe pods' calls are recorded too.
         NetworkTopologyReconciler reconciler = new NetworkTopologyReconciler("cluster.local",
                 io.networktopology.dns.DnsSettings.defaults("cluster.local"),
-                io.networktopology.probe.ProbeSettings.defaults("cluster.local").withRunDeadline(Duration.ofSeconds(10)));
+                io.networktopology.probe.ProbeSettings.defaults("cluster.local").withRunDeadline(Duration.ofSeconds(10)),
+                new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         io.networktopology.probe.FakeKubelet kubelet = new io.networktopology.probe.FakeKubelet(driver);
         Operator operator = io.networktopology.reconciler.PlainOperator.start(operatorClient, reconciler);
         try {
