@@ -180,13 +180,72 @@ public final class Benchmark {
         out.printf(Locale.ROOT, "%n== resync with nothing changed (a fresh operator instance): start to first reconcile %.2f s (goal: at most 2 s);"
                 + " %d reconciles in %.2f s, %d writes (goal: 0)%n", firstReconcile, fresh.reconciles(), resync, resyncWrites);
         printRequests(out, resyncRequests);
+        measureDns(target, driver, fresh, topologies, namespaces, out);
         restarted.stop();
         return 0;
     }
 
-    /** The production reconciler, probes off (no kubelet needed), DNS entries (it declares none) under its own owner. */
+    /**
+     * DNS at N topologies, in a Corefile of the benchmark's own (a ConfigMap in its first namespace; a cluster's
+     * CoreDNS is never touched): every topology gets an alias, then one alias is renamed. The rename's cost is what
+     * one DNS change costs with N DNS topologies present.
+     */
+    private static void measureDns(Target target, KubernetesClient driver, NetworkTopologyReconciler reconciler, int topologies,
+            int namespaces, PrintStream out) throws Exception {
+        driver.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("coredns")
+                .withNamespace(DNS_NAMESPACE).endMetadata().addToData("Corefile", COREFILE).build()).create();
+        java.util.function.Supplier<String> corefile = () -> driver.configMaps().inNamespace(DNS_NAMESPACE).withName("coredns").get()
+                .getData().get("Corefile");
+        target.resetRequestCounts();
+        long start = System.nanoTime();
+        parallel(topologies, i -> driver.resources(NetworkTopology.class).inNamespace("bench-" + (i % namespaces)).withName("t-" + i)
+                .edit(t -> {
+                    var dns = new io.networktopology.api.v1alpha1.DnsSpec();
+                    dns.setAliases(new ArrayList<>(List.of(new io.networktopology.api.v1alpha1.DnsSpec.Alias(alias(i, namespaces), "web-" + i))));
+                    t.getSpec().setDns(dns);
+                    return t;
+                }));
+        waitUntil(() -> corefile.get().split("rewrite stop name exact ", -1).length - 1, topologies, target.real() ? 3600 : 600, 500);
+        double all = seconds(start, System.nanoTime());
+        quiet(reconciler::reconciles);
+        out.printf(Locale.ROOT, "%n== DNS: an alias added to each of the %d topologies; the Corefile holds all of them after %.2f s%n", topologies, all);
+        printRequests(out, target.requestCounts());
+
+        target.resetRequestCounts();
+        long reconcilesBefore = reconciler.reconciles();
+        long renameStart = System.nanoTime();
+        driver.resources(NetworkTopology.class).inNamespace("bench-0").withName("t-0").edit(t -> {
+            t.getSpec().getDns().getAliases().get(0).setName("renamed." + alias(0, namespaces));
+            return t;
+        });
+        waitUntil(() -> corefile.get().contains("renamed." + alias(0, namespaces)) ? 1 : 0, 1, 600, 20);
+        double rename = seconds(renameStart, System.nanoTime());
+        quiet(reconciler::reconciles);
+        Map<String, Long> requests = target.requestCounts();
+        out.printf(Locale.ROOT, "%n== one DNS change with %d DNS topologies present: in the Corefile after %.2f s; %d reconciles;"
+                + " ConfigMap reads %d, writes %d (goal: the same at N = 10 and N = 1,000)%n", topologies, rename,
+                reconciler.reconciles() - reconcilesBefore,
+                requests.getOrDefault("GET configmaps", 0L), requests.getOrDefault("PUT configmaps", 0L));
+        printRequests(out, requests);
+    }
+
+    private static String alias(int i, int namespaces) {
+        return "t-" + i + ".bench-" + (i % namespaces) + ".internal";
+    }
+
+    /** The benchmark's own CoreDNS configuration lives here (the cluster's is never touched). */
+    static final String DNS_NAMESPACE = "bench-0";
+    static final String COREFILE = ".:53 {\n    errors\n    health\n    kubernetes cluster.local in-addr.arpa ip6.arpa {\n"
+            + "       pods insecure\n       fallthrough in-addr.arpa ip6.arpa\n    }\n    forward . /etc/resolv.conf\n    cache 30\n"
+            + "    loop\n    reload\n}\n";
+
+    /**
+     * The production reconciler, probes off (no kubelet needed), its DNS entries in the benchmark's own Corefile
+     * ({@link #DNS_NAMESPACE}), under its own owner.
+     */
     private static NetworkTopologyReconciler reconciler() {
-        return new NetworkTopologyReconciler("cluster.local", io.networktopology.dns.DnsSettings.defaults("cluster.local").withOwner("benchmark"),
+        return new NetworkTopologyReconciler("cluster.local", io.networktopology.dns.DnsSettings.from(io.networktopology.config.OperatorConfig.read(
+                Map.of("networktopology.dns.namespace", DNS_NAMESPACE, "networktopology.dns.owner", "benchmark"), false)),
                 io.networktopology.probe.ProbeSettings.defaults("cluster.local").withEnabled(false),
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }

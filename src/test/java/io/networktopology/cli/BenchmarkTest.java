@@ -20,6 +20,7 @@ class BenchmarkTest {
         System.out.print(out);
         assertThat(code).isZero();
         assertThat(out).contains("all 6 topologies Ready").contains("PATCH services").containsPattern("PUT networktopologies/status\\s+\\d+\\n")
-                .containsPattern("resync with nothing changed .*, 0 writes");
+                .containsPattern("resync with nothing changed .*, 0 writes")
+                .containsPattern("one DNS change with 6 DNS topologies present: .* ConfigMap reads 0, writes 1 ");
     }
 }

@@ -29,6 +29,8 @@ class RealApiBenchmarkTest {
         assertThat(out).contains("real API server https://127.0.0.1:", "== apply: all " + topologies + " topologies Ready in ")
                 .containsPattern("PATCH services +" + topologies * 5 + "\\n").containsPattern("PUT networktopologies/status +\\d+\\n")
                 .containsPattern("== resync with nothing changed .*, 0 writes \\(goal: 0\\)")
+                .contains("== DNS: an alias added to each of the " + topologies + " topologies")
+                .contains("== one DNS change with " + topologies + " DNS topologies present: in the Corefile after ")
                 .contains("(the benchmark's namespaces are being deleted)");
     }
 }
