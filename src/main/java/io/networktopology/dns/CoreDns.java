@@ -84,11 +84,15 @@ public final class CoreDns {
     }
 
     /**
-     * The outcome for these topologies (the cluster's, minus any being deleted), writing CoreDNS's configuration first
+     * The outcome for the topologies {@code cache} gives (the cluster's, minus any being deleted), writing CoreDNS's configuration first
      * when the plan or the ConfigMaps changed since the last write. {@code result().written()} is true only for the
      * caller that wrote.
      */
-    public synchronized Outcome outcome(Collection<NetworkTopology> topologies, KubernetesClient client) {
+    public synchronized Outcome outcome(java.util.function.Supplier<Collection<NetworkTopology>> cache, KubernetesClient client) {
+        // Read under the lock: a list taken before it could be older than the one the previous caller planned with,
+        // and planning with it would drop an entry whose topology was already told it is applied (found by the
+        // benchmark: 5 of 1,000 aliases lost when 8 threads reconciled at once).
+        Collection<NetworkTopology> topologies = cache.get();
         String topologiesKey = topologies.stream().filter(CoreDns::hasDns)
                 .map(t -> t.getMetadata().getUid() + ":" + t.getMetadata().getGeneration() + ":" + (t.getMetadata().getDeletionTimestamp() != null))
                 .sorted().collect(Collectors.joining(","));

@@ -39,7 +39,7 @@ final class DnsStep {
         if (!CoreDns.hasDns(topology)) {
             return Result.NONE;
         }
-        CoreDns.Outcome cluster = coreDns.outcome(context.getPrimaryCache().list().toList(), context.getClient());
+        CoreDns.Outcome cluster = coreDns.outcome(() -> context.getPrimaryCache().list().toList(), context.getClient());
         DnsSync.Result result = cluster.result();
         if (result.written()) {
             TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, "DnsUpdated",
@@ -62,10 +62,9 @@ final class DnsStep {
         if (!CoreDns.hasDns(topology)) {
             return false;
         }
-        List<NetworkTopology> others = context.getPrimaryCache().list()
+        return coreDns.outcome(() -> context.getPrimaryCache().list()
                 .filter(t -> !(t.getMetadata().getName().equals(topology.getMetadata().getName())
                         && t.getMetadata().getNamespace().equals(topology.getMetadata().getNamespace())))
-                .toList();
-        return coreDns.outcome(others, context.getClient()).result().written();
+                .toList(), context.getClient()).result().written();
     }
 }
