@@ -310,11 +310,9 @@ public final class TopologyFiles {
         }
     }
 
+    /** The first line of a YAML parser's message, without the colon it ends with when more lines follow. */
     private static String oneLine(String message) {
-        if (message == null) {
-            return "cannot read YAML";
-        }
-        String first = message.strip().lines().findFirst().orElse("");
+        String first = message == null ? "cannot read YAML" : Cli.oneLine(message);
         return first.endsWith(":") ? first.substring(0, first.length() - 1) : first;
     }
 }
