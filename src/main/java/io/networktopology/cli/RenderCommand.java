@@ -332,8 +332,9 @@ public final class RenderCommand implements Callable<Integer> {
         DnsSettings settings;
         try {
             settings = DnsSettings.from(io.networktopology.config.OperatorConfig.read(java.util.Map.of(), true));
-        } catch (IllegalArgumentException e) {
-            err.println("render: the operator's DNS settings: " + Cli.oneLine(e.getMessage()));
+        } catch (RuntimeException e) {
+            // IllegalArgumentException from the settings' checks, SmallRye's exceptions for a value it cannot convert.
+            err.println("render: the operator's DNS settings: " + Cli.oneLine(String.valueOf(e.getMessage())));
             return USAGE;
         }
         for (int i = 0; i < topologies.size(); i++) {

@@ -118,7 +118,7 @@ public class OwnedChildren<R extends HasMetadata> {
             }
             R configuration = Applied.configuration(want, ownerReference(topology));
             if (have == null) {
-                R created = create(client, configuration, namespace);
+                R created = create(client, configuration, namespace, Applied.fieldManager(topology.getMetadata().getUid()));
                 if (created == null) {
                     R existing = client.resources(type).inNamespace(namespace).withName(name).get();
                     if (existing != null && !isOwnedBy(existing, topology)) {
@@ -148,7 +148,8 @@ public class OwnedChildren<R extends HasMetadata> {
             // Here `have` is the topology's (its owner reference was checked above). Forced: the topology is the source
             // of truth for the fields it declares, also against another applier.
             if (!Applied.holds(configuration, have)) {
-                R updated = client.resource(configuration).fieldManager(Applied.FIELD_MANAGER).forceConflicts().serverSideApply();
+                R updated = client.resource(configuration).fieldManager(Applied.fieldManager(topology.getMetadata().getUid()))
+                        .forceConflicts().serverSideApply();
                 cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, have);
                 current.put(name, updated);
                 writes++;
@@ -176,10 +177,10 @@ public class OwnedChildren<R extends HasMetadata> {
      * that name appeared since the caller found none, the apply is taken back (an empty apply removes exactly the
      * fields it added, the owner reference first of all) and null is returned, as for a conflict.
      */
-    private R create(KubernetesClient client, R configuration, String namespace) {
+    private R create(KubernetesClient client, R configuration, String namespace, String fieldManager) {
         R created;
         try {
-            created = client.resource(configuration).fieldManager(Applied.FIELD_MANAGER).serverSideApply();
+            created = client.resource(configuration).fieldManager(fieldManager).serverSideApply();
         } catch (KubernetesClientException e) {
             if (e.getCode() != 409) {
                 throw e;
@@ -187,13 +188,13 @@ public class OwnedChildren<R extends HasMetadata> {
             return null;
         }
         boolean existedBefore = created.getMetadata().getManagedFields() != null && created.getMetadata().getManagedFields()
-                .stream().anyMatch(entry -> !Applied.FIELD_MANAGER.equals(entry.getManager()));
+                .stream().anyMatch(entry -> !fieldManager.equals(entry.getManager()));
         if (!existedBefore) {
             return created;
         }
         R nothing = client.getKubernetesSerialization().convertValue(Map.of("apiVersion", configuration.getApiVersion(),
                 "kind", configuration.getKind(), "metadata", Map.of("name", configuration.getMetadata().getName(), "namespace", namespace)), type);
-        client.resource(nothing).fieldManager(Applied.FIELD_MANAGER).serverSideApply();
+        client.resource(nothing).fieldManager(fieldManager).serverSideApply();
         return null;
     }
 

@@ -11,7 +11,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.networktopology.api.v1alpha1.NetworkTopology;
 
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +23,8 @@ import java.util.stream.Collectors;
  * entries, written into the Corefile (or the custom-files ConfigMap) only when the plan or the ConfigMaps changed.
  *
  * <p>Per change, whatever the number of topologies: the ConfigMaps are read from an informer (an API read only after
- * a conflict), at most one write, and one topology is woken by a ConfigMap change (to put the entries back). When the
+ * a conflict) and written at most once; a ConfigMap change wakes the topologies with DNS entries, and the first to run
+ * puts back what is missing while the others answer from that outcome, without a request. When the
  * outcome changes, the topologies whose DNS status may differ are woken to report it: those whose entries fare
  * differently in the new plan (a name another topology gave up), or all DNS topologies when writing found something new
  * (a Corefile turned unparseable). Every other topology that asks gets the last outcome, no request.
@@ -44,8 +44,11 @@ public final class CoreDns {
     private DnsPlan plan;
     private String syncedFrom;
     private Outcome last;
-    /** Our own last write of each ConfigMap, until the informer shows it: the version it replaced, and what it wrote. */
-    private final Map<String, ConfigMap[]> ownWrites = new HashMap<>();
+    /** Our own last write of each ConfigMap, until the informer shows it: the version it was based on, and what it wrote. */
+    private record OwnWrite(String basedOn, ConfigMap written) {
+    }
+
+    private final Map<String, OwnWrite> ownWrites = new HashMap<>();
 
     public CoreDns(DnsSettings settings) {
         this.sync = new DnsSync(settings);
@@ -55,7 +58,7 @@ public final class CoreDns {
         return sync.settings();
     }
 
-    /** The ConfigMap informer (a change wakes one topology with DNS entries) and the source that wakes topologies. */
+    /** The ConfigMap informer (a change wakes the topologies with DNS entries) and the source that wakes topologies. */
     public List<EventSource<?, NetworkTopology>> eventSources(EventSourceContext<NetworkTopology> context) {
         DnsSettings settings = settings();
         var primaries = context.getPrimaryCache();
@@ -68,10 +71,9 @@ public final class CoreDns {
                     if (!name.equals(settings.configMap()) && !name.equals(settings.customConfigMap())) {
                         return Set.of();
                     }
-                    return primaries.list().filter(CoreDns::hasDns)
-                            .min(Comparator.comparing((NetworkTopology t) -> t.getMetadata().getNamespace())
-                                    .thenComparing(t -> t.getMetadata().getName()))
-                            .map(ResourceID::fromResource).map(Set::of).orElse(Set.of());
+                    // Every topology with DNS entries: any one could be the one that cannot reconcile now (an invalid
+                    // spec, a failing step), and the others answer from the last outcome without a request.
+                    return primaries.list().filter(CoreDns::hasDns).map(ResourceID::fromResource).collect(Collectors.toSet());
                 })
                 .build(), context);
         return List.of(configMaps, wake);
@@ -114,7 +116,7 @@ public final class CoreDns {
             return new Outcome(plan, last.result().unwritten());
         }
         DnsSync.Result result = sync.sync(plan.entries(), client, this::cached,
-                written -> ownWrites.put(written.getMetadata().getName(), new ConfigMap[] {cachedRaw(written.getMetadata().getName()), written}));
+                (basedOn, written) -> ownWrites.put(written.getMetadata().getName(), new OwnWrite(basedOn, written)));
         Outcome outcome = new Outcome(plan, result);
         if (last != null && !sameForTopologies(last, outcome)) {
             // Every topology whose DNS status may read differently now: those with entries in either plan.
@@ -137,10 +139,10 @@ public final class CoreDns {
     /** A CoreDNS ConfigMap as last seen: the informer's copy, or our own write while the informer still shows what it replaced. */
     private ConfigMap cached(String name) {
         ConfigMap seen = cachedRaw(name);
-        ConfigMap[] own = ownWrites.get(name);
+        OwnWrite own = ownWrites.get(name);
         if (own != null) {
-            if (Objects.equals(version(seen), version(own[0]))) {
-                return own[1];
+            if (Objects.equals(version(seen), own.basedOn() == null ? "-" : own.basedOn())) {
+                return own.written();
             }
             ownWrites.remove(name);
         }

@@ -55,16 +55,17 @@ public final class DnsSync {
     }
 
     public Result sync(DnsEntries entries, KubernetesClient client) {
-        return sync(entries, client, name -> read(client, name), written -> { });
+        return sync(entries, client, name -> read(client, name), (basedOn, written) -> { });
     }
 
     /**
      * @param cached the CoreDNS ConfigMaps by name as last seen (an informer's cache): the first attempt reads them
      *     there, an attempt after a conflict from the API server
-     * @param writes told of every ConfigMap written, as the API server returned it
+     * @param writes told of every ConfigMap written: the resourceVersion the write was based on (null for a create) and
+     *     the ConfigMap as the API server returned it
      */
     public Result sync(DnsEntries entries, KubernetesClient client, java.util.function.Function<String, ConfigMap> cached,
-            java.util.function.Consumer<ConfigMap> writes) {
+            java.util.function.BiConsumer<String, ConfigMap> writes) {
         String where = settings.namespace() + "/" + settings.configMap();
         for (int attempt = 1; ; attempt++) {
             java.util.function.Function<String, ConfigMap> reader = attempt == 1 ? cached : name -> read(client, name);
@@ -84,7 +85,7 @@ public final class DnsSync {
     }
 
     private Result syncOnce(DnsEntries entries, KubernetesClient client, String where, java.util.function.Function<String, ConfigMap> reader,
-            java.util.function.Consumer<ConfigMap> writes) {
+            java.util.function.BiConsumer<String, ConfigMap> writes) {
         List<String> notes = new ArrayList<>();
         ConfigMap corefileMap = reader.apply(settings.configMap());
         if (corefileMap == null) {
@@ -144,7 +145,7 @@ public final class DnsSync {
             Map<String, String> data = new LinkedHashMap<>(corefileMap.getData());
             data.put(settings.key(), patched);
             update.setData(data);
-            writes.accept(client.resource(update).update());
+            writes.accept(corefileMap.getMetadata().getResourceVersion(), client.resource(update).update());
             written = true;
             if (!reload && settings.restartWithoutReload()) {
                 restart(client).ifPresent(notes::add);
@@ -162,7 +163,7 @@ public final class DnsSync {
 
     private Result syncImport(DnsEntries entries, KubernetesClient client, String eol, String port, boolean reload,
             List<String> notes, Map<String, String> unserved, java.util.function.Function<String, ConfigMap> reader,
-            java.util.function.Consumer<ConfigMap> writes) {
+            java.util.function.BiConsumer<String, ConfigMap> writes) {
         String where = settings.namespace() + "/" + settings.customConfigMap();
         ConfigMap custom = reader.apply(settings.customConfigMap());
         Map<String, String> data = new LinkedHashMap<>(custom == null || custom.getData() == null ? Map.of() : custom.getData());
@@ -174,11 +175,11 @@ public final class DnsSync {
         boolean written = false;
         if (!data.equals(before)) {
             if (custom == null) {
-                writes.accept(client.resource(new ConfigMapBuilder().withNewMetadata().withName(settings.customConfigMap())
+                writes.accept(null, client.resource(new ConfigMapBuilder().withNewMetadata().withName(settings.customConfigMap())
                         .withNamespace(settings.namespace()).addToLabels(ChildLabels.MANAGED_BY, ChildLabels.MANAGED_BY_VALUE)
                         .endMetadata().withData(data).build()).create());
             } else {
-                writes.accept(client.resource(new ConfigMapBuilder(custom).withData(data).build()).update());
+                writes.accept(custom.getMetadata().getResourceVersion(), client.resource(new ConfigMapBuilder(custom).withData(data).build()).update());
             }
             written = true;
             restart(client).ifPresent(notes::add);

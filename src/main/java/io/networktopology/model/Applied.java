@@ -28,7 +28,7 @@ import java.util.Map;
  */
 public final class Applied {
 
-    /** The field manager of every apply, so the API server knows which fields are the operator's. */
+    /** The field managers of the operator's applies start with this. */
     public static final String FIELD_MANAGER = "networktopology-operator";
     /** Fingerprint of the configuration last applied to a child. */
     public static final String FINGERPRINT_ANNOTATION = "networktopology.io/applied";
@@ -37,6 +37,14 @@ public final class Applied {
     private static final ObjectMapper SORTED = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
     private Applied() {
+    }
+
+    /**
+     * The field manager of one topology's applies: its own, so that two topologies claiming one name conflict at the
+     * API server instead of one silently taking over what the other created.
+     */
+    public static String fieldManager(String topologyUid) {
+        return FIELD_MANAGER + "/" + topologyUid;
     }
 
     /** The configuration to apply: a copy of {@code desired} with its owner and the fingerprint of both. */
@@ -57,12 +65,23 @@ public final class Applied {
      * and every field of it still has the applied value (lists: each applied element is still there).
      */
     public static boolean holds(HasMetadata applied, HasMetadata actual) {
-        return contains(JSON.convertValue(actual, JsonNode.class), JSON.convertValue(applied, JsonNode.class));
+        return contains(JSON.convertValue(actual, JsonNode.class), JSON.convertValue(applied, JsonNode.class), "");
     }
 
-    static boolean contains(JsonNode have, JsonNode want) {
+    /**
+     * Fields the API server replaces whole on apply ({@code +mapType=atomic}, {@code +listType=atomic}): an entry
+     * someone else added is a change of the operator's field, not a field of its own, so they must be equal. Service
+     * {@code ipFamilies} is atomic too, but a dual-stack cluster adds the second family itself.
+     */
+    static final java.util.Set<String> ATOMIC = java.util.Set.of(".spec.selector", ".spec.loadBalancerSourceRanges", ".spec.rules",
+            ".spec.tls", ".spec.defaultBackend");
+
+    static boolean contains(JsonNode have, JsonNode want, String path) {
         if (have == null || have.isNull()) {
             return want == null || want.isNull();
+        }
+        if (ATOMIC.contains(path)) {
+            return contains(have, want, path + "/whole") && contains(want, have, path + "/whole");
         }
         if (want.isObject()) {
             if (!have.isObject()) {
@@ -70,7 +89,7 @@ public final class Applied {
             }
             for (Iterator<Map.Entry<String, JsonNode>> fields = want.fields(); fields.hasNext();) {
                 Map.Entry<String, JsonNode> field = fields.next();
-                if (!contains(have.get(field.getKey()), field.getValue())) {
+                if (!contains(have.get(field.getKey()), field.getValue(), path + "." + field.getKey())) {
                     return false;
                 }
             }
@@ -83,7 +102,7 @@ public final class Applied {
             for (JsonNode element : want) {
                 boolean found = false;
                 for (Iterator<JsonNode> candidates = have.elements(); candidates.hasNext() && !found;) {
-                    found = contains(candidates.next(), element);
+                    found = contains(candidates.next(), element, path + "[]");
                 }
                 if (!found) {
                     return false;

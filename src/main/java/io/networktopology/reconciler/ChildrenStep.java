@@ -46,14 +46,19 @@ final class ChildrenStep {
         // five Services cost five more requests than it writes.
         Map<String, List<String>> changed = new LinkedHashMap<>();
         OwnedChildren.Changes changes = (verb, what) -> changed.computeIfAbsent(verb, v -> new ArrayList<>()).add(what);
-        OwnedChildren.Outcome<Service> serviceOutcome = services.reconcile(topology, ServiceModel.desiredServices(topology),
-                Set.of(), context, changes);
-        Map<String, String> routeConflicts = RouteOwnership.conflicts(topology,
-                context.getPrimaryCache().list(topology.getMetadata().getNamespace()).toList());
-        OwnedChildren.Outcome<Ingress> ingressOutcome = ingresses.reconcile(topology, IngressModel.desiredIngresses(topology),
-                routeConflicts.keySet(), context, changes);
-        changed.forEach((verb, what) -> TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, verb,
-                verb + " " + String.join(", ", what)));
+        OwnedChildren.Outcome<Service> serviceOutcome;
+        OwnedChildren.Outcome<Ingress> ingressOutcome;
+        Map<String, String> routeConflicts;
+        try {
+            serviceOutcome = services.reconcile(topology, ServiceModel.desiredServices(topology), Set.of(), context, changes);
+            routeConflicts = RouteOwnership.conflicts(topology, context.getPrimaryCache().list(topology.getMetadata().getNamespace()).toList());
+            ingressOutcome = ingresses.reconcile(topology, IngressModel.desiredIngresses(topology), routeConflicts.keySet(), context,
+                    changes);
+        } finally {
+            // Also when the Ingresses fail (an admission webhook refusing one): the Services changed all the same.
+            changed.forEach((verb, what) -> TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, verb,
+                    verb + " " + String.join(", ", what)));
+        }
 
         Map<String, Integer> endpoints = EndpointSliceObserver.readyEndpoints(context);
         List<ServiceObservation> serviceObservations = new ArrayList<>();

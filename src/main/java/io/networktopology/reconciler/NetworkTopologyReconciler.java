@@ -161,12 +161,14 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
         // The data flow: children → DNS entries → probes → one status from what each found.
         ChildrenStep.Result applied = children.reconcile(topology, context);
+        countChildWrites(applied.writes());
         DnsStep.Result named = dns.reconcile(topology, context);
         if (named.written()) {
             probes.corefileWritten(now);
+            countChildWrites(1);
         }
         ProbeStep.Result probed = probes.reconcile(topology, context, applied, now);
-        countChildWrites(applied.writes() + (named.written() ? 1 : 0) + probed.writes());
+        countChildWrites(probed.writes());
         NetworkTopologyStatus status = statusBuilder.build(topology, new Observed(applied.serviceObservations(),
                 applied.ingressObservations(), applied.entryPoints(), named.part(), probed.part()), now);
         Duration recheck = applied.unsettled() || named.unsettled() ? CONFLICT_RECHECK : null;

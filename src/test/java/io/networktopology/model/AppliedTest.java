@@ -83,6 +83,19 @@ class AppliedTest {
     }
 
     @Test
+    void aSelectorKeyOrSourceRangeAddedBySomeoneElseIsDriftBecauseApplyReplacesThemWhole() {
+        ServiceSpec spec = service("lb", ServiceType.LoadBalancer, port("https", 443, 8443));
+        spec.setLoadBalancerSourceRanges(List.of("203.0.113.0/24"));
+        Service want = desired(spec);
+        Service selector = asDefaultedByTheApiServer(want);
+        selector.getSpec().getSelector().put("version", "2");
+        assertThat(Applied.holds(want, selector)).as("the Service would select other pods").isFalse();
+        Service ranges = asDefaultedByTheApiServer(want);
+        ranges.getSpec().setLoadBalancerSourceRanges(List.of("203.0.113.0/24", "0.0.0.0/0"));
+        assertThat(Applied.holds(want, ranges)).as("the load balancer would be open to everyone").isFalse();
+    }
+
+    @Test
     void aRemovedOperatorLabelOrOwnerIsDrift() {
         Service want = desired(clusterIp("web"));
         Service have = asDefaultedByTheApiServer(want);

@@ -65,6 +65,10 @@ class IngressModelTest {
         have.getMetadata().getAnnotations().put("kubectl.kubernetes.io/last-applied-configuration", "{}");
         assertThat(Applied.holds(want, have)).isTrue();
 
+        Ingress added = new io.fabric8.kubernetes.api.model.networking.v1.IngressBuilder(have).build();
+        added.getSpec().getRules().add(new io.fabric8.kubernetes.api.model.networking.v1.IngressRuleBuilder().withHost("evil.example.com").build());
+        assertThat(Applied.holds(want, added)).as("a rule someone added: apply replaces the rules whole").isFalse();
+
         have.getSpec().getRules().get(0).setHost("evil.example.com");
         assertThat(Applied.holds(want, have)).isFalse();
     }
