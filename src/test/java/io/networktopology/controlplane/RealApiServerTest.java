@@ -396,27 +396,24 @@ class RealApiServerTest {
 
     @Test
     @Order(12)
-    void fieldsOfOtherWritersSurviveTheOperatorsUpdatesAndFieldsDroppedFromTheSpecGo() {
+    void fieldsOfOtherWritersSurviveTheOperatorsUpdatesAndFieldsDroppedFromTheSpecGo(ControlPlane plane) throws Exception {
         var declared = clusterIp("applied");
         declared.setLabels(Map.of("tier", "frontend"));
         client.resource(topology(NS, "applied", declared)).create();
         await().atMost(Duration.ofSeconds(60)).until(() -> client.services().inNamespace(NS).withName("applied").get() != null);
         String clusterIp = client.services().inNamespace(NS).withName("applied").get().getSpec().getClusterIP();
-        // Another writer (an admin's kubectl edit, another controller): a label, an annotation, a spec field.
-        client.services().inNamespace(NS).withName("applied").edit(s -> {
-            s.getMetadata().getLabels().put("team", "payments");
-            s.getMetadata().setAnnotations(new java.util.HashMap<>(Map.of("example.com/owner", "payments")));
-            s.getSpec().setTrafficDistribution("PreferClose");
-            return s;
-        });
-        client.resources(NetworkTopology.class).inNamespace(NS).withName("applied").edit(t -> {
-            t.getSpec().getServices().get(0).setLabels(null);
-            t.getSpec().getServices().get(0).getPorts().get(0).setTargetPort(new io.fabric8.kubernetes.api.model.IntOrString(9090));
-            return t;
-        });
+        // Another writer — an admin with kubectl, or another controller: a label, an annotation, a spec field.
+        kubectl(plane, "-n", NS, "label", "svc", "applied", "team=payments");
+        kubectl(plane, "-n", NS, "annotate", "svc", "applied", "example.com/owner=payments");
+        kubectl(plane, "-n", NS, "patch", "svc", "applied", "-p", "{\"spec\":{\"trafficDistribution\":\"PreferClose\"}}");
+        // The topology changes: another targetPort, and its label goes.
+        kubectl(plane, "-n", NS, "patch", "ntopo", "applied", "--type=json", "-p",
+                "[{\"op\":\"remove\",\"path\":\"/spec/services/0/labels\"},"
+                        + "{\"op\":\"replace\",\"path\":\"/spec/services/0/ports/0/targetPort\",\"value\":9090}]");
 
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(client.services().inNamespace(NS).withName("applied").get()
                 .getSpec().getPorts().get(0).getTargetPort().getIntVal()).isEqualTo(9090));
+        System.out.print("[kubectl get svc applied -o yaml]\n" + kubectl(plane, "-n", NS, "get", "svc", "applied", "-o", "yaml"));
         Service after = client.services().inNamespace(NS).withName("applied").get();
         assertThat(after.getMetadata().getLabels()).as("the label the spec no longer declares is gone, the other writer's stays")
                 .doesNotContainKey("tier").containsEntry("team", "payments").containsEntry("networktopology.io/topology", "applied");
@@ -427,7 +424,21 @@ class RealApiServerTest {
             assertThat(f.getManager()).startsWith("networktopology-operator/");
             assertThat(f.getOperation()).isEqualTo("Apply");
         });
+
+        // An admin adds a key to the selector: apply replaces a selector whole, so the operator puts it back.
+        kubectl(plane, "-n", NS, "patch", "svc", "applied", "-p", "{\"spec\":{\"selector\":{\"version\":\"2\"}}}");
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(client.services().inNamespace(NS).withName("applied").get()
+                .getSpec().getSelector()).containsExactly(Map.entry("app", "applied")));
         client.resources(NetworkTopology.class).inNamespace(NS).withName("applied").delete();
+    }
+
+    private static String kubectl(ControlPlane plane, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(plane.bin("kubectl").toString(), "--kubeconfig", plane.kubeconfig().toString()));
+        command.addAll(List.of(args));
+        Process kubectl = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(kubectl.waitFor()).as(String.join(" ", args) + ": " + out).isZero();
+        return out;
     }
 
     @Test
