@@ -13,7 +13,6 @@ public final class IngressesDependent {
     private IngressesDependent() {
     }
 
-
     public static InformerEventSource<Ingress, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
         return new InformerEventSource<>(InformerEventSourceConfiguration.from(Ingress.class, NetworkTopology.class)
                 .withName("ingresses")

@@ -88,6 +88,7 @@ public class OwnedChildren<R extends HasMetadata> {
         InformerEventSource<R, NetworkTopology> cache =
                 (InformerEventSource<R, NetworkTopology>) context.eventSourceRetriever().getEventSourceFor(type);
         String namespace = ServiceModel.namespaceOf(topology);
+        String fieldManager = Applied.fieldManager(topology.getMetadata().getUid());
         Map<String, R> owned = new LinkedHashMap<>();
         for (R child : context.getSecondaryResources(type)) {
             if (isOwnedBy(child, topology) && namespace.equals(child.getMetadata().getNamespace()) && !ChildLabels.isProbeObject(child)) {
@@ -118,7 +119,7 @@ public class OwnedChildren<R extends HasMetadata> {
             }
             R configuration = Applied.configuration(want, ownerReference(topology));
             if (have == null) {
-                R created = create(client, configuration, namespace, Applied.fieldManager(topology.getMetadata().getUid()));
+                R created = create(client, configuration, namespace, fieldManager);
                 if (created == null) {
                     R existing = client.resources(type).inNamespace(namespace).withName(name).get();
                     if (existing != null && !isOwnedBy(existing, topology)) {
@@ -148,8 +149,7 @@ public class OwnedChildren<R extends HasMetadata> {
             // Here `have` is the topology's (its owner reference was checked above). Forced: the topology is the source
             // of truth for the fields it declares, also against another applier.
             if (!Applied.holds(configuration, have)) {
-                R updated = client.resource(configuration).fieldManager(Applied.fieldManager(topology.getMetadata().getUid()))
-                        .forceConflicts().serverSideApply();
+                R updated = client.resource(configuration).fieldManager(fieldManager).forceConflicts().serverSideApply();
                 cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, have);
                 current.put(name, updated);
                 writes++;

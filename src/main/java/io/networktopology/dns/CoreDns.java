@@ -110,9 +110,7 @@ public final class CoreDns {
                 }
             }
         }
-        String mapsKey = version(cached(settings().configMap())) + "/" + version(cached(settings().customConfigMap()));
-        String key = plan.entries() + "@" + mapsKey;
-        if (last != null && key.equals(syncedFrom)) {
+        if (last != null && syncKey().equals(syncedFrom)) {
             return new Outcome(plan, last.result().unwritten());
         }
         DnsSync.Result result = sync.sync(plan.entries(), client, this::cached,
@@ -123,8 +121,14 @@ public final class CoreDns {
             topologies.stream().filter(CoreDns::hasDns).forEach(t -> wake.propagateEvent(ResourceID.fromResource(t)));
         }
         last = outcome;
-        syncedFrom = plan.entries() + "@" + version(cached(settings().configMap())) + "/" + version(cached(settings().customConfigMap()));
+        // Taken after the write: the ConfigMaps it is computed from are then our own writes.
+        syncedFrom = syncKey();
         return outcome;
+    }
+
+    /** What a sync is computed from: the plan's entries and the versions of the ConfigMaps as last seen. */
+    private String syncKey() {
+        return plan.entries() + "@" + version(cached(settings().configMap())) + "/" + version(cached(settings().customConfigMap()));
     }
 
     private static boolean sameForTopologies(Outcome before, Outcome after) {

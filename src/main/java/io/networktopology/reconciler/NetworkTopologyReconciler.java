@@ -115,6 +115,12 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
     private final Map<String, WrittenStatus> written = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** A write of CoreDNS's configuration: counted, and probe runs give DNS checks time to see it. */
+    private void corefileWritten(Instant when) {
+        probes.corefileWritten(when);
+        countChildWrites(1);
+    }
+
     /** Writes to Services, Ingresses and CoreDNS ConfigMaps. */
     private void countChildWrites(int writes) {
         if (writes > 0) {
@@ -164,8 +170,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         countChildWrites(applied.writes());
         DnsStep.Result named = dns.reconcile(topology, context);
         if (named.written()) {
-            probes.corefileWritten(now);
-            countChildWrites(1);
+            corefileWritten(now);
         }
         ProbeStep.Result probed = probes.reconcile(topology, context, applied, now);
         countChildWrites(probed.writes());
@@ -251,8 +256,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         written.remove(topology.getMetadata().getUid());
         countChildWrites(probes.cleanup(topology, context));
         if (dns.cleanup(topology, context)) {
-            probes.corefileWritten(Instant.now());
-            countChildWrites(1);
+            corefileWritten(Instant.now());
         }
         return DeleteControl.defaultDelete();
     }
