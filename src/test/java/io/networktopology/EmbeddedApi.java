@@ -1,6 +1,6 @@
 package io.networktopology;
 
-import io.networktopology.cli.EmbeddedKubernetes;
+import io.networktopology.embedded.EmbeddedKubernetes;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 import java.util.Map;

@@ -29,7 +29,7 @@ import java.util.concurrent.Callable;
         sortOptions = false, usageHelpAutoWidth = true,
         description = "Declares cluster networking in one NetworkTopology resource and proves it works.%n"
                 + "Without a command: runs the operator (kubeconfig or in-cluster config).",
-        subcommands = {Cli.Operator.class, RenderCommand.class, Cli.Demo.class, Cli.BenchmarkCommand.class, Cli.Probe.class,
+        subcommands = {Cli.Operator.class, RenderCommand.class, Cli.Probe.class,
                 Cli.Echo.class, CommandLine.HelpCommand.class})
 public final class Cli implements Callable<Integer> {
 
@@ -45,9 +45,14 @@ public final class Cli implements Callable<Integer> {
         this.err = err;
     }
 
-    /** Parses {@code args} and runs the command; returns its exit status (the operator and demo do not return). */
+    /** Parses {@code args} and runs the command; returns its exit status (the operator does not return). */
     public static int execute(PrintStream out, PrintStream err, String... args) {
-        CommandLine line = new CommandLine(new Cli(out, err));
+        return commandLine(new Cli(out, err), out, err).execute(args);
+    }
+
+    /** A command line for {@code root} with this binary's conventions: usage errors in one line (exit 2), failures in one (exit 1). */
+    public static CommandLine commandLine(Object root, PrintStream out, PrintStream err) {
+        CommandLine line = new CommandLine(root);
         line.setOut(new PrintWriter(out, true));
         line.setErr(new PrintWriter(err, true));
         line.setParameterExceptionHandler((e, ignored) -> {
@@ -58,7 +63,7 @@ public final class Cli implements Callable<Integer> {
             err.println(command.getCommandName() + ": " + oneLine(e.getMessage() != null ? e.getMessage() : e.toString()));
             return FAILED;
         });
-        return line.execute(args);
+        return line;
     }
 
     @Override
@@ -66,7 +71,7 @@ public final class Cli implements Callable<Integer> {
         return new Operator().call();
     }
 
-    static String oneLine(String text) {
+    public static String oneLine(String text) {
         return text.strip().lines().findFirst().orElse("");
     }
 
@@ -94,63 +99,6 @@ public final class Cli implements Callable<Integer> {
         public Integer call() {
             Quarkus.run(); // returns only through System.exit
             return OK;
-        }
-    }
-
-    @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = "Runs the operator against an embedded Kubernetes API (no cluster needed) with the examples "
-                    + "and prints what each topology became.")
-    static final class Demo implements Callable<Integer> {
-        @Override
-        public Integer call() {
-            EmbeddedKubernetes api = EmbeddedKubernetes.start();
-            api.configureQuarkusClient();
-            // The demo prints its own story; keep the framework quiet and off the operator's usual port.
-            System.setProperty("quarkus.log.level", System.getProperty("quarkus.log.level", "WARN"));
-            System.setProperty("quarkus.http.port", System.getProperty("quarkus.http.port", "0"));
-            Quarkus.run(DemoApplication.class, (code, failure) -> {
-                api.close();
-                if (failure != null) {
-                    System.err.println("demo: " + failure);
-                }
-                System.exit(code);
-            });
-            return OK;
-        }
-    }
-
-    @Command(name = "benchmark", mixinStandardHelpOptions = true, versionProvider = Version.class,
-            description = "Applies N topologies (five Services each) to an embedded API, or a real one (--kubeconfig), and prints "
-                    + "the time until all are Ready against a plain client's floor, the operator's API requests, heap and RSS, and "
-                    + "what a resync with nothing changed costs.")
-    static final class BenchmarkCommand implements Callable<Integer> {
-        @ParentCommand
-        Cli cli;
-        @Spec
-        CommandSpec spec;
-        @Option(names = "--topologies", paramLabel = "N", defaultValue = "1000", description = "topologies to apply (default ${DEFAULT-VALUE})")
-        int topologies;
-        @Option(names = "--namespaces", paramLabel = "M", defaultValue = "20", description = "namespaces to spread them over (default ${DEFAULT-VALUE})")
-        int namespaces;
-        @Option(names = "--kubeconfig", paramLabel = "FILE", description = "run against the real API server of this kubeconfig "
-                + "instead of the embedded one (namespaces bench-N and floor-N are created, then deleted)")
-        Path kubeconfig;
-        @Option(names = "--render", paramLabel = "MB", description = "instead: time render on 1/4, 1/2 and all of MB megabytes of "
-                + "topologies (copies of examples/shop.yaml) and print time, throughput and heap")
-        Integer renderMegabytes;
-
-        @Override
-        public Integer call() throws Exception {
-            atLeast(spec, "--topologies", topologies, 1);
-            atLeast(spec, "--namespaces", namespaces, 1);
-            if (renderMegabytes != null) {
-                atLeast(spec, "--render", renderMegabytes, 1);
-                return RenderBenchmark.run(renderMegabytes, cli.out);
-            }
-            if (kubeconfig != null && !java.nio.file.Files.isRegularFile(kubeconfig)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--kubeconfig " + kubeconfig + ": no such file");
-            }
-            return Benchmark.run(topologies, namespaces, kubeconfig, cli.out);
         }
     }
 
@@ -204,12 +152,6 @@ public final class Cli implements Callable<Integer> {
                 cli.err.println("echo: cannot listen on " + (bind == null ? "*" : bind) + ":" + port + ": " + e.getMessage());
                 return FAILED;
             }
-        }
-    }
-
-    static void atLeast(CommandSpec spec, String option, int value, int minimum) {
-        if (value < minimum) {
-            throw new CommandLine.ParameterException(spec.commandLine(), option + " must be at least " + minimum + ", got " + value);
         }
     }
 }

@@ -10,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * One binary, several jobs (see {@link Cli}): with no arguments it is the operator (kubeconfig or in-cluster config);
- * {@code render} previews offline; {@code demo} runs the operator against an embedded API.
+ * {@code render} previews offline; {@code probe} and {@code echo} are what the probe pods run.
  */
 @QuarkusMain
 public class Main {

@@ -26,9 +26,9 @@ class CliTest {
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
-    /** --help shows the command's usage and does nothing else (benchmark, echo, demo and probe used to start their work). */
+    /** --help shows the command's usage and does nothing else (echo and probe used to start their work). */
     @ParameterizedTest
-    @ValueSource(strings = {"", "operator", "render", "demo", "benchmark", "probe", "echo"})
+    @ValueSource(strings = {"", "operator", "render", "probe", "echo"})
     void everyCommandHasHelp(String command) {
         Result result = command.isEmpty() ? cli("--help") : cli(command, "--help");
         assertThat(result.code()).as(result.err()).isZero();
@@ -46,16 +46,12 @@ class CliTest {
 
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
-        "benchmark --nope               | benchmark: Unknown option: '--nope' (see --help)",
-        "benchmark --topologies         | benchmark: Missing required parameter for option '--topologies' (N) (see --help)",
-        "benchmark --topologies abc     | benchmark: Invalid value for option '--topologies': 'abc' is not an int (see --help)",
-        "benchmark --topologies 0       | benchmark: --topologies must be at least 1, got 0 (see --help)",
-        "benchmark --namespaces -3      | benchmark: --namespaces must be at least 1, got -3 (see --help)",
         "echo --port abc                | echo: Invalid value for option '--port': 'abc' is not an int (see --help)",
         "echo --port 70000              | echo: --port must be 1-65535, got 70000 (see --help)",
         "echo --bind somewhere          | echo: --bind needs an IP address, got 'somewhere' (see --help)",
         "probe --checks                 | probe: Missing required parameter for option '--checks' (FILE) (see --help)",
         "nope                           | network-topology-operator: Unmatched argument at index 0: 'nope' (see --help)",
+        "demo                           | network-topology-operator: Unmatched argument at index 0: 'demo' (see --help)",
     })
     void badOptionsAreOneLineAndExitTwo(String args, String message) {
         Result result = cli(args.split(" "));
@@ -79,14 +75,5 @@ class CliTest {
             assertThat(result.err()).startsWith("echo: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use");
             assertThat(result.err().lines()).hasSize(1);
         }
-    }
-
-    /** The render benchmark prints one line per size, each with its exit status, throughput and heap (nothing timed here). */
-    @Test
-    void renderBenchmarkPrintsItsFigures() {
-        Result result = cli("benchmark", "--render", "1");
-        assertThat(result.code()).as(result.err()).isZero();
-        assertThat(result.out().lines().filter(l -> l.contains("topologies: exit 0 in")))
-                .hasSize(3).allMatch(l -> l.matches(".*MB/s, +\\d+ topologies/s, peak heap +\\d+ MB"));
     }
 }

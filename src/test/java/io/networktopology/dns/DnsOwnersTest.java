@@ -2,7 +2,7 @@ package io.networktopology.dns;
 
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.networktopology.cli.EmbeddedKubernetes;
+import io.networktopology.embedded.EmbeddedKubernetes;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

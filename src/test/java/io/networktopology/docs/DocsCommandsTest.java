@@ -24,13 +24,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  * documented command goes unchecked by accident. Where the docs show the output of a {@code --help}, it must be the
  * output of today's binary.
  */
-class DocsCommandsTest {
+public class DocsCommandsTest {
 
     private static final Path PROJECT = Path.of("").toAbsolutePath();
     private static final String BINARY = "java -jar target/quarkus-app/quarkus-run.jar";
+    /** The demo module's jar, built after these tests (it needs the operator they test). */
+    static final String TEST_COMMAND = "./mvnw -B install && ./mvnw -B -f demo test";
+    public static final String DEMO = "java -jar demo/target/network-topology-demo.jar";
 
     /** A documented command: where it is, the command line, and the output shown under it (for {@code $ } lines). */
-    record Command(String file, int line, String text, List<String> shownOutput) {
+    public record Command(String file, int line, String text, List<String> shownOutput) {
         @Override
         public String toString() {
             return file + ":" + line + ": " + text;
@@ -58,11 +61,9 @@ class DocsCommandsTest {
         if (c.startsWith(BINARY + " probe --checks checks.json")) {
             return "needs the checks of a probe run (CliTest runs probe)";
         }
-        if (c.startsWith(BINARY + " benchmark --kubeconfig")) {
-            return "needs a cluster (RealApiBenchmarkTest runs it on the test control plane)";
-        }
-        if (c.startsWith(BINARY + " benchmark --topologies 1000")) {
-            return "a benchmark (BenchmarkTest runs it small)";
+        if (c.startsWith(DEMO)) {
+            return "the demo module, built after the operator's tests: its own tests run the demo (DemoTest), the benchmark"
+                    + " (BenchmarkTest small, RealApiBenchmarkTest on the test control plane) and check its --help (DemoCliTest)";
         }
         if (c.startsWith(BINARY + " ") || c.startsWith("printf ") && c.contains(BINARY)) {
             return null;
@@ -71,7 +72,7 @@ class DocsCommandsTest {
                 + " (run it here, or give the reason it cannot run, in DocsCommandsTest.notRunBecause)");
     }
 
-    static List<Command> commands() throws IOException {
+    public static List<Command> commands() throws IOException {
         List<Path> files = new ArrayList<>(List.of(PROJECT.resolve("README.md")));
         try (Stream<Path> docs = Files.list(PROJECT.resolve("docs"))) {
             docs.filter(f -> f.toString().endsWith(".md")).sorted().forEach(files::add);
@@ -137,8 +138,8 @@ class DocsCommandsTest {
         List<Command> commands = commands();
         assertThat(commands).hasSizeGreaterThan(20);
         assertThat(commands).filteredOn(c -> c.file().equals("README.md")).extracting(Command::text)
-                .contains("./mvnw -B test", "./mvnw -B -q package -DskipTests && java -jar target/quarkus-app/quarkus-run.jar demo");
-        assertThat(Files.readString(PROJECT.resolve(".ci/run"))).contains("\n./mvnw -B test\n");
+                .contains(TEST_COMMAND, "./mvnw -B -q install -DskipTests && ./mvnw -B -q -f demo package -DskipTests && " + DEMO);
+        assertThat(Files.readString(PROJECT.resolve(".ci/run"))).contains("\n" + TEST_COMMAND + " || exit $?\n");
     }
 
     @TestFactory

@@ -13,7 +13,7 @@ import io.networktopology.api.v1alpha1.CheckStatus;
 import io.networktopology.api.v1alpha1.ConnectivityStatus;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.ServiceType;
-import io.networktopology.cli.EmbeddedKubernetes;
+import io.networktopology.embedded.EmbeddedKubernetes;
 import io.networktopology.cli.Yaml;
 import io.networktopology.dependent.ProbeRuns;
 import io.networktopology.dns.DnsSettings;

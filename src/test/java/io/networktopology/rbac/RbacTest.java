@@ -10,9 +10,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.networktopology.api.v1alpha1.NetworkTopology;
-import io.networktopology.cli.ApiServerStandIn;
-import io.networktopology.cli.DemoApplication;
-import io.networktopology.cli.EmbeddedKubernetes;
+import io.networktopology.embedded.ApiServerStandIn;
+import io.networktopology.cli.TopologyFiles;
+import io.networktopology.embedded.EmbeddedKubernetes;
 import io.networktopology.reconciler.NetworkTopologyReconciler;
 import io.networktopology.status.ConditionList;
 import org.junit.jupiter.api.Test;
@@ -127,9 +127,9 @@ class RbacTest {
         Operator operator = io.networktopology.reconciler.PlainOperator.start(operatorClient, reconciler);
         try {
             // Inline DNS, every service type, an ingress: the demo's topology, with the cluster's parts played.
-            NetworkTopology shop = DemoApplication.example();
+            NetworkTopology shop = shop();
             driver.resource(new ConfigMapBuilder().withNewMetadata().withName("coredns").withNamespace("kube-system").endMetadata()
-                    .addToData("Corefile", Files.readString(Path.of("src/main/resources/demo/Corefile"))).build()).create();
+                    .addToData("Corefile", Files.readString(Path.of("src/test/resources/corefiles/good/kubeadm.Corefile"))).build()).create();
             driver.resource(shop).create();
             ApiServerStandIn cluster = new ApiServerStandIn(driver, "shop");
             cluster.registerNodes();
@@ -252,5 +252,13 @@ class RbacTest {
         Set<String> values = new TreeSet<>();
         array.forEach(v -> values.add(v.asText()));
         return values;
+    }
+
+    /** The NetworkTopology of examples/shop.yaml (the file starts with its Namespace). */
+    private static NetworkTopology shop() throws Exception {
+        try (var reader = Files.newBufferedReader(Path.of("examples/shop.yaml"))) {
+            return TopologyFiles.topology(TopologyFiles.read("examples/shop.yaml", reader).stream()
+                    .filter(TopologyFiles.Document::isTopology).findFirst().orElseThrow().data());
+        }
     }
 }

@@ -8,7 +8,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.networktopology.api.v1alpha1.DnsSpec;
 import io.networktopology.api.v1alpha1.DnsStatus;
 import io.networktopology.api.v1alpha1.NetworkTopology;
-import io.networktopology.cli.EmbeddedKubernetes;
+import io.networktopology.embedded.EmbeddedKubernetes;
 import io.networktopology.dns.DnsSync;
 import io.networktopology.status.ConditionList;
 import io.quarkus.test.junit.QuarkusTest;

@@ -2,7 +2,7 @@ package io.networktopology.reconciler;
 
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.networktopology.cli.EmbeddedKubernetes;
+import io.networktopology.embedded.EmbeddedKubernetes;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.networktopology.EmbeddedApi;

@@ -14,7 +14,7 @@ import io.networktopology.api.v1alpha1.ConnectivityStatus;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.ProbesSpec;
 import io.networktopology.api.v1alpha1.ProbesSpec.ProbePath;
-import io.networktopology.cli.EmbeddedKubernetes;
+import io.networktopology.embedded.EmbeddedKubernetes;
 import io.networktopology.dependent.ProbeRuns;
 import io.networktopology.model.ChildLabels;
 import io.networktopology.probe.FakeKubelet;

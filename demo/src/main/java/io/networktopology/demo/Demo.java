@@ -1,4 +1,4 @@
-package io.networktopology.cli;
+package io.networktopology.demo;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -8,8 +8,10 @@ import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.status.ConditionList;
 import io.networktopology.status.Conditions;
-import io.quarkus.runtime.QuarkusApplication;
-import jakarta.inject.Inject;
+import io.networktopology.cli.TopologyFiles;
+import io.networktopology.cli.Yaml;
+import io.networktopology.embedded.ApiServerStandIn;
+import io.networktopology.embedded.EmbeddedKubernetes;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,21 +25,16 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
- * The demo: the real operator (started by Quarkus) against the embedded API. Applies the example topology, plays
- * the cluster's allocators, waits for Ready, prints what resulted like {@code kubectl get}, then shows the operator
- * putting back a hand edit.
+ * The demo's scenario, against an API where the operator runs: applies the example topology, plays the cluster's
+ * allocators, waits for Ready, prints what resulted like {@code kubectl get}, then shows the operator putting back a
+ * hand edit.
  */
-public class DemoApplication implements QuarkusApplication {
+public final class Demo {
 
     public static final String EXAMPLE = "/examples/shop.yaml";
     private static final int MAX_POLLS = 600;
 
-    @Inject
-    KubernetesClient client;
-
-    @Override
-    public int run(String... args) {
-        return run(client, System.out);
+    private Demo() {
     }
 
     public static int run(KubernetesClient client, PrintStream out) {
@@ -120,7 +117,7 @@ public class DemoApplication implements QuarkusApplication {
             client.resource(new NamespaceBuilder().withNewMetadata().withName("kube-system").endMetadata().build()).create();
         }
         if (client.configMaps().inNamespace("kube-system").withName("coredns").get() == null) {
-            try (InputStream in = DemoApplication.class.getResourceAsStream("/demo/Corefile")) {
+            try (InputStream in = Demo.class.getResourceAsStream("/corefiles/good/kubeadm.Corefile")) {
                 String corefile = new String(in.readAllBytes(), StandardCharsets.UTF_8);
                 client.resource(new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("coredns")
                         .withNamespace("kube-system").endMetadata().addToData("Corefile", corefile).build()).create();
@@ -156,7 +153,7 @@ public class DemoApplication implements QuarkusApplication {
     }
 
     public static NetworkTopology example() {
-        try (InputStream in = DemoApplication.class.getResourceAsStream(EXAMPLE)) {
+        try (InputStream in = Demo.class.getResourceAsStream(EXAMPLE)) {
             if (in == null) {
                 throw new IllegalStateException("example not on the classpath: " + EXAMPLE);
             }

@@ -1,4 +1,4 @@
-package io.networktopology.cli;
+package io.networktopology.embedded;
 
 import io.fabric8.kubernetes.api.model.LoadBalancerIngressBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;

@@ -1,4 +1,4 @@
-package io.networktopology.cli;
+package io.networktopology.demo;
 
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -13,6 +13,7 @@ import io.networktopology.api.v1alpha1.ServiceType;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.reconciler.NetworkTopologyReconciler;
 import io.networktopology.reconciler.PlainOperator;
+import io.networktopology.embedded.EmbeddedKubernetes;
 import io.networktopology.status.ConditionList;
 import io.networktopology.status.Conditions;
 

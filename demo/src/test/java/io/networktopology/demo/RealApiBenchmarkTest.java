@@ -1,6 +1,7 @@
-package io.networktopology.controlplane;
+package io.networktopology.demo;
 
-import io.networktopology.cli.Benchmark;
+import io.networktopology.controlplane.ControlPlane;
+import io.networktopology.controlplane.RealControlPlaneExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 

@@ -1,4 +1,4 @@
-package io.networktopology.cli;
+package io.networktopology.embedded;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -116,13 +116,6 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         return server.createClient();
     }
 
-    /** Points the Quarkus Kubernetes client (and so the operator) at this API. Call before Quarkus starts. */
-    public void configureQuarkusClient() {
-        System.setProperty("quarkus.kubernetes-client.api-server-url", url());
-        System.setProperty("quarkus.kubernetes-client.trust-certs", "true");
-        System.setProperty("quarkus.kubernetes-client.namespace", "default");
-    }
-
     /** Installs the committed CRD, so the mock treats status as a subresource like a real API server. */
     public static void installCrd(KubernetesClient client) {
         try (InputStream crd = EmbeddedKubernetes.class.getResourceAsStream(CRD_RESOURCE)) {
@@ -161,7 +154,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         }
     }
 
-    static String requestKey(String method, String path) {
+    public static String requestKey(String method, String path) {
         String p = path;
         int query = p.indexOf('?');
         boolean watch = query >= 0 && p.substring(query).contains("watch=true");

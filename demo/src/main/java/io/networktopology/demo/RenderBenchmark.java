@@ -1,4 +1,6 @@
-package io.networktopology.cli;
+package io.networktopology.demo;
+
+import io.networktopology.cli.RenderCommand;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,10 +27,10 @@ final class RenderBenchmark {
 
     static int run(int megabytes, PrintStream out) throws IOException {
         String example;
-        try (InputStream in = RenderBenchmark.class.getResourceAsStream(DemoApplication.EXAMPLE)) {
+        try (InputStream in = RenderBenchmark.class.getResourceAsStream(Demo.EXAMPLE)) {
             example = new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
-        out.printf(Locale.ROOT, "render benchmark: copies of %s, %d CPUs, max heap %d MB%n", DemoApplication.EXAMPLE,
+        out.printf(Locale.ROOT, "render benchmark: copies of %s, %d CPUs, max heap %d MB%n", Demo.EXAMPLE,
                 Runtime.getRuntime().availableProcessors(), Runtime.getRuntime().maxMemory() >> 20);
         Path dir = Files.createTempDirectory("render-benchmark");
         try {

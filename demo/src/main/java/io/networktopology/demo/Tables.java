@@ -1,4 +1,4 @@
-package io.networktopology.cli;
+package io.networktopology.demo;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Service;
@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.stream.Collectors;
 
 /** Prints objects the way {@code kubectl get} does, for the demo. */
-public final class Tables {
+final class Tables {
 
     private Tables() {
     }

@@ -1,4 +1,4 @@
-package io.networktopology.cli;
+package io.networktopology.demo;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,0 +1,129 @@
+package io.networktopology.demo;
+
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.networktopology.cli.Cli;
+import io.networktopology.config.OperatorConfig;
+import io.networktopology.dns.DnsSettings;
+import io.networktopology.embedded.EmbeddedKubernetes;
+import io.networktopology.probe.ProbeSettings;
+import io.networktopology.reconciler.NetworkTopologyReconciler;
+import io.networktopology.reconciler.PlainOperator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+
+import java.io.BufferedOutputStream;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code java -jar demo/target/network-topology-demo.jar}: the operator's reconciler, configured from the operator's
+ * own application.properties and run by JOSDK, against the embedded API, with the example topology. {@code benchmark}
+ * measures it at N topologies against the embedded API or any kubeconfig.
+ */
+@Command(name = "network-topology-demo", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+        sortOptions = false, usageHelpAutoWidth = true,
+        description = "Runs the operator against an embedded Kubernetes API (no cluster needed) with examples/shop.yaml "
+                + "and prints what the topology became.",
+        subcommands = {DemoMain.BenchmarkCommand.class, CommandLine.HelpCommand.class})
+public final class DemoMain implements Callable<Integer> {
+
+    final PrintStream out;
+
+    DemoMain(PrintStream out) {
+        this.out = out;
+    }
+
+    public static void main(String... args) {
+        // The demo prints its own story: the frameworks' INFO lines would drown it (warnings still show).
+        System.setProperty("java.util.logging.manager", System.getProperty("java.util.logging.manager", "org.jboss.logmanager.LogManager"));
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        PrintStream out = new PrintStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16), true, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        System.setOut(out);
+        System.setErr(err);
+        int code = execute(out, err, args);
+        out.flush();
+        System.exit(code);
+    }
+
+    static int execute(PrintStream out, PrintStream err, String... args) {
+        return Cli.commandLine(new DemoMain(out), out, err).execute(args);
+    }
+
+    @Override
+    public Integer call() {
+        return demo(out);
+    }
+
+    /** Starts the embedded API and the operator, plays the scenario, stops both. */
+    static int demo(PrintStream out) {
+        try (EmbeddedKubernetes api = EmbeddedKubernetes.start(); KubernetesClient client = api.client()) {
+            EmbeddedKubernetes.installCrd(client);
+            Operator operator = PlainOperator.start(api.client(), reconciler());
+            try {
+                return Demo.run(client, out);
+            } finally {
+                operator.stop();
+            }
+        }
+    }
+
+    /** The reconciler as the operator's application.properties configures it (probes on: the pods are shown, never run). */
+    static NetworkTopologyReconciler reconciler() {
+        OperatorConfig config = OperatorConfig.read(Map.of(), true);
+        return new NetworkTopologyReconciler(config, DnsSettings.from(config), ProbeSettings.from(config, null, null), new SimpleMeterRegistry());
+    }
+
+    @Command(name = "benchmark", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class,
+            description = "Applies N topologies (five Services each) to an embedded API, or a real one (--kubeconfig), and prints "
+                    + "the time until all are Ready against a plain client's floor, the operator's API requests, heap and RSS, and "
+                    + "what a resync with nothing changed costs.")
+    static final class BenchmarkCommand implements Callable<Integer> {
+        @ParentCommand
+        DemoMain main;
+        @Spec
+        CommandSpec spec;
+        @Option(names = "--topologies", paramLabel = "N", defaultValue = "1000", description = "topologies to apply (default ${DEFAULT-VALUE})")
+        int topologies;
+        @Option(names = "--namespaces", paramLabel = "M", defaultValue = "20", description = "namespaces to spread them over (default ${DEFAULT-VALUE})")
+        int namespaces;
+        @Option(names = "--kubeconfig", paramLabel = "FILE", description = "run against the real API server of this kubeconfig "
+                + "instead of the embedded one (namespaces bench-N and floor-N are created, then deleted)")
+        Path kubeconfig;
+        @Option(names = "--render", paramLabel = "MB", description = "instead: time render on 1/4, 1/2 and all of MB megabytes of "
+                + "topologies (copies of examples/shop.yaml) and print time, throughput and heap")
+        Integer renderMegabytes;
+
+        @Override
+        public Integer call() throws Exception {
+            atLeast("--topologies", topologies, 1);
+            atLeast("--namespaces", namespaces, 1);
+            if (renderMegabytes != null) {
+                atLeast("--render", renderMegabytes, 1);
+                return RenderBenchmark.run(renderMegabytes, main.out);
+            }
+            if (kubeconfig != null && !Files.isRegularFile(kubeconfig)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--kubeconfig " + kubeconfig + ": no such file");
+            }
+            return Benchmark.run(topologies, namespaces, kubeconfig, main.out);
+        }
+
+        private void atLeast(String option, int value, int minimum) {
+            if (value < minimum) {
+                throw new CommandLine.ParameterException(spec.commandLine(), option + " must be at least " + minimum + ", got " + value);
+            }
+        }
+    }
+}

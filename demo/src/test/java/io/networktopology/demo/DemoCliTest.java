@@ -1,0 +1,77 @@
+package io.networktopology.demo;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import io.networktopology.docs.DocsCommandsTest;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The demo's command line follows the operator's conventions: help, one-line usage errors with exit 2. */
+class DemoCliTest {
+
+    private record Result(int code, String out, String err) {
+    }
+
+    private static Result cli(String... args) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = DemoMain.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
+        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    /** --help shows the usage and does nothing else (the benchmark used to start its work). */
+    @ParameterizedTest
+    @ValueSource(strings = {"", "benchmark"})
+    void everyCommandHasHelp(String command) {
+        Result result = command.isEmpty() ? cli("--help") : cli(command, "--help");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out()).startsWith("Usage: network-topology-demo" + (command.isEmpty() ? "" : " " + command));
+        assertThat(result.err()).isEmpty();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "benchmark --nope               | benchmark: Unknown option: '--nope' (see --help)",
+        "benchmark --topologies         | benchmark: Missing required parameter for option '--topologies' (N) (see --help)",
+        "benchmark --topologies abc     | benchmark: Invalid value for option '--topologies': 'abc' is not an int (see --help)",
+        "benchmark --topologies 0       | benchmark: --topologies must be at least 1, got 0 (see --help)",
+        "benchmark --namespaces -3      | benchmark: --namespaces must be at least 1, got -3 (see --help)",
+        "benchmark --kubeconfig /nope   | benchmark: --kubeconfig /nope: no such file (see --help)",
+        "nope                           | network-topology-demo: Unmatched argument at index 0: 'nope' (see --help)",
+    })
+    void badOptionsAreOneLineAndExitTwo(String args, String message) {
+        Result result = cli(args.split(" "));
+        assertThat(result.code()).isEqualTo(2);
+        assertThat(result.err()).isEqualTo(message + "\n");
+        assertThat(result.out()).isEmpty();
+    }
+
+    /** The render benchmark prints one line per size, each with its exit status, throughput and heap (nothing timed here). */
+    @Test
+    void renderBenchmarkPrintsItsFigures() {
+        Result result = cli("benchmark", "--render", "1");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out().lines().filter(l -> l.contains("topologies: exit 0 in")))
+                .hasSize(3).allMatch(l -> l.matches(".*MB/s, +\\d+ topologies/s, peak heap +\\d+ MB"));
+    }
+
+    /** Where the docs show the demo's --help (docs/cli.md), it is today's (the operator's DocsCommandsTest sets them aside). */
+    @Test
+    void theDocumentedHelpIsTodays() throws Exception {
+        var shown = DocsCommandsTest.commands().stream()
+                .filter(c -> c.text().startsWith(DocsCommandsTest.DEMO) && c.text().endsWith("--help") && !c.shownOutput().isEmpty()).toList();
+        assertThat(shown).hasSize(2);
+        for (var command : shown) {
+            String[] args = command.text().substring(DocsCommandsTest.DEMO.length()).strip().split(" ");
+            assertThat(cli(args).out().stripTrailing()).as(command.toString())
+                    .isEqualTo(String.join("\n", command.shownOutput()).stripTrailing());
+        }
+    }
+}
