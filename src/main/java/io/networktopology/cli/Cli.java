@@ -97,7 +97,7 @@ public final class Cli implements Callable<Integer> {
     static final class Operator implements Callable<Integer> {
         @Override
         public Integer call() {
-            Quarkus.run(); // returns only through System.exit
+            Quarkus.run(OperatorApplication.class); // returns only through System.exit
             return OK;
         }
     }

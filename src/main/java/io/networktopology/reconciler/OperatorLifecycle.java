@@ -21,8 +21,8 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Starts and stops the operator with the application. The Quarkus Operator SDK leaves that to the application
- * when it has its own {@code @QuarkusMain} (ours dispatches between operator, render and demo).
+ * Starts and stops the operator with the application. The Quarkus Operator SDK leaves that to an application that
+ * has its own {@code QuarkusApplication} (ours: {@code cli.OperatorApplication}, run by the operator command).
  */
 @ApplicationScoped
 public class OperatorLifecycle {
