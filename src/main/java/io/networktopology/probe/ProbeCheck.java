@@ -1,125 +1,223 @@
 package io.networktopology.probe;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import com.fasterxml.jackson.annotation.JsonTypeName;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import java.util.List;
 
 /**
- * One check a probe pod runs, as the operator plans it. One class for every kind so that the plan is a plain JSON
- * list; each kind reads the fields it needs.
+ * One check a probe pod runs, as the operator plans it: one record per kind, each with only the fields it reads, and
+ * what every kind shares in {@link Common}. On the wire (the pod's {@code PROBE_CHECKS}) it is one flat JSON object
+ * whose {@code type} names the kind: {@code tcp}, {@code http}, {@code dns}, {@code endpoints} or {@code echo}.
  *
- * <ul>
- * <li>{@code tcp}: connect to {@code host}:{@code port}.</li>
- * <li>{@code http}: GET {@code scheme}://{@code host}:{@code port}{@code path} with the Host header (and TLS SNI)
- *     {@code hostHeader}; passes when the status is in {@code expectStatusClass} (2, 3, 4 or 5; default 2), or, with
- *     {@code maxStatusClass}, in any class up to it (an ingress that answers 404 for a path still routed it).</li>
- * <li>{@code dns}: ask {@code server} (ip:port; default the pod's resolver) for {@code name}/{@code recordType};
- *     passes when the answers include every {@code expect} value (or, with {@code expectNxdomain}, on NXDOMAIN).</li>
- * <li>{@code endpoints}: connect to every {@code expect} address ({@code ip:port}, a Service's ready endpoints, each
- *     with {@code timeoutMs}); passes when every one answers.</li>
- * <li>{@code echo}: connect to an echo server {@code attempts} times; passes when every answer saw the client's own
- *     address {@code expectSource} (no NAT) and, with {@code expectBackends}, that many distinct backends answered.
- *     An {@code expectSource} of {@code $POD_IP} (or any {@code $NAME}) is read from the environment.</li>
- * </ul>
- * With {@code retryForMs}, a failing check is tried again (once a second) until it passes or that time is up: for DNS
- * entries the operator just wrote, which CoreDNS serves only once the kubelet has synced its ConfigMap and it reloaded.
- * With {@code sourceRanges} (a load balancer's {@code loadBalancerSourceRanges}), the check is run only from a pod whose
- * address ({@code $POD_IP}) is in one of them, and is skipped, saying why, from any other: the load balancer refuses
- * that pod by design, and a refusal would prove nothing.
- * {@code path}, {@code from} and {@code to} describe the check for status; the probe program does not read them.
+ * <p>With {@code retryForMs}, a failing check is tried again (once a second) until it passes or that time is up: for
+ * DNS entries the operator just wrote, which CoreDNS serves only once the kubelet has synced its ConfigMap and it
+ * reloaded. With {@code sourceRanges} (a load balancer's {@code loadBalancerSourceRanges}), the check is run only from a
+ * pod whose address ({@code $POD_IP}) is in one of them, and is skipped, saying why, from any other: the load balancer
+ * refuses that pod by design, and a refusal would prove nothing. {@code network}, {@code from} and {@code to} describe
+ * the check for status; the probe program does not read them.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-public record ProbeCheck(String id, String type, String host, Integer port, String scheme, String path, String hostHeader,
-        Integer expectStatusClass, Integer maxStatusClass, String server, String name, String recordType, List<String> expect,
-        Boolean expectNxdomain, String expectSource, Integer expectBackends, Integer attempts, Integer timeoutMs,
-        String network, String from, String to, Integer retryForMs, List<String> sourceRanges) {
+// The kind is a property of its own (type()), not a wrapper Jackson adds: so a List<ProbeCheck> carries it too.
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "type")
+@JsonSubTypes({@JsonSubTypes.Type(value = ProbeCheck.Tcp.class, name = "tcp"), @JsonSubTypes.Type(value = ProbeCheck.Http.class, name = "http"),
+        @JsonSubTypes.Type(value = ProbeCheck.Dns.class, name = "dns"), @JsonSubTypes.Type(value = ProbeCheck.Endpoints.class, name = "endpoints"),
+        @JsonSubTypes.Type(value = ProbeCheck.Echo.class, name = "echo")})
+public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, ProbeCheck.Dns, ProbeCheck.Endpoints, ProbeCheck.Echo {
 
-    public int timeout() {
-        return timeoutMs == null ? 3000 : timeoutMs;
+    int DEFAULT_TIMEOUT_MS = 3000;
+
+    /** What every kind of check has: its id, its time limits, where it may run from, and how status describes it. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Common(String id, Integer timeoutMs, Integer retryForMs, List<String> sourceRanges, String network, String from, String to) {
+        static Common of(String id) {
+            return new Common(id, null, null, null, null, null, null);
+        }
     }
 
-    public static ProbeCheck tcp(String id, String host, int port) {
-        return new ProbeCheck(id, "tcp", host, port, null, null, null, null, null, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null);
+    Common common();
+
+    /** The kind, as on the wire. */
+    @JsonProperty("type")
+    default String type() {
+        return getClass().getAnnotation(JsonTypeName.class).value();
     }
 
-    public static ProbeCheck http(String id, String host, int port, String path, String hostHeader) {
-        return new ProbeCheck(id, "http", host, port, "http", path, hostHeader, 2, null, null, null, null, null, null, null, null, null,
-                null, null, null, null, null, null);
+    /** The same check with other common fields. */
+    ProbeCheck with(Common common);
+
+    default String id() {
+        return common().id();
     }
 
-    public static ProbeCheck dns(String id, String server, String name, String recordType, List<String> expect) {
-        return new ProbeCheck(id, "dns", null, null, null, null, null, null, null, server, name, recordType, expect, null, null, null,
-                null, null, null, null, null, null, null);
+    default int timeout() {
+        return common().timeoutMs() == null ? DEFAULT_TIMEOUT_MS : common().timeoutMs();
     }
 
-    /** Every ready endpoint ({@code ip:port}, IPv6 in brackets) of a Service port, connected to one by one. */
-    public static ProbeCheck endpoints(String id, List<String> hostPorts) {
-        return new ProbeCheck(id, "endpoints", null, null, null, null, null, null, null, null, null, null, hostPorts, null, null, null,
-                null, 2000, null, null, null, null, null);
+    /** How long the whole check may take, retries aside. */
+    default long bound() {
+        return timeout();
     }
 
-    /** How long the whole check may take, retries aside: every endpoint's timeout for {@code endpoints}. */
-    public long bound() {
-        return "endpoints".equals(type) && expect != null ? (long) timeout() * Math.max(1, expect.size()) : timeout();
+    default String network() {
+        return common().network();
     }
 
-    public static ProbeCheck echo(String id, String host, int port, String expectSource, Integer expectBackends, int attempts) {
-        return new ProbeCheck(id, "echo", host, port, null, null, null, null, null, null, null, null, null, null, expectSource,
-                expectBackends, attempts, null, null, null, null, null, null);
+    default String from() {
+        return common().from();
     }
 
-    public ProbeCheck withTimeoutMs(int ms) {
-        return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, ms, network, from, to, retryForMs, sourceRanges);
+    default String to() {
+        return common().to();
+    }
+
+    default ProbeCheck withId(String id) {
+        Common c = common();
+        return with(new Common(id, c.timeoutMs(), c.retryForMs(), c.sourceRanges(), c.network(), c.from(), c.to()));
+    }
+
+    default ProbeCheck withTimeoutMs(int ms) {
+        Common c = common();
+        return with(new Common(c.id(), ms, c.retryForMs(), c.sourceRanges(), c.network(), c.from(), c.to()));
     }
 
     /** Keep trying a failing check for this long: the change it checks may still be on its way. */
-    public ProbeCheck withRetryForMs(Integer ms) {
-        return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, ms, sourceRanges);
-    }
-
-    public ProbeCheck withExpectNxdomain() {
-        return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, true, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs, sourceRanges);
-    }
-
-    public ProbeCheck withExpectStatusClass(int statusClass) {
-        return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, statusClass, null, server, name, recordType, expect,
-                expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs, sourceRanges);
-    }
-
-    /** Passes on any HTTP status up to this class (4: anything but a server error). */
-    public ProbeCheck withMaxStatusClass(int statusClass) {
-        return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, null, statusClass, server, name, recordType, expect,
-                expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs, sourceRanges);
-    }
-
-    public ProbeCheck withScheme(String newScheme) {
-        return new ProbeCheck(id, type, host, port, newScheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs, sourceRanges);
-    }
-
-    public ProbeCheck withId(String newId) {
-        return new ProbeCheck(newId, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs, sourceRanges);
-    }
-
-    public ProbeCheck withServer(String newServer) {
-        return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, newServer, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs, sourceRanges);
+    default ProbeCheck withRetryForMs(Integer ms) {
+        Common c = common();
+        return with(new Common(c.id(), c.timeoutMs(), ms, c.sourceRanges(), c.network(), c.from(), c.to()));
     }
 
     /** Run only from sources in these CIDRs (a load balancer's source ranges); skipped from anywhere else. */
-    public ProbeCheck withSourceRanges(List<String> ranges) {
-        return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, network, from, to, retryForMs, ranges);
+    default ProbeCheck withSourceRanges(List<String> ranges) {
+        Common c = common();
+        return with(new Common(c.id(), c.timeoutMs(), c.retryForMs(), ranges, c.network(), c.from(), c.to()));
     }
 
     /** Describes the check for status: which network path of the Kubernetes model, from where, to what. */
-    public ProbeCheck on(String networkPath, String fromWhat, String toWhat) {
-        return new ProbeCheck(id, type, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, server, name,
-                recordType, expect, expectNxdomain, expectSource, expectBackends, attempts, timeoutMs, networkPath, fromWhat, toWhat, retryForMs, sourceRanges);
+    default ProbeCheck on(String networkPath, String fromWhat, String toWhat) {
+        Common c = common();
+        return with(new Common(c.id(), c.timeoutMs(), c.retryForMs(), c.sourceRanges(), networkPath, fromWhat, toWhat));
+    }
+
+    /** Connect to {@code host}:{@code port}. */
+    @JsonTypeName("tcp")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Tcp(@JsonUnwrapped Common common, String host, int port) implements ProbeCheck {
+        @Override
+        public Tcp with(Common other) {
+            return new Tcp(other, host, port);
+        }
+    }
+
+    /**
+     * GET {@code scheme}://{@code host}:{@code port}{@code path} with the Host header (and TLS SNI) {@code hostHeader};
+     * passes when the status is in {@code expectStatusClass} (2, 3, 4 or 5; default 2), or, with {@code maxStatusClass},
+     * in any class up to it (an ingress that answers 404 for a path still routed it).
+     */
+    @JsonTypeName("http")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Http(@JsonUnwrapped Common common, String host, int port, String scheme, String path, String hostHeader,
+            Integer expectStatusClass, Integer maxStatusClass) implements ProbeCheck {
+        @Override
+        public Http with(Common other) {
+            return new Http(other, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass);
+        }
+
+        public Http withScheme(String newScheme) {
+            return new Http(common, host, port, newScheme, path, hostHeader, expectStatusClass, maxStatusClass);
+        }
+
+        public Http withExpectStatusClass(int statusClass) {
+            return new Http(common, host, port, scheme, path, hostHeader, statusClass, null);
+        }
+
+        /** Passes on any HTTP status up to this class (4: anything but a server error). */
+        public Http withMaxStatusClass(int statusClass) {
+            return new Http(common, host, port, scheme, path, hostHeader, null, statusClass);
+        }
+    }
+
+    /**
+     * Ask {@code server} (ip:port; default the pod's resolver) for {@code name}/{@code recordType}; passes when the
+     * answers include every {@code expect} value (or, with {@code expectNxdomain}, on NXDOMAIN).
+     */
+    @JsonTypeName("dns")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Dns(@JsonUnwrapped Common common, String server, String name, String recordType, List<String> expect, Boolean expectNxdomain)
+            implements ProbeCheck {
+        @Override
+        public Dns with(Common other) {
+            return new Dns(other, server, name, recordType, expect, expectNxdomain);
+        }
+
+        public Dns withServer(String newServer) {
+            return new Dns(common, newServer, name, recordType, expect, expectNxdomain);
+        }
+
+        public Dns withExpectNxdomain() {
+            return new Dns(common, server, name, recordType, expect, true);
+        }
+
+        /** Checks a record that the operator writes into the Corefile (it may take a while to be served). */
+        @JsonIgnore
+        public boolean ofCorefileEntry() {
+            return id().startsWith("dns-alias-") || id().startsWith("dns-host-") || id().startsWith("dns-stub-");
+        }
+    }
+
+    /** Connect to every {@code expect} address ({@code ip:port}, a Service's ready endpoints), each within the timeout. */
+    @JsonTypeName("endpoints")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Endpoints(@JsonUnwrapped Common common, List<String> expect) implements ProbeCheck {
+        @Override
+        public Endpoints with(Common other) {
+            return new Endpoints(other, expect);
+        }
+
+        /** Every endpoint's timeout. */
+        @Override
+        public long bound() {
+            return (long) timeout() * Math.max(1, expect == null ? 0 : expect.size());
+        }
+    }
+
+    /**
+     * Connect to an echo server {@code attempts} times; passes when every answer saw the client's own address
+     * {@code expectSource} (no NAT) and, with {@code expectBackends}, that many distinct backends answered. An
+     * {@code expectSource} of {@code $POD_IP} (or any {@code $NAME}) is read from the environment.
+     */
+    @JsonTypeName("echo")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Echo(@JsonUnwrapped Common common, String host, int port, String expectSource, Integer expectBackends, Integer attempts)
+            implements ProbeCheck {
+        @Override
+        public Echo with(Common other) {
+            return new Echo(other, host, port, expectSource, expectBackends, attempts);
+        }
+    }
+
+    static Tcp tcp(String id, String host, int port) {
+        return new Tcp(Common.of(id), host, port);
+    }
+
+    static Http http(String id, String host, int port, String path, String hostHeader) {
+        return new Http(Common.of(id), host, port, "http", path, hostHeader, 2, null);
+    }
+
+    static Dns dns(String id, String server, String name, String recordType, List<String> expect) {
+        return new Dns(Common.of(id), server, name, recordType, expect, null);
+    }
+
+    /** Every ready endpoint ({@code ip:port}, IPv6 in brackets) of a Service port, connected to one by one (2 s each). */
+    static Endpoints endpoints(String id, List<String> hostPorts) {
+        return new Endpoints(new Common(id, 2000, null, null, null, null, null), hostPorts);
+    }
+
+    static Echo echo(String id, String host, int port, String expectSource, Integer expectBackends, int attempts) {
+        return new Echo(Common.of(id), host, port, expectSource, expectBackends, attempts);
     }
 }

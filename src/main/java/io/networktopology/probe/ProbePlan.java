@@ -55,11 +55,6 @@ public final class ProbePlan {
             List<DnsReplica> dnsReplicas, String clusterDomain, Map<String, List<String>> endpointTargets, java.time.Duration dnsSettling) {
     }
 
-    /** The checks of entries the operator writes into the Corefile (aliases, hosts, stub domains). */
-    static boolean checksCorefileEntry(ProbeCheck check) {
-        return check.id().startsWith("dns-alias-") || check.id().startsWith("dns-host-") || check.id().startsWith("dns-stub-");
-    }
-
     private ProbePlan() {
     }
 
@@ -89,7 +84,7 @@ public final class ProbePlan {
                 : (int) targets.dnsSettling().toMillis();
         for (ProbeCheck check : clientChecks(topology, targets.services(), targets.endpoints(), targets.endpointTargets(),
                 targets.clusterDomain(), paths)) {
-            checks.add(settling != null && checksCorefileEntry(check) ? check.withRetryForMs(settling) : check);
+            checks.add(settling != null && check instanceof ProbeCheck.Dns dns && dns.ofCorefileEntry() ? check.withRetryForMs(settling) : check);
         }
         if (paths.contains(ProbePath.ExternalToService)) {
             checks.addAll(external(topology, targets, clientNode));
@@ -97,14 +92,14 @@ public final class ProbePlan {
         if (!targets.dnsReplicas().isEmpty()) {
             List<ProbeCheck> perReplica = new ArrayList<>();
             for (ProbeCheck check : checks) {
-                if (!"dns".equals(check.type())) {
+                if (!(check instanceof ProbeCheck.Dns dns)) {
                     perReplica.add(check);
                     continue;
                 }
                 for (DnsReplica replica : targets.dnsReplicas()) {
                     String server = DnsNames.bracketed(replica.ip()) + ":53";
-                    perReplica.add(check.withId(check.id() + "@" + replica.pod()).withServer(server)
-                            .on(check.network(), check.from(), check.to() + " from CoreDNS pod " + replica.pod()));
+                    perReplica.add(dns.withServer(server).withId(dns.id() + "@" + replica.pod())
+                            .on(dns.network(), dns.from(), dns.to() + " from CoreDNS pod " + replica.pod()));
                 }
             }
             return perReplica;
@@ -187,10 +182,10 @@ public final class ProbePlan {
                 // A wildcard host is probed with one name it covers; a rule without host by the address itself.
                 String host = route.host() == null ? address : route.host().startsWith("*.") ? "probe" + route.host().substring(1) : route.host();
                 boolean tls = route.host() != null && Routes.tlsCovers(ingress, route.host());
-                ProbeCheck check = ProbeCheck.http("ingress-" + ingress.getName() + "-" + route.toString(), address, tls ? 443 : 80,
-                        route.path(), host).withMaxStatusClass(4).on(ProbePath.ExternalToService.name(), "probe client pod",
-                                Routes.url(ingress, route.host(), route.path()) + " via " + address);
-                checks.add(tls ? check.withScheme("https") : check);
+                ProbeCheck.Http check = ProbeCheck.http("ingress-" + ingress.getName() + "-" + route.toString(), address, tls ? 443 : 80,
+                        route.path(), host).withMaxStatusClass(4);
+                checks.add((tls ? check.withScheme("https") : check).on(ProbePath.ExternalToService.name(), "probe client pod",
+                        Routes.url(ingress, route.host(), route.path()) + " via " + address));
             }
         }
         return checks;

@@ -95,7 +95,8 @@ public final class ProbeRunner {
     }
 
     private static long retryFor(ProbeCheck check) {
-        return check.retryForMs() == null ? 0 : Math.max(0, check.retryForMs());
+        Integer ms = check.common().retryForMs();
+        return ms == null ? 0 : Math.max(0, ms);
     }
 
     /** Runs a check; with retryForMs, again once a second while it fails and time is left. The last result counts. */
@@ -124,14 +125,18 @@ public final class ProbeRunner {
     static ProbeResult runOne(ProbeCheck check) {
         long start = System.nanoTime();
         try {
-            String message = switch (check.type()) {
-                case "tcp" -> tcp(check);
-                case "http" -> http(check);
-                case "dns" -> dns(check);
-                case "echo" -> echo(check);
-                case "endpoints" -> endpoints(check);
-                default -> throw new ProbeFailure("unknown check type " + check.type());
-            };
+            String message;
+            if (check instanceof ProbeCheck.Tcp tcp) {
+                message = tcp(tcp);
+            } else if (check instanceof ProbeCheck.Http http) {
+                message = http(http);
+            } else if (check instanceof ProbeCheck.Dns dns) {
+                message = dns(dns);
+            } else if (check instanceof ProbeCheck.Echo echo) {
+                message = echo(echo);
+            } else {
+                message = endpoints((ProbeCheck.Endpoints) check);
+            }
             return new ProbeResult(check.id(), ProbeResult.PASSED, elapsed(start), message);
         } catch (ProbeFailure e) {
             return new ProbeResult(check.id(), ProbeResult.FAILED, elapsed(start), e.getMessage());
@@ -148,16 +153,16 @@ public final class ProbeRunner {
         return (System.nanoTime() - start) / 1_000_000;
     }
 
-    private static Socket connect(ProbeCheck check) throws IOException {
+    private static Socket connect(String host, int port, int timeout) throws IOException {
         Socket socket = new Socket();
         // A host of $NODE_IP is the pod's own node (a NodePort asked where the pod runs).
-        socket.connect(new InetSocketAddress(InetAddress.getByName(fromEnvironment(check.host())), check.port()), check.timeout());
-        socket.setSoTimeout(check.timeout());
+        socket.connect(new InetSocketAddress(InetAddress.getByName(fromEnvironment(host)), port), timeout);
+        socket.setSoTimeout(timeout);
         return socket;
     }
 
     /** Connects to each endpoint in turn: all must answer (a Service spreads connections over them, so each one counts). */
-    static String endpoints(ProbeCheck check) throws ProbeFailure {
+    static String endpoints(ProbeCheck.Endpoints check) throws ProbeFailure {
         List<String> targets = check.expect() == null ? List.of() : check.expect();
         List<String> failures = new ArrayList<>();
         for (String target : targets) {
@@ -180,8 +185,8 @@ public final class ProbeRunner {
         return "every endpoint answered (" + targets.size() + "): " + String.join(", ", targets);
     }
 
-    static String tcp(ProbeCheck check) throws IOException {
-        try (Socket socket = connect(check)) {
+    static String tcp(ProbeCheck.Tcp check) throws IOException {
+        try (Socket socket = connect(check.host(), check.port(), check.timeout())) {
             return "connected to " + socket.getRemoteSocketAddress();
         }
     }
@@ -190,9 +195,9 @@ public final class ProbeRunner {
      * HTTP/1.1 by hand, so that the Host header and TLS SNI can name the virtual host while the connection goes to
      * an address (an ingress controller's, a node's). Certificates are not verified: this checks the path, not trust.
      */
-    static String http(ProbeCheck check) throws IOException {
+    static String http(ProbeCheck.Http check) throws IOException {
         String host = check.hostHeader() != null ? check.hostHeader() : check.host();
-        try (Socket plain = connect(check); Socket socket = "https".equals(check.scheme()) ? tls(plain, check, host) : plain) {
+        try (Socket plain = connect(check.host(), check.port(), check.timeout()); Socket socket = "https".equals(check.scheme()) ? tls(plain, check, host) : plain) {
             OutputStream out = socket.getOutputStream();
             String request = "GET " + (check.path() == null ? "/" : check.path()) + " HTTP/1.1\r\nHost: " + host
                     + "\r\nUser-Agent: network-topology-probe\r\nConnection: close\r\n\r\n";
@@ -219,7 +224,7 @@ public final class ProbeRunner {
         }
     }
 
-    private static Socket tls(Socket plain, ProbeCheck check, String serverName) throws IOException {
+    private static Socket tls(Socket plain, ProbeCheck.Http check, String serverName) throws IOException {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {new X509TrustManager() {
@@ -246,7 +251,7 @@ public final class ProbeRunner {
         }
     }
 
-    static String dns(ProbeCheck check) throws IOException {
+    static String dns(ProbeCheck.Dns check) throws IOException {
         int type = Type.value(check.recordType() == null ? "A" : check.recordType());
         if (type < 0) {
             throw new ProbeFailure("unknown record type " + check.recordType());
@@ -315,13 +320,13 @@ public final class ProbeRunner {
     }
 
     /** Asks an echo server; its answers prove the client's address arrived unchanged and which backends answered. */
-    static String echo(ProbeCheck check) throws IOException {
+    static String echo(ProbeCheck.Echo check) throws IOException {
         int attempts = check.attempts() == null ? 1 : check.attempts();
         String expectSource = fromEnvironment(check.expectSource());
         Set<String> backends = new LinkedHashSet<>();
         Map<String, String> peers = new LinkedHashMap<>();
         for (int i = 0; i < attempts; i++) {
-            try (Socket socket = connect(check)) {
+            try (Socket socket = connect(check.host(), check.port(), check.timeout())) {
                 String line = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.US_ASCII)).readLine();
                 if (line == null) {
                     throw new ProbeFailure("the echo server closed without answering");
@@ -353,7 +358,7 @@ public final class ProbeRunner {
      * load balancer that admits only those sources refuses this pod by design, so its refusal would prove nothing.
      */
     static String outsideSourceRanges(ProbeCheck check, String podIp) {
-        List<String> ranges = check.sourceRanges();
+        List<String> ranges = check.common().sourceRanges();
         if (ranges == null || ranges.isEmpty() || podIp != null && ranges.stream().anyMatch(r -> DnsNames.inCidr(podIp, r))) {
             return null;
         }

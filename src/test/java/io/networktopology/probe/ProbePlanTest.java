@@ -18,6 +18,7 @@ import static io.networktopology.Topologies.externalName;
 import static io.networktopology.Topologies.port;
 import static io.networktopology.Topologies.service;
 import static io.networktopology.Topologies.topology;
+import static io.networktopology.probe.CheckFields.field;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class ProbePlanTest {
@@ -43,8 +44,8 @@ class ProbePlanTest {
         List<ProbeCheck> checks = ProbePlan.clientChecks(topology, Map.of("web", allocated(topology, "web", "10.96.3.4")),
                 "cluster.local", new ProbesSpec().effectivePaths());
 
-        assertThat(checks).extracting(c -> c.id() + " " + c.type() + " " + (c.name() != null ? c.recordType() + " " + c.name() + " " + c.expect()
-                : c.host() + ":" + c.port())).containsExactly(
+        assertThat(checks).extracting(c -> c.id() + " " + c.type() + " " + (field(c, "name") != null ? field(c, "recordType") + " " + field(c, "name") + " " + field(c, "expect")
+                : field(c, "host") + ":" + field(c, "port"))).containsExactly(
                 "dns-a-web dns A web.shop.svc.cluster.local [10.96.3.4]",
                 "dns-ptr-web dns PTR 4.3.96.10.in-addr.arpa [web.shop.svc.cluster.local]",
                 "dns-srv-web-http dns SRV _http._tcp.web.shop.svc.cluster.local []",
@@ -90,12 +91,12 @@ class ProbePlanTest {
         ProbePlan.Targets settling = new ProbePlan.Targets(Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, 8080, List.of(), 29999,
                 List.of(), "cluster.local", Map.of(), java.time.Duration.ofSeconds(40));
         assertThat(ProbePlan.client(topology, settling, List.of(ProbePath.DNS)))
-                .extracting(ProbeCheck::id, ProbeCheck::retryForMs)
+                .extracting(ProbeCheck::id, c -> field(c, "retryForMs"))
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("dns-host-legacy.shop.internal-10.1.2.3", 40_000),
                         org.assertj.core.groups.Tuple.tuple("dns-host-ptr-10.1.2.3", 40_000));
         ProbePlan.Targets settled = new ProbePlan.Targets(Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, 8080, List.of(), 29999,
                 List.of(), "cluster.local", Map.of(), java.time.Duration.ZERO);
-        assertThat(ProbePlan.client(topology, settled, List.of(ProbePath.DNS))).extracting(ProbeCheck::retryForMs).containsOnlyNulls();
+        assertThat(ProbePlan.client(topology, settled, List.of(ProbePath.DNS))).extracting(c -> field(c, "retryForMs")).containsOnlyNulls();
     }
 
     private static ProbePlan.Targets targets(NetworkTopology topology, Map<String, Service> services,
@@ -131,15 +132,15 @@ class ProbePlanTest {
         }
         List<ProbeCheck> checks = ProbePlan.client(topology, targets(topology, Map.of("admin", adminActual, "front", frontActual), ingresses, List.of()),
                 List.of(ProbePath.ExternalToService));
-        assertThat(checks).extracting(c -> c.id() + " " + c.type() + " " + c.host() + ":" + c.port()
-                + (c.hostHeader() == null ? "" : " Host " + c.hostHeader() + " " + c.scheme() + " " + c.path())).containsExactly(
+        assertThat(checks).extracting(c -> c.id() + " " + c.type() + " " + field(c, "host") + ":" + field(c, "port")
+                + (field(c, "hostHeader") == null ? "" : " Host " + field(c, "hostHeader") + " " + field(c, "scheme") + " " + field(c, "path"))).containsExactly(
                 "nodeport-admin-8080-node-a tcp 203.0.113.1:30080",
                 "nodeport-admin-8080-node-b tcp 10.0.0.2:30080",
                 "lb-front-443-198.51.100.7 tcp 198.51.100.7:443",
                 "ingress-shop-shop.example.com/ http 198.51.100.80:443 Host shop.example.com https /",
                 "ingress-tenants-*.tenants.example.com/api http 198.51.100.80:80 Host probe.tenants.example.com http /api");
         // An ingress that routes (even to a 404) passes; only a server error fails.
-        assertThat(checks.get(3).maxStatusClass()).isEqualTo(4);
+        assertThat(((ProbeCheck.Http) checks.get(3)).maxStatusClass()).isEqualTo(4);
         assertThat(checks).extracting(ProbeCheck::network).containsOnly("ExternalToService");
     }
 
@@ -153,13 +154,13 @@ class ProbePlanTest {
         ProbePlan.Targets targets = targets(topology, Map.of("admin", actual), Map.of(), List.of());
         // A pod's connection to another node's NodePort may be sent to an endpoint on a third way back: only its own node.
         assertThat(ProbePlan.client(topology, targets, List.of(ProbePath.ExternalToService), "node-b"))
-                .extracting(c -> c.id() + " " + c.host() + ":" + c.port()).containsExactly("nodeport-admin-8080-node-b 10.0.0.2:30080");
+                .extracting(c -> c.id() + " " + field(c, "host") + ":" + field(c, "port")).containsExactly("nodeport-admin-8080-node-b 10.0.0.2:30080");
         assertThat(ProbePlan.fromNode(topology, targets, List.of(ProbePath.PodToService, ProbePath.ExternalToService), "node-a"))
-                .filteredOn(c -> c.id().startsWith("nodeport-")).extracting(c -> c.id() + " " + c.host() + " " + c.from())
+                .filteredOn(c -> c.id().startsWith("nodeport-")).extracting(c -> c.id() + " " + field(c, "host") + " " + c.from())
                 .containsExactly("nodeport-admin-8080-node-a 203.0.113.1 probe client pod on node-a");
         // A client that may run anywhere asks the node it runs on.
         assertThat(ProbePlan.client(topology, targets, List.of(ProbePath.ExternalToService)))
-                .extracting(c -> c.id() + " " + c.host() + " " + c.to())
+                .extracting(c -> c.id() + " " + field(c, "host") + " " + c.to())
                 .containsExactly("nodeport-admin-8080-own-node $NODE_IP NodePort the pod's own node:30080 → admin:8080"
                         + " (externalTrafficPolicy Local: asked on the client's own node)");
     }
@@ -171,21 +172,21 @@ class ProbePlanTest {
         List<ProbeCheck> checks = ProbePlan.client(topology, targets(topology, observed, Map.of(),
                 List.of(new ProbePlan.DnsReplica("coredns-a", "10.244.0.2"), new ProbePlan.DnsReplica("coredns-b", "fd00::3"))),
                 List.of(ProbePath.PodToPod, ProbePath.PodToService, ProbePath.DNS));
-        assertThat(checks).filteredOn(c -> c.id().startsWith("pod-to-pod-")).extracting(c -> c.host() + " " + c.expectSource())
+        assertThat(checks).filteredOn(c -> c.id().startsWith("pod-to-pod-")).extracting(c -> field(c, "host") + " " + field(c, "expectSource"))
                 .containsExactly("10.244.1.5 $POD_IP", "10.244.2.5 $POD_IP");
         ProbeCheck lb = checks.stream().filter(c -> c.id().equals("load-balancing")).findFirst().orElseThrow();
-        assertThat(lb.host()).isEqualTo("10.96.9.9");
-        assertThat(lb.expectBackends()).isEqualTo(2);
-        assertThat(lb.attempts()).isGreaterThanOrEqualTo(16);
-        assertThat(checks).filteredOn(c -> c.id().startsWith("dns-a-web")).extracting(c -> c.id() + " " + c.server())
+        assertThat(field(lb, "host")).isEqualTo("10.96.9.9");
+        assertThat(field(lb, "expectBackends")).isEqualTo(2);
+        assertThat(((ProbeCheck.Echo) lb).attempts()).isGreaterThanOrEqualTo(16);
+        assertThat(checks).filteredOn(c -> c.id().startsWith("dns-a-web")).extracting(c -> c.id() + " " + field(c, "server"))
                 .containsExactly("dns-a-web@coredns-a 10.244.0.2:53", "dns-a-web@coredns-b [fd00::3]:53");
         assertThat(ProbePlan.nodeClient(targets(topology, observed, Map.of(), List.of()), "node-a"))
-                .extracting(c -> c.id() + " " + c.host() + ":" + c.port() + " " + c.expectSource())
+                .extracting(c -> c.id() + " " + field(c, "host") + ":" + field(c, "port") + " " + field(c, "expectSource"))
                 .containsExactly("node-to-node-node-b 10.0.0.2:29999 $NODE_IP");
         // Every ready endpoint of the Service port must answer, not just the one kube-proxy picks.
         ProbeCheck endpoints = checks.stream().filter(c -> c.id().equals("svc-endpoints-web-80")).findFirst().orElseThrow();
         assertThat(endpoints.type()).isEqualTo("endpoints");
-        assertThat(endpoints.expect()).containsExactly("10.244.1.5:8080", "10.244.2.5:8080");
+        assertThat(((ProbeCheck.Endpoints) endpoints).expect()).containsExactly("10.244.1.5:8080", "10.244.2.5:8080");
         assertThat(endpoints.to()).isEqualTo("every ready endpoint of web:80 (2)");
     }
 
@@ -204,7 +205,7 @@ class ProbePlanTest {
     void aHeadlessNameMustResolveToItsReadyPods() {
         NetworkTopology topology = topology("shop", "shop", service("db", ServiceType.Headless, port("pg", 5432, 5432)));
         assertThat(ProbePlan.clientChecks(topology, Map.of(), Map.of("db", List.of("10.244.1.7", "10.244.2.8", "fd00::7")), "cluster.local",
-                List.of(ProbePath.DNS))).extracting(c -> c.id() + " " + c.recordType() + " " + c.expect()).containsExactly(
+                List.of(ProbePath.DNS))).extracting(c -> c.id() + " " + field(c, "recordType") + " " + field(c, "expect")).containsExactly(
                 "dns-a-db A [10.244.1.7, 10.244.2.8]", "dns-aaaa-db AAAA [fd00::7]", "dns-srv-db-pg SRV []");
         // No ready pod: nothing the name could resolve to, so no address check (ServicesReady names the empty service).
         assertThat(ProbePlan.clientChecks(topology, Map.of(), Map.of(), "cluster.local", List.of(ProbePath.DNS)))

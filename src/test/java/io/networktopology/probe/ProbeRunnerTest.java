@@ -84,8 +84,8 @@ class ProbeRunnerTest {
         dnsmasq.waitFor();
     }
 
-    static ProbeCheck dns(String id, String name, String type, List<String> expect) {
-        return ProbeCheck.dns(id, "127.0.0.1:" + dnsPort, name, type, expect).withTimeoutMs(1000);
+    static ProbeCheck.Dns dns(String id, String name, String type, List<String> expect) {
+        return ProbeCheck.dns(id, "127.0.0.1:" + dnsPort, name, type, expect).with(new ProbeCheck.Common(id, 1000, null, null, null, null, null));
     }
 
     static int freePort() throws Exception {

@@ -36,6 +36,7 @@ import java.util.Map;
 
 import static io.networktopology.Topologies.clusterIp;
 import static io.networktopology.Topologies.topology;
+import static io.networktopology.probe.CheckFields.field;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -211,10 +212,10 @@ class ProbeOperatorTest {
         assertThat(check(connectivity, "svc-ip-web-80").getTo()).isEqualTo("ClusterIP 10.96.0.10:80");
         // Each DNS record was asked of both CoreDNS pods directly, and reported as one check.
         assertThat(check(connectivity, "dns-a-web").getMessage()).startsWith("served by 2/2 CoreDNS pods");
-        assertThat(kubelet.plannedChecks()).filteredOn(c -> c.id().startsWith("dns-a-web@")).extracting(ProbeCheck::server)
+        assertThat(kubelet.plannedChecks()).filteredOn(c -> c.id().startsWith("dns-a-web@")).extracting(c -> field(c, "server"))
                 .containsExactlyInAnyOrder("10.244.9.1:53", "10.244.9.2:53");
         // Pod to pod expects the client's own address at the echo (no NAT), filled in from the downward API.
-        assertThat(kubelet.plannedChecks()).filteredOn(c -> c.id().startsWith("pod-to-pod-")).extracting(ProbeCheck::expectSource)
+        assertThat(kubelet.plannedChecks()).filteredOn(c -> c.id().startsWith("pod-to-pod-")).extracting(c -> field(c, "expectSource"))
                 .containsOnly("$POD_IP");
         assertThat(connectivity.getSummary()).isEqualTo(connectivity.getChecks().size() + "/" + connectivity.getChecks().size() + " passed");
         assertThat(connectivity.getChecks()).allSatisfy(c -> {
@@ -355,8 +356,8 @@ class ProbeOperatorTest {
         FakeKubelet kubelet = new FakeKubelet(client);
         ConnectivityStatus connectivity = untilRunFinished(ns, kubelet, "");
         assertThat(connectivity.getChecks()).extracting(CheckStatus::getPath).containsOnly("NodeToNode");
-        assertThat(kubelet.plannedChecks()).extracting(ProbeCheck::expectSource).containsOnly("$NODE_IP");
-        assertThat(kubelet.plannedChecks()).extracting(ProbeCheck::port).containsOnly(29999);
+        assertThat(kubelet.plannedChecks()).extracting(c -> field(c, "expectSource")).containsOnly("$NODE_IP");
+        assertThat(kubelet.plannedChecks()).extracting(c -> field(c, "port")).containsOnly(29999);
         // Both directions, from a hostNetwork client on each node.
         assertThat(connectivity.getChecks()).extracting(CheckStatus::getId)
                 .containsExactlyInAnyOrder("node-to-node-node-b", "node-to-node-node-a-from-node-b");
