@@ -66,6 +66,9 @@ public final class Benchmark {
 
         void installCrd(KubernetesClient client) throws InterruptedException;
 
+        /** The environment that points the operator's binary at this API. */
+        Map<String, String> operatorEnvironment();
+
         boolean real();
 
         @Override
@@ -183,7 +186,93 @@ public final class Benchmark {
         printRequests(out, resyncRequests);
         measureDns(target, driver, fresh, topologies, namespaces, out);
         restarted.stop();
+        measureOperatorBinary(target, topologies, benchNamespaces, out);
         return 0;
+    }
+
+    /** The operator's own binary, as its image runs it (one JVM, nothing else in it). */
+    static final java.nio.file.Path OPERATOR_JAR = java.nio.file.Path.of("target/quarkus-app/quarkus-run.jar");
+
+    /**
+     * The operator's binary started against the same N topologies (nothing changed since): its start to first
+     * reconcile, the time until every topology is reconciled, and then its heap after a GC (the JVM's own metrics) and
+     * its resident set (/proc) — the operator alone, unlike the figures above, whose process holds the driver too.
+     */
+    private static void measureOperatorBinary(Target target, int topologies, java.util.Set<String> namespaces, PrintStream out) throws Exception {
+        if (!java.nio.file.Files.isRegularFile(OPERATOR_JAR)) {
+            out.printf("%n== the operator's binary: skipped, %s is not built%n", OPERATOR_JAR);
+            return;
+        }
+        int port;
+        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        java.nio.file.Path log = java.nio.file.Files.createTempFile("benchmark-operator", ".log");
+        ProcessBuilder builder = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:MaxRAMPercentage=75", "-jar", OPERATOR_JAR.toString())
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(target.operatorEnvironment());
+        builder.environment().putAll(Map.of("QUARKUS_HTTP_PORT", String.valueOf(port), "QUARKUS_LOG_LEVEL", "WARN",
+                "NETWORKTOPOLOGY_PROBES_ENABLED", "false", "NETWORKTOPOLOGY_DNS_NAMESPACE", DNS_NAMESPACE, "NETWORKTOPOLOGY_DNS_OWNER", "benchmark"));
+        if (target.real()) {
+            builder.environment().put("QUARKUS_OPERATOR_SDK_CONTROLLERS_NETWORKTOPOLOGY_NAMESPACES", String.join(",", namespaces));
+        }
+        long start = System.nanoTime();
+        Process operator = builder.start();
+        try {
+            java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+            java.net.URI metrics = java.net.URI.create("http://127.0.0.1:" + port + "/q/metrics");
+            LongSupplier reconciles = () -> (long) metric(http, metrics, "networktopology_reconciles_total");
+            waitUntil(reconciles, 1, 600, 20);
+            double first = seconds(start, System.nanoTime());
+            waitUntil(reconciles, topologies, target.real() ? 3600 : 600, 200);
+            double all = seconds(start, System.nanoTime());
+            quiet(reconciles);
+            java.nio.file.Path jcmd = java.nio.file.Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            if (java.nio.file.Files.isExecutable(jcmd)) {
+                new ProcessBuilder(jcmd.toString(), String.valueOf(operator.pid()), "GC.run").redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                        .redirectErrorStream(true).start().waitFor();
+            }
+            double heap = metric(http, metrics, "jvm_memory_used_bytes{area=\"heap\"");
+            out.printf(Locale.ROOT, "%n== the operator's binary (%s, as its image runs it) started against the %d topologies: start to first"
+                    + " reconcile %.2f s (goal: at most 2 s), all %d reconciled after %.2f s; heap used %d MB after GC, RSS %s, peak %s"
+                    + " (goal: RSS at most 400 MB at 10,000)%n", OPERATOR_JAR, topologies, first, (long) metric(http, metrics,
+                    "networktopology_reconciles_total"), all, (long) heap >> 20, procStatus(operator.pid(), "VmRSS"), procStatus(operator.pid(), "VmHWM"));
+        } catch (RuntimeException | InterruptedException e) {
+            out.printf("%n== the operator's binary: %s (its log: %s)%n", e.getMessage(), log);
+            throw e;
+        } finally {
+            operator.destroy();
+            operator.waitFor(30, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        java.nio.file.Files.deleteIfExists(log);
+    }
+
+    /** The sum of a Prometheus series' samples whose line starts with {@code prefix} (0 while the endpoint is not up). */
+    private static double metric(java.net.http.HttpClient http, java.net.URI uri, String prefix) {
+        try {
+            String text = http.send(java.net.http.HttpRequest.newBuilder(uri).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            return text.lines().filter(l -> l.startsWith(prefix)).mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+        } catch (java.io.IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
+
+    /** A field of /proc/PID/status in MB ("?" when it cannot be read). */
+    private static String procStatus(long pid, String field) {
+        try {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", String.valueOf(pid), "status"))) {
+                if (line.startsWith(field + ":")) {
+                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024 + " MB";
+                }
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // not Linux, or gone
+        }
+        return "?";
     }
 
     /**
@@ -293,6 +382,11 @@ public final class Benchmark {
         }
 
         @Override
+        public Map<String, String> operatorEnvironment() {
+            return Map.of("QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL", api.url(), "QUARKUS_KUBERNETES_CLIENT_TRUST_CERTS", "true");
+        }
+
+        @Override
         public void installCrd(KubernetesClient client) {
             EmbeddedKubernetes.installCrd(client);
         }
@@ -311,12 +405,14 @@ public final class Benchmark {
     /** A real API server from a kubeconfig; the operator's requests counted as its client sends them. */
     static final class Real implements Target {
         private final String kubeconfig;
+        private final java.nio.file.Path file;
         private final Map<String, Long> counts = new java.util.concurrent.ConcurrentSkipListMap<>();
         private final String server;
         private String token;
 
         Real(java.nio.file.Path file) throws java.io.IOException {
             this.kubeconfig = java.nio.file.Files.readString(file);
+            this.file = file.toAbsolutePath();
             // The server of the current context, read from the file itself: Fabric8 lets system properties such as
             // kubernetes.master (set by an embedded test API in the same JVM) override what a kubeconfig says.
             com.fasterxml.jackson.databind.JsonNode root = new com.fasterxml.jackson.dataformat.yaml.YAMLMapper().readTree(kubeconfig);
@@ -388,6 +484,11 @@ public final class Benchmark {
         }
 
         @Override
+        public Map<String, String> operatorEnvironment() {
+            return Map.of("KUBECONFIG", file.toString());
+        }
+
+        @Override
         public void installCrd(KubernetesClient client) throws InterruptedException {
             String name = "networktopologies.networktopology.io";
             if (client.apiextensions().v1().customResourceDefinitions().withName(name).get() == null) {
@@ -437,7 +538,7 @@ public final class Benchmark {
         return topology;
     }
 
-    private static ServiceSpec service(String name, ServiceType type, int port, int target) {
+    static ServiceSpec service(String name, ServiceType type, int port, int target) {
         ServiceSpec spec = new ServiceSpec();
         spec.setName(name);
         spec.setType(type);

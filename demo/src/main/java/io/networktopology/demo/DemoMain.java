@@ -105,11 +105,44 @@ public final class DemoMain implements Callable<Integer> {
         @Option(names = "--render", paramLabel = "MB", description = "instead: time render on 1/4, 1/2 and all of MB megabytes of "
                 + "topologies (copies of examples/shop.yaml) and print time, throughput and heap")
         Integer renderMegabytes;
+        @Option(names = "--probe-start", description = "instead: time the probe program from JVM start to report, as the probe pods "
+                + "run it, without and with an AppCDS archive")
+        boolean probeStart;
+        @Option(names = "--runs", paramLabel = "K", defaultValue = "5", description = "with --probe-start: runs of each (default ${DEFAULT-VALUE})")
+        int runs;
+        @Option(names = "--operator-jar", paramLabel = "JAR", defaultValue = "target/quarkus-app/quarkus-run.jar",
+                description = "with --probe-start: the operator's binary (default ${DEFAULT-VALUE})")
+        Path operatorJar;
+        @Option(names = "--jmh", description = "instead: JMH microbenchmarks of the hot pure code (Corefile patch, validation, status, "
+                + "probe plan; one fork, a few seconds each); extra JMH options after --")
+        boolean jmh;
+        @picocli.CommandLine.Parameters(paramLabel = "JMH-OPTION", description = "with --jmh: options for JMH (e.g. -wi 1 -i 2)")
+        java.util.List<String> jmhOptions = new java.util.ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
             atLeast("--topologies", topologies, 1);
             atLeast("--namespaces", namespaces, 1);
+            if (jmh) {
+                java.util.List<String> args = new java.util.ArrayList<>(jmhOptions);
+                args.add(HotPaths.class.getName());
+                org.openjdk.jmh.runner.options.CommandLineOptions options;
+                try {
+                    options = new org.openjdk.jmh.runner.options.CommandLineOptions(args.toArray(String[]::new));
+                } catch (org.openjdk.jmh.runner.options.CommandLineOptionException e) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "JMH: " + e.getMessage());
+                }
+                new org.openjdk.jmh.runner.Runner(options, org.openjdk.jmh.runner.format.OutputFormatFactory.createFormatInstance(main.out,
+                        options.verbosity().orElse(org.openjdk.jmh.runner.options.VerboseMode.NORMAL))).run();
+                return Cli.OK;
+            }
+            if (!jmhOptions.isEmpty()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "JMH options need --jmh, got " + jmhOptions);
+            }
+            if (probeStart) {
+                atLeast("--runs", runs, 1);
+                return ProbeStartBenchmark.run(operatorJar, runs, main.out);
+            }
             if (renderMegabytes != null) {
                 atLeast("--render", renderMegabytes, 1);
                 return RenderBenchmark.run(renderMegabytes, main.out);

@@ -21,6 +21,8 @@ class BenchmarkTest {
         assertThat(code).isZero();
         assertThat(out).contains("all 6 topologies Ready").contains("PATCH services").containsPattern("PUT networktopologies/status\\s+\\d+\\n")
                 .containsPattern("resync with nothing changed .*, 0 writes")
-                .containsPattern("one DNS change with 6 DNS topologies present: .* ConfigMap reads 0, writes 1 ");
+                .containsPattern("one DNS change with 6 DNS topologies present: .* ConfigMap reads 0, writes 1 ")
+                .containsPattern("== the operator's binary \\(target/quarkus-app/quarkus-run.jar, as its image runs it\\) started against the 6"
+                        + " topologies: .* all \\d+ reconciled after .* heap used \\d+ MB after GC, RSS \\d+ MB, peak \\d+ MB");
     }
 }

@@ -62,6 +62,24 @@ class DemoCliTest {
                 .hasSize(3).allMatch(l -> l.matches(".*MB/s, +\\d+ topologies/s, peak heap +\\d+ MB"));
     }
 
+    /** The microbenchmarks run (in this JVM, one short iteration each) and print a score for each hot path; nothing timed here. */
+    @Test
+    void theMicrobenchmarksPrintAScoreForEachHotPath() {
+        Result result = cli("benchmark", "--jmh", "--", "-f", "0", "-wi", "0", "-i", "1", "-r", "200ms");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out()).containsPattern("HotPaths.corefilePatch1000EntriesInto1000Lines +avgt( +\\d+)? +[\\d.,]+ +us/op")
+                .contains("HotPaths.validate64Services", "HotPaths.statusOf64Services", "HotPaths.probePlanOf64Services");
+    }
+
+    /** The probe program is timed as the probe pods run it, without and with an AppCDS archive: four lines of figures. */
+    @Test
+    void probeStartPrintsTheFiguresOfEachVariant() {
+        Result result = cli("benchmark", "--probe-start", "--runs", "1");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out().lines().filter(l -> l.matches(" +(as the probe pods run it|with an AppCDS archive \\(\\d+ MB\\)) +20 checks.*"
+                + "median +\\d+ ms, worst +\\d+ ms, peak RSS +\\d+ MB"))).as(result.out()).hasSize(4);
+    }
+
     /** Where the docs show the demo's --help (docs/cli.md), it is today's (the operator's DocsCommandsTest sets them aside). */
     @Test
     void theDocumentedHelpIsTodays() throws Exception {
