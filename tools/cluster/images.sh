@@ -88,7 +88,7 @@ if [[ ! -f "$IMAGES/operator.tar" || "$(cat "$IMAGES/operator.stamp" 2>/dev/null
   chmod -R a+rX "$r/deployments"
   "${MK[@]}" "$OPERATOR_IMAGE" "$IMAGES/operator.tar" "$jre" "$r" --workdir /deployments --user 185 \
     --env JAVA_HOME=/opt/java --env PATH=/opt/java/bin:/usr/bin:/bin --env LANG=C.UTF-8 \
-    --entrypoint '["java", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-XX:+ExitOnOutOfMemoryError", "-XX:MaxRAMPercentage=75", "-Dfile.encoding=UTF-8", "-jar", "/deployments/quarkus-run.jar"]' >&2
+    --entrypoint '["java", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-Dfile.encoding=UTF-8", "-jar", "/deployments/quarkus-run.jar"]' >&2
   echo "$stamp" >"$IMAGES/operator.stamp"
 fi
 ls "$IMAGES"/*.tar

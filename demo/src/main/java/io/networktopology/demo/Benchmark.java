@@ -208,8 +208,16 @@ public final class Benchmark {
             port = free.getLocalPort();
         }
         java.nio.file.Path log = java.nio.file.Files.createTempFile("benchmark-operator", ".log");
-        ProcessBuilder builder = new ProcessBuilder(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:MaxRAMPercentage=75", "-jar", OPERATOR_JAR.toString())
+        // The image's JVM flags (tools/cluster/images.sh), and the memory limit of the operator's Deployment (config/manager:
+        // 512Mi) as a container would show it to the JVM.
+        List<String> command = new ArrayList<>(List.of(java.nio.file.Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:+UseSerialGC", "-XX:MaxRAM=512m", "-XX:MaxRAMPercentage=75"));
+        String extra = System.getenv("BENCHMARK_OPERATOR_JAVA_OPTS"); // to compare JVM flags (they are printed)
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-jar", OPERATOR_JAR.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().putAll(target.operatorEnvironment());
         builder.environment().putAll(Map.of("QUARKUS_HTTP_PORT", String.valueOf(port), "QUARKUS_LOG_LEVEL", "WARN",
@@ -234,10 +242,14 @@ public final class Benchmark {
                         .redirectErrorStream(true).start().waitFor();
             }
             double heap = metric(http, metrics, "jvm_memory_used_bytes{area=\"heap\"");
-            out.printf(Locale.ROOT, "%n== the operator's binary (%s, as its image runs it) started against the %d topologies: start to first"
-                    + " reconcile %.2f s (goal: at most 2 s), all %d reconciled after %.2f s; heap used %d MB after GC, RSS %s, peak %s"
-                    + " (goal: RSS at most 400 MB at 10,000)%n", OPERATOR_JAR, topologies, first, (long) metric(http, metrics,
-                    "networktopology_reconciles_total"), all, (long) heap >> 20, procStatus(operator.pid(), "VmRSS"), procStatus(operator.pid(), "VmHWM"));
+            double heapCommitted = metric(http, metrics, "jvm_memory_committed_bytes{area=\"heap\"");
+            double nonHeap = metric(http, metrics, "jvm_memory_committed_bytes{area=\"nonheap\"");
+            out.printf(Locale.ROOT, "%n== the operator's binary (%s, as its image runs it, in its Deployment's 512 MiB%s) started against the %d topologies: start to first"
+                    + " reconcile %.2f s (goal: at most 2 s), all %d reconciled after %.2f s; heap used %d MB after GC (committed %d MB),"
+                    + " non-heap committed %d MB; RSS %s, peak %s (goal: RSS at most 400 MB at 10,000)%n", OPERATOR_JAR,
+                    extra == null || extra.isBlank() ? "" : ", with " + extra.trim(), topologies, first,
+                    (long) metric(http, metrics, "networktopology_reconciles_total"), all, (long) heap >> 20, (long) heapCommitted >> 20,
+                    (long) nonHeap >> 20, procStatus(operator.pid(), "VmRSS"), procStatus(operator.pid(), "VmHWM"));
         } catch (RuntimeException | InterruptedException e) {
             out.printf("%n== the operator's binary: %s (its log: %s)%n", e.getMessage(), log);
             throw e;

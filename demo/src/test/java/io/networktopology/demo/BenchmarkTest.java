@@ -22,7 +22,7 @@ class BenchmarkTest {
         assertThat(out).contains("all 6 topologies Ready").contains("PATCH services").containsPattern("PUT networktopologies/status\\s+\\d+\\n")
                 .containsPattern("resync with nothing changed .*, 0 writes")
                 .containsPattern("one DNS change with 6 DNS topologies present: .* ConfigMap reads 0, writes 1 ")
-                .containsPattern("== the operator's binary \\(target/quarkus-app/quarkus-run.jar, as its image runs it\\) started against the 6"
-                        + " topologies: .* all \\d+ reconciled after .* heap used \\d+ MB after GC, RSS \\d+ MB, peak \\d+ MB");
+                .containsPattern("== the operator's binary \\(target/quarkus-app/quarkus-run.jar, as its image runs it, in its Deployment's 512 MiB\\) started against the 6"
+                        + " topologies: .* all \\d+ reconciled after .* heap used \\d+ MB after GC \\(committed \\d+ MB\\), non-heap committed \\d+ MB; RSS \\d+ MB, peak \\d+ MB");
     }
 }
