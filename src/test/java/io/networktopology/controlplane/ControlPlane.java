@@ -251,7 +251,30 @@ public final class ControlPlane implements AutoCloseable {
         return builder;
     }
 
+    /**
+     * A free port below the kernel's ephemeral range. A port the kernel hands out for listening (port 0) comes from the
+     * range it also uses for outgoing connections, so between picking it and a process binding it a client socket could
+     * take it ("address already in use": seen in CI when kube-controller-manager started after kube-apiserver had opened
+     * its connections to etcd). Below the range only another listener can take it.
+     */
     public static int freePort() throws IOException {
+        int low = 32768;
+        try {
+            low = Integer.parseInt(Files.readString(Path.of("/proc/sys/net/ipv4/ip_local_port_range")).trim().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            // not Linux: the default range
+        }
+        if (low > 12000) {
+            java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+            for (int attempt = 0; attempt < 200; attempt++) {
+                int port = random.nextInt(10000, low);
+                try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
+                    return port;
+                } catch (IOException taken) {
+                    // try another
+                }
+            }
+        }
         try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }

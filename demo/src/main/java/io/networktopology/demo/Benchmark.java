@@ -203,10 +203,7 @@ public final class Benchmark {
             out.printf("%n== the operator's binary: skipped, %s is not built%n", OPERATOR_JAR);
             return;
         }
-        int port;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = io.networktopology.controlplane.ControlPlane.freePort();
         java.nio.file.Path log = java.nio.file.Files.createTempFile("benchmark-operator", ".log");
         // The image's JVM flags (tools/cluster/images.sh), and the memory limit of the operator's Deployment (config/manager:
         // 512Mi) as a container would show it to the JVM.
