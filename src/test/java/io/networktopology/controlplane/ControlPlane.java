@@ -267,7 +267,7 @@ public final class ControlPlane implements AutoCloseable {
         if (low > 12000) {
             java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
             for (int attempt = 0; attempt < 200; attempt++) {
-                int port = random.nextInt(10000, low);
+                int port = random.nextInt(10000, Math.min(low, 30000)); // 30000-32767: the NodePort range
                 try (ServerSocket socket = new ServerSocket(port, 1, java.net.InetAddress.getLoopbackAddress())) {
                     return port;
                 } catch (IOException taken) {
