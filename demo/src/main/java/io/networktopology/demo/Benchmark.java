@@ -246,7 +246,7 @@ public final class Benchmark {
                     + " non-heap committed %d MB; RSS %s, peak %s (goal: RSS at most 400 MB at 10,000)%n", OPERATOR_JAR,
                     extra == null || extra.isBlank() ? "" : ", with " + extra.trim(), topologies, first,
                     (long) metric(http, metrics, "networktopology_reconciles_total"), all, (long) heap >> 20, (long) heapCommitted >> 20,
-                    (long) nonHeap >> 20, procStatus(operator.pid(), "VmRSS"), procStatus(operator.pid(), "VmHWM"));
+                    (long) nonHeap >> 20, megabytes(procStatusKb(String.valueOf(operator.pid()), "VmRSS")), megabytes(procStatusKb(String.valueOf(operator.pid()), "VmHWM")));
         } catch (RuntimeException | InterruptedException e) {
             out.printf("%n== the operator's binary: %s (its log: %s)%n", e.getMessage(), log);
             throw e;
@@ -270,18 +270,22 @@ public final class Benchmark {
         }
     }
 
-    /** A field of /proc/PID/status in MB ("?" when it cannot be read). */
-    private static String procStatus(long pid, String field) {
+    /** A size field of /proc/PID/status ("self": this process) in KB, or -1 when it cannot be read (not Linux, or gone). */
+    static long procStatusKb(String pid, String field) {
         try {
-            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", String.valueOf(pid), "status"))) {
+            for (String line : java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc", pid, "status"))) {
                 if (line.startsWith(field + ":")) {
-                    return Long.parseLong(line.replaceAll("\\D", "")) / 1024 + " MB";
+                    return Long.parseLong(line.replaceAll("\\D", ""));
                 }
             }
         } catch (java.io.IOException | NumberFormatException e) {
             // not Linux, or gone
         }
-        return "?";
+        return -1;
+    }
+
+    private static String megabytes(long kb) {
+        return kb < 0 ? "?" : (kb >> 10) + " MB";
     }
 
     /**
@@ -356,12 +360,7 @@ public final class Benchmark {
 
     /** The resident set of this process, from /proc (Linux). */
     private static String rss() {
-        try {
-            return java.nio.file.Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
-                    .filter(l -> l.startsWith("VmRSS:")).map(l -> (Long.parseLong(l.replaceAll("\\D", "")) >> 10) + " MB").findFirst().orElse("?");
-        } catch (java.io.IOException e) {
-            return "?";
-        }
+        return megabytes(procStatusKb("self", "VmRSS"));
     }
 
     /** The Fabric8 mock in CRUD mode, in this process; requests counted by the server. */

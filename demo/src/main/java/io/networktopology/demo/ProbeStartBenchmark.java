@@ -129,18 +129,9 @@ final class ProbeStartBenchmark {
     private static long[] exec(List<String> command) throws IOException, InterruptedException {
         long start = System.nanoTime();
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        Path status = Path.of("/proc", String.valueOf(process.pid()), "status");
         long peakKb = 0;
         while (!process.waitFor(5, TimeUnit.MILLISECONDS)) {
-            try {
-                for (String line : Files.readAllLines(status)) {
-                    if (line.startsWith("VmHWM:")) {
-                        peakKb = Math.max(peakKb, Long.parseLong(line.replaceAll("\\D", "")));
-                    }
-                }
-            } catch (IOException | NumberFormatException e) {
-                // exited meanwhile
-            }
+            peakKb = Math.max(peakKb, Benchmark.procStatusKb(String.valueOf(process.pid()), "VmHWM"));
         }
         return new long[] {(System.nanoTime() - start) / 1_000_000, peakKb};
     }
