@@ -5,32 +5,23 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The command line as a new user meets it: help everywhere, one-line usage errors with exit 2, a version. */
 class CliTest {
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Cli.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CommandResult cli(String... args) {
+        return CommandResult.run(Cli::execute, args);
     }
 
     /** --help shows the command's usage and does nothing else (echo and probe used to start their work). */
     @ParameterizedTest
     @ValueSource(strings = {"", "operator", "render", "probe", "echo"})
     void everyCommandHasHelp(String command) {
-        Result result = command.isEmpty() ? cli("--help") : cli(command, "--help");
+        CommandResult result = command.isEmpty() ? cli("--help") : cli(command, "--help");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).startsWith("Usage: network-topology-operator" + (command.isEmpty() ? "" : " " + command));
         assertThat(result.err()).isEmpty();
@@ -38,7 +29,7 @@ class CliTest {
 
     @Test
     void versionNamesTheBuild() {
-        Result result = cli("--version");
+        CommandResult result = cli("--version");
         assertThat(result.code()).isZero();
         assertThat(result.out()).matches("(?s)network-topology-operator \\d+\\.\\d+\\.\\d+(-SNAPSHOT)?\nQuarkus \\d.*");
         assertThat(cli("render", "--version").out()).isEqualTo(result.out());
@@ -54,7 +45,7 @@ class CliTest {
         "demo                           | network-topology-operator: Unmatched argument at index 0: 'demo' (see --help)",
     })
     void badOptionsAreOneLineAndExitTwo(String args, String message) {
-        Result result = cli(args.split(" "));
+        CommandResult result = cli(args.split(" "));
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).isEqualTo(message + "\n");
         assertThat(result.out()).isEmpty();
@@ -62,7 +53,7 @@ class CliTest {
 
     @Test
     void probeWithoutChecksSaysHowToGiveThem() {
-        Result result = cli("probe", "--checks", "/nonexistent/checks.json");
+        CommandResult result = cli("probe", "--checks", "/nonexistent/checks.json");
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).isEqualTo("probe: cannot read the checks: /nonexistent/checks.json: no such file\n");
     }
@@ -70,7 +61,7 @@ class CliTest {
     @Test
     void aBusyPortIsOneLineAndAFailure() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            Result result = cli("echo", "--bind", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()));
+            CommandResult result = cli("echo", "--bind", "127.0.0.1", "--port", String.valueOf(taken.getLocalPort()));
             assertThat(result.code()).isEqualTo(1);
             assertThat(result.err()).startsWith("echo: cannot listen on 127.0.0.1:" + taken.getLocalPort() + ": Address already in use");
             assertThat(result.err().lines()).hasSize(1);

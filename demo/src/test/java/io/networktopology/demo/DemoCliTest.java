@@ -5,32 +5,24 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.networktopology.cli.CommandResult;
 import io.networktopology.docs.DocsCommandsTest;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The demo's command line follows the operator's conventions: help, one-line usage errors with exit 2. */
 class DemoCliTest {
 
-    private record Result(int code, String out, String err) {
-    }
-
-    private static Result cli(String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = DemoMain.execute(new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8), args);
-        return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static CommandResult cli(String... args) {
+        return CommandResult.run(DemoMain::execute, args);
     }
 
     /** --help shows the usage and does nothing else (the benchmark used to start its work). */
     @ParameterizedTest
     @ValueSource(strings = {"", "benchmark"})
     void everyCommandHasHelp(String command) {
-        Result result = command.isEmpty() ? cli("--help") : cli(command, "--help");
+        CommandResult result = command.isEmpty() ? cli("--help") : cli(command, "--help");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).startsWith("Usage: network-topology-demo" + (command.isEmpty() ? "" : " " + command));
         assertThat(result.err()).isEmpty();
@@ -47,7 +39,7 @@ class DemoCliTest {
         "nope                           | network-topology-demo: Unmatched argument at index 0: 'nope' (see --help)",
     })
     void badOptionsAreOneLineAndExitTwo(String args, String message) {
-        Result result = cli(args.split(" "));
+        CommandResult result = cli(args.split(" "));
         assertThat(result.code()).isEqualTo(2);
         assertThat(result.err()).isEqualTo(message + "\n");
         assertThat(result.out()).isEmpty();
@@ -56,7 +48,7 @@ class DemoCliTest {
     /** The render benchmark prints one line per size, each with its exit status, throughput and heap (nothing timed here). */
     @Test
     void renderBenchmarkPrintsItsFigures() {
-        Result result = cli("benchmark", "--render", "1");
+        CommandResult result = cli("benchmark", "--render", "1");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out().lines().filter(l -> l.contains("topologies: exit 0 in")))
                 .hasSize(3).allMatch(l -> l.matches(".*MB/s, +\\d+ topologies/s, peak heap +\\d+ MB"));
@@ -65,7 +57,7 @@ class DemoCliTest {
     /** The microbenchmarks run (in this JVM, one short iteration each) and print a score for each hot path; nothing timed here. */
     @Test
     void theMicrobenchmarksPrintAScoreForEachHotPath() {
-        Result result = cli("benchmark", "--jmh", "--", "-f", "0", "-wi", "0", "-i", "1", "-r", "200ms");
+        CommandResult result = cli("benchmark", "--jmh", "--", "-f", "0", "-wi", "0", "-i", "1", "-r", "200ms");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).containsPattern("HotPaths.corefilePatch1000EntriesInto1000Lines +avgt( +\\d+)? +[\\d.,]+ +us/op")
                 .contains("HotPaths.validate64Services", "HotPaths.statusOf64Services", "HotPaths.probePlanOf64Services");
@@ -74,7 +66,7 @@ class DemoCliTest {
     /** The probe program is timed as the probe pods run it, without and with an AppCDS archive: four lines of figures. */
     @Test
     void probeStartPrintsTheFiguresOfEachVariant() {
-        Result result = cli("benchmark", "--probe-start", "--runs", "1");
+        CommandResult result = cli("benchmark", "--probe-start", "--runs", "1");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out().lines().filter(l -> l.matches(" +(as the probe pods run it|with an AppCDS archive \\(\\d+ MB\\)) +20 checks.*"
                 + "median +\\d+ ms, worst +\\d+ ms, peak RSS +\\d+ MB"))).as(result.out()).hasSize(4);
