@@ -63,29 +63,44 @@ binary_image() {
 binary_image coredns "$COREDNS_IMAGE"
 binary_image traefik "$TRAEFIK_IMAGE"
 
-# The JRE layer: jlink of the JDK that builds the project (Java 17), with its libraries.
+# The JRE layer: jlink of the JDK that builds the project (Java 17), with its libraries and its default CDS archive
+# (without one every JVM of the image, the probe pods' too, loads and verifies the JDK's classes from scratch).
 java_home="${JAVA_HOME:-$(dirname "$(dirname "$(readlink -f "$(command -v javac)")")")}"
 jre="$IMAGES/rootfs-jre"
-if [[ ! -f "$jre/.done" ]]; then
+if [[ ! -f "$jre/.done-cds" ]]; then
   rm -rf "$jre" && mkdir -p "$jre/opt" "$jre/bin"
   minimal_etc "$jre"
   "$java_home/bin/jlink" --add-modules java.se,jdk.unsupported,jdk.crypto.ec,jdk.zipfs,jdk.naming.dns,jdk.management \
-    --strip-debug --no-man-pages --no-header-files --compress=2 --output "$jre/opt/java" >&2
+    --strip-debug --no-man-pages --no-header-files --compress=2 --generate-cds-archive --output "$jre/opt/java" >&2
   copy_libs "$jre" "$jre/opt/java/bin/java" $(find "$jre/opt/java/lib" -name '*.so')
   # A shell for `kubectl exec` when something needs looking at.
   cp /bin/busybox "$jre/bin/busybox"
   for a in sh ls cat env sleep wget nc id ps; do ln -s busybox "$jre/bin/$a"; done
-  touch "$jre/.done"
+  touch "$jre/.done-cds"
 fi
 
 app="$PROJECT_DIR/target/quarkus-app"
 [[ -f "$app/quarkus-run.jar" ]] || { log "no $app: build it first (./mvnw -B package -DskipTests)"; exit 1; }
-stamp="$(cd "$app" && find . -type f -printf '%p %s %T@\n' | sort | sha256sum | cut -c1-16) $OPERATOR_IMAGE"
+stamp="$(cd "$app" && find . -type f -printf '%p %s %T@\n' | sort | sha256sum | cut -c1-16) $OPERATOR_IMAGE appcds"
 if [[ ! -f "$IMAGES/operator.tar" || "$(cat "$IMAGES/operator.stamp" 2>/dev/null)" != "$stamp" ]]; then
   r="$IMAGES/rootfs-app"
   rm -rf "$r" && mkdir -p "$r/deployments"
   cp -r "$app/." "$r/deployments/"
   chmod -R a+rX "$r/deployments"
+  # The probe pods' AppCDS archive (/deployments/probe.jsa, in their command): the classes of a training run of every
+  # kind of check (`probe --train`), dumped by the image's own JVM with the application at its image path — chroot into
+  # the image's tree — and with the jars' modification time 0, as in the image's layers (an archive names its jars by
+  # path, size and mtime, and the JVM ignores it when one differs).
+  train="$IMAGES/rootfs-train"
+  rm -rf "$train" && mkdir -p "$train"
+  cp -al "$jre/." "$train/" && cp -al "$r/." "$train/"
+  find "$train" -exec touch -h -d @0 {} +
+  mkdir -p "$train/proc"
+  unshare --mount --fork sh -c 'mount -t proc proc "$1/proc" && exec chroot "$1" /opt/java/bin/java -XX:TieredStopAtLevel=1 -Xss512k \
+      -XX:-UsePerfData -XX:ArchiveClassesAtExit=/deployments/probe.jsa -Xlog:cds=off -Xlog:cds+dynamic=off \
+      -jar /deployments/quarkus-run.jar probe --train' train "$train" >&2
+  cp "$train/deployments/probe.jsa" "$r/deployments/probe.jsa" && chmod a+r "$r/deployments/probe.jsa"
+  rm -rf "$train"
   "${MK[@]}" "$OPERATOR_IMAGE" "$IMAGES/operator.tar" "$jre" "$r" --workdir /deployments --user 185 \
     --env JAVA_HOME=/opt/java --env PATH=/opt/java/bin:/usr/bin:/bin --env LANG=C.UTF-8 \
     --entrypoint '["java", "-Djava.util.logging.manager=org.jboss.logmanager.LogManager", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:MaxRAMPercentage=75", "-Dfile.encoding=UTF-8", "-jar", "/deployments/quarkus-run.jar"]' >&2

@@ -110,10 +110,13 @@ public final class Cli implements Callable<Integer> {
         Cli cli;
         @Option(names = "--checks", paramLabel = "FILE", description = "a JSON list of checks (default: the PROBE_CHECKS environment variable)")
         Path checks;
+        @Option(names = "--train", description = "instead: every kind of check against an echo server of this process on loopback "
+                + "(what the image build runs to make the probe pods' AppCDS archive)")
+        boolean train;
 
         @Override
-        public Integer call() {
-            return ProbeCommand.probe(checks, cli.out, cli.err);
+        public Integer call() throws java.io.IOException {
+            return train ? ProbeCommand.train(cli.out) : ProbeCommand.probe(checks, cli.out, cli.err);
         }
     }
 

@@ -31,9 +31,14 @@ public record ProbeSettings(boolean enabled, String image, List<String> command,
         Duration dnsPropagation) {
 
     public static final String DEFAULT_IMAGE = "network-topology-operator:0.1.0";
-    /** src/main/docker/Dockerfile.jvm: the application in /deployments, run by user 185; small-heap, fast-start flags. */
+    /** Where the operator's image keeps the probe pods' AppCDS archive (made at image build by {@code probe --train}). */
+    public static final String CDS_ARCHIVE = "/deployments/probe.jsa";
+    /**
+     * src/main/docker/Dockerfile.jvm: the application in /deployments, run by user 185; small-heap, fast-start flags, and
+     * the image's class data archive of the probe program (a JVM that cannot use it starts without it).
+     */
     public static final List<String> DEFAULT_COMMAND = List.of("java", "-XX:TieredStopAtLevel=1", "-Xss512k", "-XX:MaxRAMPercentage=60",
-            "-XX:-UsePerfData", "-jar", "/deployments/quarkus-run.jar");
+            "-XX:-UsePerfData", "-XX:SharedArchiveFile=" + CDS_ARCHIVE, "-jar", "/deployments/quarkus-run.jar");
 
     /** The defaults of {@link OperatorConfig}, in another cluster domain. */
     public static ProbeSettings defaults(String clusterDomain) {

@@ -30,7 +30,13 @@ class CliProcessTest {
 
     /** Runs the jar with only PATH (and {@code env}) in its environment: no LANG, no LC_ALL, so Java's default charset is ASCII. */
     private static Run run(Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-jar", JAR.toString()));
+        return run(List.of(), env, stdin, args);
+    }
+
+    private static Run run(List<String> jvmOptions, Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         builder.environment().clear();
@@ -43,6 +49,28 @@ class CliProcessTest {
         byte[] err = process.getErrorStream().readAllBytes();
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         return new Run(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+    }
+
+    /**
+     * What the image build does for the probe pods (tools/cluster/images.sh, Dockerfile.jvm): {@code probe --train}
+     * passes its loopback checks, and the AppCDS archive its JVM leaves behind is one the probe program's JVM maps —
+     * with {@code -Xshare:on} a JVM that cannot use the archive refuses to start.
+     */
+    @Test
+    void theTrainingRunMakesAnArchiveTheProbeProgramStartsFrom() throws Exception {
+        Path archive = dir.resolve("probe.jsa");
+        Run train = run(List.of("-XX:ArchiveClassesAtExit=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off"), Map.of(), new byte[0],
+                "probe", "--train");
+        assertThat(train.code()).as(train.err()).isZero();
+        assertThat(train.out()).contains("probe --train: 6 checks run, passed [train-tcp, train-echo, train-endpoints]");
+        assertThat(archive).isRegularFile();
+        try (java.net.ServerSocket listening = new java.net.ServerSocket(0, 10, java.net.InetAddress.getLoopbackAddress())) {
+            Path checks = dir.resolve("checks.json");
+            Files.writeString(checks, "[{\"type\":\"tcp\",\"id\":\"up\",\"host\":\"127.0.0.1\",\"port\":" + listening.getLocalPort() + "}]");
+            Run probe = run(List.of("-Xshare:on", "-XX:SharedArchiveFile=" + archive), Map.of(), new byte[0], "probe", "--checks", checks.toString());
+            assertThat(probe.code()).as(probe.out() + probe.err()).isZero();
+            assertThat(probe.out()).contains("\"id\":\"up\",\"r\":\"P\"");
+        }
     }
 
     @Test

@@ -68,7 +68,7 @@ class DemoCliTest {
     void probeStartPrintsTheFiguresOfEachVariant() {
         CommandResult result = cli("benchmark", "--probe-start", "--runs", "1");
         assertThat(result.code()).as(result.err()).isZero();
-        assertThat(result.out().lines().filter(l -> l.matches(" +(as the probe pods run it|with an AppCDS archive \\(\\d+ MB\\)) +20 checks.*"
+        assertThat(result.out().lines().filter(l -> l.matches(" +(without an AppCDS archive|with one, as the probe pods run it \\(\\d+ MB\\)) +20 checks.*"
                 + "median +\\d+ ms, worst +\\d+ ms, peak RSS +\\d+ MB"))).as(result.out()).hasSize(4);
     }
 
