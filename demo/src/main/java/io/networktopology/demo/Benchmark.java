@@ -42,8 +42,8 @@ import java.util.function.LongSupplier;
  */
 public final class Benchmark {
 
-    private static final String OPERATOR_AGENT = "network-topology-operator/benchmark";
-    private static final String DRIVER_AGENT = "benchmark-driver";
+    static final String OPERATOR_AGENT = "network-topology-operator/benchmark";
+    static final String DRIVER_AGENT = "benchmark-driver";
     /** Threads of the driver and of the floor: the same concurrency for both. */
     static final int THREADS = 8;
     /** NodePorts are a cluster-wide range of 2,768 ports: beyond this many topologies, admin is a ClusterIP service. */
@@ -353,7 +353,7 @@ public final class Benchmark {
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
     }
 
-    private static String createNamespace(KubernetesClient driver, String name) {
+    static String createNamespace(KubernetesClient driver, String name) {
         driver.resource(new NamespaceBuilder().withNewMetadata().withName(name).addToLabels(LABEL, "true").endMetadata().build()).create();
         return name;
     }
@@ -555,7 +555,7 @@ public final class Benchmark {
         return spec;
     }
 
-    private static boolean isReady(NetworkTopology t) {
+    static boolean isReady(NetworkTopology t) {
         if (t.getStatus() == null || !t.getMetadata().getGeneration().equals(t.getStatus().getObservedGeneration())) {
             return false;
         }
@@ -563,7 +563,7 @@ public final class Benchmark {
         return ready != null && "True".equals(ready.getStatus());
     }
 
-    private static void waitUntil(LongSupplier count, long target, int maxSeconds, int pollMs) throws InterruptedException {
+    static void waitUntil(LongSupplier count, long target, int maxSeconds, int pollMs) throws InterruptedException {
         long deadline = System.nanoTime() + maxSeconds * 1_000_000_000L;
         while (count.getAsLong() < target && System.nanoTime() < deadline) {
             Thread.sleep(pollMs);
@@ -574,7 +574,7 @@ public final class Benchmark {
     }
 
     /** Waits until the counter stops moving for a second (bounded), so late writes would be counted. */
-    private static void quiet(LongSupplier count) throws InterruptedException {
+    static void quiet(LongSupplier count) throws InterruptedException {
         long last = -1;
         for (int i = 0; i < 30 && count.getAsLong() != last; i++) {
             last = count.getAsLong();
@@ -582,7 +582,7 @@ public final class Benchmark {
         }
     }
 
-    private static void parallel(int n, java.util.function.IntConsumer task) throws Exception {
+    static void parallel(int n, java.util.function.IntConsumer task) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try {
             List<Future<?>> futures = new ArrayList<>();
@@ -598,14 +598,14 @@ public final class Benchmark {
         }
     }
 
-    private static void printRequests(PrintStream out, Map<String, Long> requests) {
+    static void printRequests(PrintStream out, Map<String, Long> requests) {
         out.println("operator API requests (verb resource: count):");
         requests.forEach((k, v) -> out.printf(Locale.ROOT, "  %-40s %8d%n", k, v));
         long writes = requests.entrySet().stream().filter(e -> EmbeddedKubernetes.isWrite(e.getKey())).mapToLong(Map.Entry::getValue).sum();
         out.printf(Locale.ROOT, "  %-40s %8d%n", "(all writes)", writes);
     }
 
-    private static double seconds(long from, long to) {
+    static double seconds(long from, long to) {
         return (to - from) / 1e9;
     }
 

@@ -95,13 +95,27 @@ public final class DemoMain implements Callable<Integer> {
         DemoMain main;
         @Spec
         CommandSpec spec;
-        @Option(names = "--topologies", paramLabel = "N", defaultValue = "1000", description = "topologies to apply (default ${DEFAULT-VALUE})")
-        int topologies;
+        @Option(names = "--topologies", paramLabel = "N", description = "topologies to apply (default 1000; 10 with --probes)")
+        Integer topologies;
         @Option(names = "--namespaces", paramLabel = "M", defaultValue = "20", description = "namespaces to spread them over (default ${DEFAULT-VALUE})")
         int namespaces;
         @Option(names = "--kubeconfig", paramLabel = "FILE", description = "run against the real API server of this kubeconfig "
                 + "instead of the embedded one (namespaces bench-N and floor-N are created, then deleted)")
         Path kubeconfig;
+        @Option(names = "--probes", description = "instead: connectivity probes at N topologies on a cluster with real nodes "
+                + "(needs --kubeconfig): time until every first run reported, probe pods per minute and API requests per probe interval, "
+                + "probe pod created -> scheduled -> started -> report (namespaces probe-bench-N are created, then deleted)")
+        boolean probes;
+        @Option(names = "--probe-interval", paramLabel = "DURATION", defaultValue = "30s",
+                description = "with --probes: the topologies' spec.probes.interval (default ${DEFAULT-VALUE})")
+        String probeInterval;
+        @Option(names = "--intervals", paramLabel = "K", defaultValue = "4",
+                description = "with --probes: probe intervals of steady state to measure (default ${DEFAULT-VALUE})")
+        int intervals;
+        @Option(names = "--probe-image", paramLabel = "IMAGE", defaultValue = ProbeBenchmark.DEFAULT_IMAGE,
+                description = "with --probes: the operator's image, for the probe pods and the backends (default ${DEFAULT-VALUE}, "
+                        + "what tools/cluster builds)")
+        String probeImage;
         @Option(names = "--render", paramLabel = "MB", description = "instead: time render on 1/4, 1/2 and all of MB megabytes of "
                 + "topologies (copies of examples/shop.yaml) and print time, throughput and heap")
         Integer renderMegabytes;
@@ -121,7 +135,8 @@ public final class DemoMain implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            atLeast("--topologies", topologies, 1);
+            int n = topologies != null ? topologies : probes ? 10 : 1000;
+            atLeast("--topologies", n, 1);
             atLeast("--namespaces", namespaces, 1);
             if (jmh) {
                 java.util.List<String> args = new java.util.ArrayList<>(jmhOptions);
@@ -150,7 +165,15 @@ public final class DemoMain implements Callable<Integer> {
             if (kubeconfig != null && !Files.isRegularFile(kubeconfig)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--kubeconfig " + kubeconfig + ": no such file");
             }
-            return Benchmark.run(topologies, namespaces, kubeconfig, main.out);
+            if (probes) {
+                if (kubeconfig == null) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--probes needs --kubeconfig: a cluster whose kubelets run the probe pods");
+                }
+                atLeast("--intervals", intervals, 1);
+                ProbeBenchmark.run(kubeconfig, n, namespaces, probeInterval, intervals, probeImage, main.out);
+                return Cli.OK;
+            }
+            return Benchmark.run(n, namespaces, kubeconfig, main.out);
         }
 
         private void atLeast(String option, int value, int minimum) {
