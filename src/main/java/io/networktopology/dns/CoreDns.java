@@ -23,8 +23,9 @@ import java.util.stream.Collectors;
  * entries, written into the Corefile (or the custom-files ConfigMap) only when the plan or the ConfigMaps changed.
  *
  * <p>Per change, whatever the number of topologies: the ConfigMaps are read from an informer (an API read only after
- * a conflict) and written at most once; a ConfigMap change wakes the topologies with DNS entries, and the first to run
- * puts back what is missing while the others answer from that outcome, without a request. When the
+ * a conflict) and written at most once; a ConfigMap change by another writer wakes the topologies with DNS entries, and
+ * the first to run puts back what is missing while the others answer from that outcome, without a request (the event
+ * of the operator's own write wakes none: the outcome that wrote it is theirs already). When the
  * outcome changes, the topologies whose DNS status may differ are woken to report it: those whose entries fare
  * differently in the new plan (a name another topology gave up), or all DNS topologies when writing found something new
  * (a Corefile turned unparseable). Every other topology that asks gets the last outcome, no request.
@@ -49,6 +50,11 @@ public final class CoreDns {
     }
 
     private final Map<String, OwnWrite> ownWrites = new HashMap<>();
+    /**
+     * The resourceVersion of our own last write of each ConfigMap: its informer event wakes no topology, since the
+     * outcome that wrote it is already every topology's (read by the informer's thread, hence concurrent).
+     */
+    private final Map<String, String> ownVersions = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CoreDns(DnsSettings settings) {
         this.sync = new DnsSync(settings);
@@ -66,6 +72,9 @@ public final class CoreDns {
                 .withName("corefile")
                 .withNamespaces(Set.of(settings.namespace()))
                 .withFollowControllerNamespacesChanges(false)
+                // Our own write, as the informer shows it: not a change (a deletion always is one).
+                .withOnAddFilter(map -> !isOwnWrite(map))
+                .withOnUpdateFilter((map, old) -> !isOwnWrite(map))
                 .withSecondaryToPrimaryMapper(map -> {
                     String name = map.getMetadata().getName();
                     if (!name.equals(settings.configMap()) && !name.equals(settings.customConfigMap())) {
@@ -77,6 +86,10 @@ public final class CoreDns {
                 })
                 .build(), context);
         return List.of(configMaps, wake);
+    }
+
+    private boolean isOwnWrite(ConfigMap map) {
+        return Objects.equals(ownVersions.get(map.getMetadata().getName()), map.getMetadata().getResourceVersion());
     }
 
     /** The topology has DNS entries, or had some that may still be in the Corefile. */
@@ -113,8 +126,10 @@ public final class CoreDns {
         if (last != null && syncKey().equals(syncedFrom)) {
             return new Outcome(plan, last.result().unwritten());
         }
-        DnsSync.Result result = sync.sync(plan.entries(), client, this::cached,
-                (basedOn, written) -> ownWrites.put(written.getMetadata().getName(), new OwnWrite(basedOn, written)));
+        DnsSync.Result result = sync.sync(plan.entries(), client, this::cached, (basedOn, written) -> {
+            ownVersions.put(written.getMetadata().getName(), written.getMetadata().getResourceVersion());
+            ownWrites.put(written.getMetadata().getName(), new OwnWrite(basedOn, written));
+        });
         Outcome outcome = new Outcome(plan, result);
         if (last != null && !sameForTopologies(last, outcome)) {
             // Every topology whose DNS status may read differently now: those with entries in either plan.

@@ -110,7 +110,10 @@ public final class ProbeRun {
                 .orElse(null);
     }
 
-    /** How long until a run is due: now (zero or less) when none ran, the spec or the probe-now request changed, or the interval passed. */
+    /**
+     * How long until a run is due: now (zero or less) when none ran, the spec or the probe-now request changed, or the
+     * interval (plus its {@link #jitter}) passed since the last run finished.
+     */
     public static Duration untilDue(NetworkTopology topology, ConnectivityStatus previous, String request, ProbesSpec probes, Instant now) {
         if (previous == null || previous.getLastRun() == null) {
             return Duration.ZERO;
@@ -121,7 +124,18 @@ public final class ProbeRun {
         if (!Objects.equals(previous.getObservedGeneration(), topology.getMetadata().getGeneration())) {
             return Duration.ZERO;
         }
-        return Duration.between(now, Instant.parse(previous.getLastRun()).plus(probes.intervalDuration()));
+        Duration interval = probes.intervalDuration();
+        return Duration.between(now, Instant.parse(previous.getLastRun()).plus(interval).plus(jitter(topology, previous.getLastRunId(), interval)));
+    }
+
+    /**
+     * Up to a tenth of the interval, the same for a run and different from one topology (and run) to the next: the
+     * topologies applied together, and so first probed together, drift apart instead of starting all their probe pods
+     * at the same moment every interval.
+     */
+    static Duration jitter(NetworkTopology topology, String lastRunId, Duration interval) {
+        long spread = Math.max(1, interval.toMillis() / 10);
+        return Duration.ofMillis(Math.floorMod(Objects.hash(topology.getMetadata().getUid(), topology.getMetadata().getName(), lastRunId), spread));
     }
 
     /** The more recent of two connectivity statuses (by when their run finished). */

@@ -43,6 +43,32 @@ class ProbeRunTest {
     private final OwnerReference owner = OwnedChildren.ownerReference(topology);
     private final List<ProbePath> paths = List.of(ProbePath.PodToPod, ProbePath.PodToService);
 
+    /**
+     * The next run is due the interval after the last one finished, plus up to a tenth of it that differs between
+     * topologies: twenty topologies that finished their runs together do not all start the next at the same moment.
+     */
+    @Test
+    void runsOfTopologiesThatFinishedTogetherAreDueAtDifferentMomentsWithinATenthOfTheInterval() {
+        io.networktopology.api.v1alpha1.ProbesSpec probes = new io.networktopology.api.v1alpha1.ProbesSpec();
+        probes.setInterval("5m");
+        java.util.Set<Duration> due = new java.util.HashSet<>();
+        for (int i = 0; i < 20; i++) {
+            NetworkTopology t = Topologies.topology("shop", "t-" + i, Topologies.clusterIp("web"));
+            t.getMetadata().setUid("uid-" + i);
+            t.getMetadata().setGeneration(1L);
+            io.networktopology.api.v1alpha1.ConnectivityStatus last = new io.networktopology.api.v1alpha1.ConnectivityStatus();
+            last.setLastRun(T0.toString());
+            last.setLastRunId("r" + i);
+            last.setObservedGeneration(1L);
+            Duration untilDue = ProbeRun.untilDue(t, last, null, probes, T0);
+            assertThat(untilDue).isBetween(Duration.ofMinutes(5), Duration.ofMinutes(5).plusSeconds(30));
+            assertThat(ProbeRun.untilDue(t, last, null, probes, T0)).as("the same for the same run").isEqualTo(untilDue);
+            assertThat(ProbeRun.untilDue(t, last, null, probes, T0.plusSeconds(60))).isEqualTo(untilDue.minusSeconds(60));
+            due.add(untilDue);
+        }
+        assertThat(due).as("distinct moments for 20 topologies").hasSizeGreaterThan(15);
+    }
+
     @Test
     void aRunWaitsForItsEchoPodsThenPlansClientsThenFinishesWithEveryReport() {
         ProbeRun run = ProbeRun.start(T0, null, null, 1L);

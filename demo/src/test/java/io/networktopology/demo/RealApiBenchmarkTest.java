@@ -23,9 +23,22 @@ class RealApiBenchmarkTest {
     void onTheRealApiServerEveryTopologyBecomesReadyAndAResyncWritesNothing(ControlPlane plane) throws Exception {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         int topologies = Integer.getInteger("benchmark.topologies", 100);
-        int code = Benchmark.run(topologies, Math.max(4, topologies / 50), plane.kubeconfig(), new PrintStream(bytes, true, StandardCharsets.UTF_8));
+        // Printed as it goes too: a long run that fails late still shows the phases it measured.
+        java.io.OutputStream both = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                bytes.write(b);
+                System.out.write(b);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                bytes.write(b, off, len);
+                System.out.write(b, off, len);
+            }
+        };
+        int code = Benchmark.run(topologies, Math.max(4, topologies / 50), plane.kubeconfig(), new PrintStream(both, true, StandardCharsets.UTF_8));
         String out = bytes.toString(StandardCharsets.UTF_8);
-        System.out.print(out);
         assertThat(code).isZero();
         assertThat(out).contains("real API server https://127.0.0.1:", "== apply: all " + topologies + " topologies Ready in ")
                 .containsPattern("PATCH services +" + topologies * 5 + "\\n").containsPattern("PUT networktopologies/status +\\d+\\n")
