@@ -51,10 +51,11 @@ public final class CoreDns {
 
     private final Map<String, OwnWrite> ownWrites = new HashMap<>();
     /**
-     * The resourceVersion of our own last write of each ConfigMap: its informer event wakes no topology, since the
-     * outcome that wrote it is already every topology's (read by the informer's thread, hence concurrent).
+     * The data of our own last write of each ConfigMap, recorded before it is sent (its informer event can arrive before
+     * the response): that event wakes no topology, since the outcome that wrote it is already every topology's. Read by
+     * the informer's thread, hence concurrent.
      */
-    private final Map<String, String> ownVersions = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Map<String, String>> ownData = new java.util.concurrent.ConcurrentHashMap<>();
 
     public CoreDns(DnsSettings settings) {
         this.sync = new DnsSync(settings);
@@ -72,7 +73,7 @@ public final class CoreDns {
                 .withName("corefile")
                 .withNamespaces(Set.of(settings.namespace()))
                 .withFollowControllerNamespacesChanges(false)
-                // Our own write, as the informer shows it: not a change (a deletion always is one).
+                // Our own write, as the informer shows it (the data we sent): not a change (a deletion always is one).
                 .withOnAddFilter(map -> !isOwnWrite(map))
                 .withOnUpdateFilter((map, old) -> !isOwnWrite(map))
                 .withSecondaryToPrimaryMapper(map -> {
@@ -89,7 +90,7 @@ public final class CoreDns {
     }
 
     private boolean isOwnWrite(ConfigMap map) {
-        return Objects.equals(ownVersions.get(map.getMetadata().getName()), map.getMetadata().getResourceVersion());
+        return map.getData() != null && map.getData().equals(ownData.get(map.getMetadata().getName()));
     }
 
     /** The topology has DNS entries, or had some that may still be in the Corefile. */
@@ -126,9 +127,16 @@ public final class CoreDns {
         if (last != null && syncKey().equals(syncedFrom)) {
             return new Outcome(plan, last.result().unwritten());
         }
-        DnsSync.Result result = sync.sync(plan.entries(), client, this::cached, (basedOn, written) -> {
-            ownVersions.put(written.getMetadata().getName(), written.getMetadata().getResourceVersion());
-            ownWrites.put(written.getMetadata().getName(), new OwnWrite(basedOn, written));
+        DnsSync.Result result = sync.sync(plan.entries(), client, this::cached, new DnsSync.Writes() {
+            @Override
+            public void sending(ConfigMap map) {
+                ownData.put(map.getMetadata().getName(), map.getData() == null ? Map.of() : Map.copyOf(map.getData()));
+            }
+
+            @Override
+            public void written(String basedOn, ConfigMap written) {
+                ownWrites.put(written.getMetadata().getName(), new OwnWrite(basedOn, written));
+            }
         });
         Outcome outcome = new Outcome(plan, result);
         if (last != null && !sameForTopologies(last, outcome)) {

@@ -44,6 +44,16 @@ public final class DnsSync {
         }
     }
 
+    /** Told of each ConfigMap write, before it is sent and once the API server has taken it. */
+    @FunctionalInterface
+    public interface Writes {
+        /** The ConfigMap about to be sent (its informer event may arrive before the response). */
+        default void sending(ConfigMap map) {
+        }
+
+        void written(String basedOn, ConfigMap written);
+    }
+
     private final DnsSettings settings;
 
     public DnsSync(DnsSettings settings) {
@@ -61,11 +71,11 @@ public final class DnsSync {
     /**
      * @param cached the CoreDNS ConfigMaps by name as last seen (an informer's cache): the first attempt reads them
      *     there, an attempt after a conflict from the API server
-     * @param writes told of every ConfigMap written: the resourceVersion the write was based on (null for a create) and
-     *     the ConfigMap as the API server returned it
+     * @param writes told of every ConfigMap write: what it will hold before it is sent, and after it the resourceVersion
+     *     it was based on (null for a create) and the ConfigMap as the API server returned it
      */
     public Result sync(DnsEntries entries, KubernetesClient client, java.util.function.Function<String, ConfigMap> cached,
-            java.util.function.BiConsumer<String, ConfigMap> writes) {
+            Writes writes) {
         String where = settings.namespace() + "/" + settings.configMap();
         for (int attempt = 1; ; attempt++) {
             java.util.function.Function<String, ConfigMap> reader = attempt == 1 ? cached : name -> read(client, name);
@@ -85,7 +95,7 @@ public final class DnsSync {
     }
 
     private Result syncOnce(DnsEntries entries, KubernetesClient client, String where, java.util.function.Function<String, ConfigMap> reader,
-            java.util.function.BiConsumer<String, ConfigMap> writes) {
+            Writes writes) {
         List<String> notes = new ArrayList<>();
         ConfigMap corefileMap = reader.apply(settings.configMap());
         if (corefileMap == null) {
@@ -145,7 +155,8 @@ public final class DnsSync {
             Map<String, String> data = new LinkedHashMap<>(corefileMap.getData());
             data.put(settings.key(), patched);
             update.setData(data);
-            writes.accept(corefileMap.getMetadata().getResourceVersion(), client.resource(update).update());
+            writes.sending(update);
+            writes.written(corefileMap.getMetadata().getResourceVersion(), client.resource(update).update());
             written = true;
             if (!reload && settings.restartWithoutReload()) {
                 restart(client).ifPresent(notes::add);
@@ -163,7 +174,7 @@ public final class DnsSync {
 
     private Result syncImport(DnsEntries entries, KubernetesClient client, String eol, String port, boolean reload,
             List<String> notes, Map<String, String> unserved, java.util.function.Function<String, ConfigMap> reader,
-            java.util.function.BiConsumer<String, ConfigMap> writes) {
+            Writes writes) {
         String where = settings.namespace() + "/" + settings.customConfigMap();
         ConfigMap custom = reader.apply(settings.customConfigMap());
         Map<String, String> data = new LinkedHashMap<>(custom == null || custom.getData() == null ? Map.of() : custom.getData());
@@ -175,11 +186,15 @@ public final class DnsSync {
         boolean written = false;
         if (!data.equals(before)) {
             if (custom == null) {
-                writes.accept(null, client.resource(new ConfigMapBuilder().withNewMetadata().withName(settings.customConfigMap())
+                ConfigMap created = new ConfigMapBuilder().withNewMetadata().withName(settings.customConfigMap())
                         .withNamespace(settings.namespace()).addToLabels(ChildLabels.MANAGED_BY, ChildLabels.MANAGED_BY_VALUE)
-                        .endMetadata().withData(data).build()).create());
+                        .endMetadata().withData(data).build();
+                writes.sending(created);
+                writes.written(null, client.resource(created).create());
             } else {
-                writes.accept(custom.getMetadata().getResourceVersion(), client.resource(new ConfigMapBuilder(custom).withData(data).build()).update());
+                ConfigMap updated = new ConfigMapBuilder(custom).withData(data).build();
+                writes.sending(updated);
+                writes.written(custom.getMetadata().getResourceVersion(), client.resource(updated).update());
             }
             written = true;
             restart(client).ifPresent(notes::add);

@@ -55,6 +55,9 @@ public class DocsCommandsTest {
         if (c.startsWith("kubectl ")) {
             return "needs a cluster";
         }
+        if (c.startsWith("sudo tools/cluster/") || c.startsWith("tools/cluster/")) {
+            return "the real-node cluster (root, minutes): the RealCluster* tests bring it up and down";
+        }
         if (c.equals(BINARY) || c.startsWith(BINARY + " operator") && !c.contains("--help") || c.startsWith(BINARY + "  ")) {
             return "the operator: needs a cluster";
         }
