@@ -67,7 +67,9 @@ public final class ProbeBenchmark {
              KubernetesClient driver = target.client(Benchmark.DRIVER_AGENT)) {
             target.installCrd(driver);
             Set<String> benchNamespaces = new TreeSet<>();
-            ProbeSettings settings = settings(image);
+            // One configuration for the whole operator: its probe image, and its own CoreDNS owner name.
+            OperatorConfig config = OperatorConfig.read(Map.of("networktopology.probes.image", image, "networktopology.dns.owner", "benchmark"), true);
+            ProbeSettings settings = ProbeSettings.from(config, null, null);
             try {
                 for (int n = 0; n < nsCount; n++) {
                     String ns = Benchmark.createNamespace(driver, NAMESPACE_PREFIX + n);
@@ -81,7 +83,7 @@ public final class ProbeBenchmark {
                     driver.apps().deployments().inNamespace(ns).withName("web").waitUntilCondition(d -> d != null && d.getStatus() != null
                             && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas()), 5, java.util.concurrent.TimeUnit.MINUTES);
                 }
-                return measure(target, driver, benchNamespaces, topologies, nsCount, interval, intervals, settings, out);
+                return measure(target, driver, benchNamespaces, topologies, nsCount, interval, intervals, config, settings, out);
             } finally {
                 for (String ns : benchNamespaces) {
                     driver.namespaces().withName(ns).delete();
@@ -91,14 +93,8 @@ public final class ProbeBenchmark {
         }
     }
 
-    static ProbeSettings settings(String image) {
-        OperatorConfig config = OperatorConfig.read(Map.of("networktopology.probes.image", image), true);
-        return ProbeSettings.from(config, null, null);
-    }
-
     private static Result measure(Benchmark.Real target, KubernetesClient driver, Set<String> namespaces, int topologies, int nsCount,
-            String interval, int intervals, ProbeSettings settings, PrintStream out) throws Exception {
-        OperatorConfig config = OperatorConfig.read(Map.of("networktopology.dns.owner", "benchmark"), true);
+            String interval, int intervals, OperatorConfig config, ProbeSettings settings, PrintStream out) throws Exception {
         NetworkTopologyReconciler reconciler = new NetworkTopologyReconciler(config, DnsSettings.from(config), settings,
                 new io.micrometer.core.instrument.simple.SimpleMeterRegistry());
         PodTimes pods = new PodTimes();
