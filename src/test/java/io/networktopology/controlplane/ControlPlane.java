@@ -3,6 +3,7 @@ package io.networktopology.controlplane;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.networktopology.config.ClientSerialization;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -196,6 +197,15 @@ public final class ControlPlane implements AutoCloseable {
                 .withRequestTimeout(30_000)
                 .build();
         return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    /** A fresh admin client that reads and writes as the operator's own client does ({@link ClientSerialization}). */
+    public KubernetesClient operatorClient() {
+        KubernetesClient admin = client();
+        KubernetesClient client = new KubernetesClientBuilder().withConfig(admin.getConfiguration())
+                .withKubernetesSerialization(ClientSerialization.create()).build();
+        admin.close();
+        return client;
     }
 
     /** Starts CoreDNS with a Corefile (its file is {@code dir/name.Corefile}); waits until its ready endpoint answers. */

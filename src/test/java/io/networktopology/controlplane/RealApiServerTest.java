@@ -81,7 +81,7 @@ class RealApiServerTest {
 
     static void startOperator(ControlPlane plane) {
         reconciler = new NetworkTopologyReconciler("cluster.local");
-        KubernetesClient operatorClient = plane.client();
+        KubernetesClient operatorClient = plane.operatorClient();
         operator = new Operator(o -> o.withKubernetesClient(operatorClient));
         operator.register(reconciler);
         operator.start();
@@ -292,7 +292,11 @@ class RealApiServerTest {
 
         String plain = "Service second refused by the API server: nodePort 30099 is already allocated in this cluster; retrying";
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            var ready = ConditionList.find(client.resources(NetworkTopology.class).inNamespace(NS).withName("port-b").get().getStatus().getConditions(), "Ready");
+            // An assertion, not a dereference: awaitility retries an AssertionError, never a NullPointerException.
+            NetworkTopology b = client.resources(NetworkTopology.class).inNamespace(NS).withName("port-b").get();
+            assertThat(b.getStatus()).as("port-b's status, written by its first reconcile").isNotNull();
+            var ready = ConditionList.find(b.getStatus().getConditions(), "Ready");
+            assertThat(ready).isNotNull();
             assertThat(ready.getReason()).isEqualTo("ServiceRejected");
             assertThat(ready.getMessage()).isEqualTo(plain);
         });
@@ -424,6 +428,18 @@ class RealApiServerTest {
             assertThat(f.getManager()).startsWith("networktopology-operator/");
             assertThat(f.getOperation()).isEqualTo("Apply");
         });
+        // The operator's client keeps no field sets of managedFields in memory: its writes must not send them back.
+        assertThat(after.getMetadata().getManagedFields()).as("every writer's record of the fields it owns, after the operator's writes")
+                .allSatisfy(f -> assertThat(f.getFieldsV1()).as(f.getManager()).isNotNull())
+                .anySatisfy(f -> assertThat(String.valueOf(f.getFieldsV1().getAdditionalProperties())).contains("f:team"))
+                .anySatisfy(f -> assertThat(String.valueOf(f.getFieldsV1().getAdditionalProperties())).contains("example.com/owner"));
+        NetworkTopology topology = client.resources(NetworkTopology.class).inNamespace(NS).withName("applied").get();
+        assertThat(topology.getMetadata().getManagedFields()).as("the topology's writers after the operator's status writes")
+                .anySatisfy(f -> assertThat(String.valueOf(f.getFieldsV1().getAdditionalProperties())).contains("f:spec"))
+                .anySatisfy(f -> {
+                    assertThat(f.getSubresource()).isEqualTo("status");
+                    assertThat(String.valueOf(f.getFieldsV1().getAdditionalProperties())).contains("f:conditions");
+                });
 
         // An admin adds a key to the selector: apply replaces a selector whole, so the operator puts it back.
         kubectl(plane, "-n", NS, "patch", "svc", "applied", "-p", "{\"spec\":{\"selector\":{\"version\":\"2\"}}}");

@@ -376,6 +376,8 @@ class ReliabilityTest {
     @Order(6)
     void anotherWriterEditsTheCorefileEvery100MsFor60Seconds() throws Exception {
         OperatorProcess operator = operators.get(0);
+        List<String> writersBefore = admin.configMaps().inNamespace("kube-system").withName("coredns").get().getMetadata()
+                .getManagedFields().stream().map(f -> f.getManager()).toList();
         AtomicInteger edits = new AtomicInteger();
         AtomicInteger lost = new AtomicInteger();
         AtomicLong conflicts = new AtomicLong();
@@ -423,6 +425,11 @@ class ReliabilityTest {
             assertThat(corefile).contains("10.79.2." + (i + 1) + " db" + i + ".team2.internal");
         }
         assertThat(lost.get()).as("edits of the other writer lost").isZero();
+        // The operator's client keeps managedFields without their field sets; its updates must leave the API server's record.
+        var writers = admin.configMaps().inNamespace("kube-system").withName("coredns").get().getMetadata().getManagedFields();
+        assertThat(writers).as("who owns which field of the Corefile, after the operator's updates")
+                .allSatisfy(f -> assertThat(f.getFieldsV1()).as(f.getManager()).isNotNull())
+                .extracting(f -> f.getManager()).containsAll(writersBefore);
         row("another writer edits the Corefile every 100 ms for 60 s", "client loop, optimistic updates; 10 DNS changes meanwhile",
                 seconds, String.valueOf(operator.writes()), lost.get() + " of " + edits.get() + " (" + conflicts.get() + " of its writes refused as stale)",
                 "every entry and the writer's last edit in a Corefile that parses");

@@ -117,6 +117,16 @@ class NetworkTopologyReconcilerTest {
     }
 
     @Test
+    void theOperatorsClientReadsWhoWroteAnObjectButNotTheFieldsEachSetAndNeverSendsThem() {
+        var json = client.getKubernetesSerialization();
+        Service read = json.unmarshal(io.networktopology.config.ClientSerializationTest.SERVICE, Service.class);
+
+        assertThat(read.getMetadata().getManagedFields()).extracting(f -> f.getManager()).contains("kubectl-label");
+        assertThat(read.getMetadata().getManagedFields()).allSatisfy(f -> assertThat(f.getFieldsV1()).isNull());
+        assertThat(json.asJson(read)).doesNotContain("managedFields");
+    }
+
+    @Test
     void createsOwnedLabelledServicesAndReportsThemInStatus() {
         ServiceSpec headless = service("db", ServiceType.Headless, port("pg", 5432, 5432));
         ServiceSpec nodePort = service("admin", ServiceType.NodePort, port("http", 8080, 8080));

@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.networktopology.config.ClientSerialization;
 import io.javaoperatorsdk.operator.Operator;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.ServiceSpec;
@@ -43,6 +44,11 @@ import java.util.function.LongSupplier;
 public final class Benchmark {
 
     static final String OPERATOR_AGENT = "network-topology-operator/benchmark";
+
+    /** The operator's client reads and writes as the operator's binary does (its Quarkus client): {@link ClientSerialization}. */
+    static KubernetesClientBuilder operatorSerialization(KubernetesClientBuilder builder, String agent) {
+        return OPERATOR_AGENT.equals(agent) ? builder.withKubernetesSerialization(ClientSerialization.create()) : builder;
+    }
     static final String DRIVER_AGENT = "benchmark-driver";
     /** Threads of the driver and of the floor: the same concurrency for both. */
     static final int THREADS = 8;
@@ -381,7 +387,7 @@ public final class Benchmark {
         public KubernetesClient client(String agent) {
             Config config = new ConfigBuilder(Config.empty()).withMasterUrl(api.url()).withTrustCerts(true)
                     .withUserAgent(agent).withRequestTimeout(60_000).build();
-            return new KubernetesClientBuilder().withConfig(config).build();
+            return operatorSerialization(new KubernetesClientBuilder().withConfig(config), agent).build();
         }
 
         @Override
@@ -471,7 +477,7 @@ public final class Benchmark {
                     .withOauthToken(token != null ? token : parsed.getOauthToken()).withUsername(parsed.getUsername()).withPassword(parsed.getPassword())
                     .withTrustCerts(parsed.isTrustCerts()).withNamespace("default")
                     .withUserAgent(agent).withRequestTimeout(60_000).build();
-            KubernetesClientBuilder builder = new KubernetesClientBuilder().withConfig(config);
+            KubernetesClientBuilder builder = operatorSerialization(new KubernetesClientBuilder().withConfig(config), agent);
             if (OPERATOR_AGENT.equals(agent)) {
                 builder.withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("benchmark-counter", new io.fabric8.kubernetes.client.http.Interceptor() {
                     @Override
