@@ -58,6 +58,21 @@ public class ClientSerializationTest {
     }
 
     @Test
+    void theSameShortTextReadTwiceIsOneString() {
+        Service first = json.unmarshal(SERVICE, Service.class);
+        Service second = json.unmarshal(SERVICE, Service.class);
+
+        assertThat(second.getMetadata().getLabels().get("team")).isSameAs(first.getMetadata().getLabels().get("team"));
+        assertThat(second.getSpec().getClusterIP()).isSameAs(first.getSpec().getClusterIP());
+        assertThat(second.getSpec().getPorts().get(0).getProtocol()).isSameAs(first.getSpec().getPorts().get(0).getProtocol());
+        assertThat(second.getMetadata().getManagedFields().get(0).getManager()).isSameAs(first.getMetadata().getManagedFields().get(0).getManager());
+        String corefile = ".:53 {\\n" + "    hosts {\\n".repeat(40) + "}\\n";
+        ConfigMap big = json.unmarshal("{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"data\":{\"Corefile\":\"" + corefile + "\"}}", ConfigMap.class);
+        assertThat(big.getData().get("Corefile")).as("a long text is read as it is").hasSizeGreaterThan(ClientSerialization.SHARED_UP_TO)
+                .startsWith(".:53 {\n");
+    }
+
+    @Test
     void theDefaultSerializationIsUntouched() {
         Service service = new KubernetesSerialization().unmarshal(SERVICE, Service.class);
 
