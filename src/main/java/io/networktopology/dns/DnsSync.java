@@ -52,6 +52,12 @@ public final class DnsSync {
         }
 
         void written(String basedOn, ConfigMap written);
+
+        /** Sends {@code map} by {@code request} (an update or a create), telling of it before and after. */
+        default void write(String basedOn, ConfigMap map, java.util.function.UnaryOperator<ConfigMap> request) {
+            sending(map);
+            written(basedOn, request.apply(map));
+        }
     }
 
     private final DnsSettings settings;
@@ -155,8 +161,7 @@ public final class DnsSync {
             Map<String, String> data = new LinkedHashMap<>(corefileMap.getData());
             data.put(settings.key(), patched);
             update.setData(data);
-            writes.sending(update);
-            writes.written(corefileMap.getMetadata().getResourceVersion(), client.resource(update).update());
+            writes.write(corefileMap.getMetadata().getResourceVersion(), update, map -> client.resource(map).update());
             written = true;
             if (!reload && settings.restartWithoutReload()) {
                 restart(client).ifPresent(notes::add);
@@ -186,15 +191,12 @@ public final class DnsSync {
         boolean written = false;
         if (!data.equals(before)) {
             if (custom == null) {
-                ConfigMap created = new ConfigMapBuilder().withNewMetadata().withName(settings.customConfigMap())
+                writes.write(null, new ConfigMapBuilder().withNewMetadata().withName(settings.customConfigMap())
                         .withNamespace(settings.namespace()).addToLabels(ChildLabels.MANAGED_BY, ChildLabels.MANAGED_BY_VALUE)
-                        .endMetadata().withData(data).build();
-                writes.sending(created);
-                writes.written(null, client.resource(created).create());
+                        .endMetadata().withData(data).build(), map -> client.resource(map).create());
             } else {
-                ConfigMap updated = new ConfigMapBuilder(custom).withData(data).build();
-                writes.sending(updated);
-                writes.written(custom.getMetadata().getResourceVersion(), client.resource(updated).update());
+                writes.write(custom.getMetadata().getResourceVersion(), new ConfigMapBuilder(custom).withData(data).build(),
+                        map -> client.resource(map).update());
             }
             written = true;
             restart(client).ifPresent(notes::add);

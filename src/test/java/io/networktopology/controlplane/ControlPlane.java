@@ -189,23 +189,22 @@ public final class ControlPlane implements AutoCloseable {
      * Quarkus tests point the kubernetes.* system properties at their mock server.
      */
     public KubernetesClient client() {
-        Config config = new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
+        return new KubernetesClientBuilder().withConfig(adminConfig()).build();
+    }
+
+    /** A fresh admin client that reads and writes as the operator's own client does ({@link ClientSerialization}). */
+    public KubernetesClient operatorClient() {
+        return new KubernetesClientBuilder().withConfig(adminConfig()).withKubernetesSerialization(ClientSerialization.create()).build();
+    }
+
+    private Config adminConfig() {
+        return new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
                 .withMasterUrl(apiServer)
                 .withOauthToken(token)
                 .withCaCertFile(dir.resolve("pki").resolve("ca.crt").toString())
                 .withNamespace("default")
                 .withRequestTimeout(30_000)
                 .build();
-        return new KubernetesClientBuilder().withConfig(config).build();
-    }
-
-    /** A fresh admin client that reads and writes as the operator's own client does ({@link ClientSerialization}). */
-    public KubernetesClient operatorClient() {
-        KubernetesClient admin = client();
-        KubernetesClient client = new KubernetesClientBuilder().withConfig(admin.getConfiguration())
-                .withKubernetesSerialization(ClientSerialization.create()).build();
-        admin.close();
-        return client;
     }
 
     /** Starts CoreDNS with a Corefile (its file is {@code dir/name.Corefile}); waits until its ready endpoint answers. */
