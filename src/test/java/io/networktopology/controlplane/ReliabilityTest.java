@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -59,11 +60,16 @@ class ReliabilityTest {
     static final int PER_NAMESPACE = 10;
     static final int TOPOLOGIES = NAMESPACES * PER_NAMESPACE;
     static final Duration CONVERGE = Duration.ofMinutes(4);
+    /** How long a fresh replica may take to reconcile every topology once (16 s here, twice about 4 minutes). */
+    static final Duration RESYNC = Duration.ofMinutes(8);
 
     static ControlPlane plane;
     static KubernetesClient admin;
     static final List<OperatorProcess> operators = new ArrayList<>();
     static final List<String> table = new ArrayList<>();
+
+    /** Reads the operators' metrics: one client for the whole suite (a new one per poll leaves a selector thread each). */
+    static final HttpClient METRICS = HttpClient.newHttpClient();
 
     /**
      * The packaged operator as a process, restarted when it exits by itself (as the kubelet restarts a pod's container:
@@ -115,7 +121,7 @@ class ReliabilityTest {
 
         long metric(String metric) {
             try {
-                HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
+                HttpResponse<String> response = METRICS.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
                         + "/q/metrics")).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
                 Matcher m = Pattern.compile("(?m)^" + metric + "(\\{[^}]*})? ([0-9.E]+)$").matcher(response.body());
                 return m.find() ? (long) Double.parseDouble(m.group(2)) : 0;
@@ -242,7 +248,12 @@ class ReliabilityTest {
 
     /** Waits until converged; the seconds it took. */
     static double awaitConverged(long since) {
-        await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(ReliabilityTest::assertConverged);
+        try {
+            await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(ReliabilityTest::assertConverged);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            String operatorsNow = operators.stream().map(o -> diagnosis(o, "")).reduce("", (a, b) -> a + " //" + b);
+            throw new AssertionError("not converged within " + CONVERGE + ": " + e.getMessage() + operatorsNow, e);
+        }
         return (System.nanoTime() - since) / 1e9;
     }
 
@@ -271,6 +282,74 @@ class ReliabilityTest {
     static String writesSince(OperatorProcess operator, long before, int restartsBefore) {
         return operator.restarts.get() == restartsBefore ? String.valueOf(operator.writes() - before)
                 : operator.writes() + " (since its restart)";
+    }
+
+    /**
+     * One line on the state of {@code operator}: the lease, its restarts and reconciles, and the log's last warnings and
+     * errors. The whole log is kept in target/reliability-logs (the control plane's directory is removed after the class).
+     */
+    static String diagnosis(OperatorProcess operator, String what) {
+        StringBuilder line = new StringBuilder(what);
+        try {
+            var lease = admin.leases().inNamespace("default").withName("network-topology-operator-lease").get();
+            line.append("; lease ").append(lease == null ? "absent" : lease.getSpec().getHolderIdentity() + " renewed "
+                    + lease.getSpec().getRenewTime()).append(" now ").append(java.time.Instant.now());
+        } catch (RuntimeException e) {
+            line.append("; lease unreadable: ").append(e.getMessage());
+        }
+        line.append("; ").append(operator.name).append(": ").append(operator.restarts.get()).append(" restarts, alive ")
+                .append(operator.process.isAlive()).append(", reconciles ").append(operator.metric("networktopology_reconciles_total"));
+        line.append("; threads: ").append(threads(operator));
+        try {
+            List<String> lines = Files.readAllLines(operator.log, StandardCharsets.UTF_8);
+            Path kept = Path.of("target", "reliability-logs", operator.log.getFileName().toString());
+            Files.createDirectories(kept.getParent());
+            Files.write(kept, lines, StandardCharsets.UTF_8);
+            List<String> notable = lines.stream().filter(l -> l.contains(" WARN ") || l.contains(" ERROR ") || l.contains("leader")
+                    || l.contains("Exception")).toList();
+            line.append("; log (").append(kept.toAbsolutePath()).append(", ").append(lines.size()).append(" lines) ends: ")
+                    .append(String.join(" | ", notable.subList(Math.max(0, notable.size() - 6), notable.size())));
+            System.out.println("[" + operator.name + ": its log's last lines]\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
+        } catch (IOException e) {
+            line.append("; log unreadable: ").append(e.getMessage());
+        }
+        return line.toString().replace('\n', ' ');
+    }
+
+    /**
+     * What the operator's threads are doing (jstack, kept in target/reliability-logs): how many are in each state at
+     * each topmost frame of the operator's, JOSDK's or Fabric8's code (threads in none of them are left out).
+     */
+    static String threads(OperatorProcess operator) {
+        try {
+            Path dump = Path.of("target", "reliability-logs", "jstack-" + operator.name + "-" + System.currentTimeMillis() + ".txt");
+            Files.createDirectories(dump.getParent());
+            Process jstack = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstack").toString(),
+                    String.valueOf(operator.process.pid())).redirectErrorStream(true).redirectOutput(dump.toFile()).start();
+            if (!jstack.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                jstack.destroyForcibly();
+                return "jstack did not answer in 30 s";
+            }
+            java.util.Map<String, Integer> summary = new java.util.TreeMap<>();
+            for (String thread : Files.readString(dump).split("\n\n")) {
+                if (!thread.startsWith("\"")) {
+                    continue;
+                }
+                Matcher state = Pattern.compile("java.lang.Thread.State: (\\w+)").matcher(thread);
+                Matcher frame = Pattern.compile("at ((io\\.networktopology|io\\.javaoperatorsdk|io\\.fabric8)[^(]*)").matcher(thread);
+                if (!frame.find()) {
+                    continue; // the JVM's, Vert.x's or an idle pool's thread
+                }
+                String key = (state.find() ? state.group(1) : "?") + " " + frame.group(1);
+                summary.merge(key, 1, Integer::sum);
+            }
+            StringBuilder out = new StringBuilder();
+            summary.forEach((k, v) -> out.append(v).append("x ").append(k).append(", "));
+            return out + "(" + dump.toAbsolutePath() + ")";
+        } catch (Exception e) {
+            return "no thread dump: " + e;
+        }
     }
 
     static void row(String fault, String how, double seconds, String writes, String lost, String invariants) {
@@ -315,6 +394,10 @@ class ReliabilityTest {
         });
         double seconds = awaitConverged(start);
         await().atMost(CONVERGE).until(() -> admin.services().inNamespace("team0").withName("api0").get().getSpec().getPorts().get(0).getPort() == 81);
+        if (operator.restarts.get() > restarts) {
+            // It said why it went.
+            assertThat(Files.readString(operator.log)).contains("Stopped leading for identity: replica-a. Exiting.");
+        }
         row("kube-apiserver stopped 30 s, then started", "SIGKILL by PID, same flags again", seconds,
                 writesSince(operator, before, restarts), "-", "converged, the edit made after it came back applied; the operator, unable to"
                         + " renew its lease, exited and was restarted " + (operator.restarts.get() - restarts) + " time(s)");
@@ -366,6 +449,8 @@ class ReliabilityTest {
         });
         await().atMost(CONVERGE).until(() -> corefile().contains("10.78.1.2 db1.team1.internal"));
         double takeover = (System.nanoTime() - start) / 1e9;
+        // Who leads is in every replica's log, as it changes.
+        assertThat(Files.readString(standby.log)).contains("New leader with identity: replica-a", "New leader with identity: replica-b");
         awaitConverged(start);
         assertThat(quietWrites(standby)).as("writes once converged").isZero();
         row("leader killed with 2 replicas", "SIGKILL of the lease holder", takeover, String.valueOf(standby.writes()),
@@ -523,15 +608,33 @@ class ReliabilityTest {
                 .withName("network-topology-operator-lease").get().getSpec()) + " now " + java.time.Instant.now());
         long start = System.nanoTime();
         OperatorProcess fresh = startOperator("replica-c");
+        // Its progress every 10 s: none at all (not leading, not started) reads differently from slow reconciles. It
+        // takes 16 s here (the lease's 15 s, then 100 reconciles), but twice a fresh replica took about 4 minutes: this
+        // test is about the writes, so it waits longer than that, and when it is slow, says why while it is.
+        List<String> progress = new ArrayList<>();
+        long[] nextSample = {start};
+        String[] slow = {null};
         try {
-            await().atMost(CONVERGE).until(() -> fresh.metric("networktopology_reconciles_total") >= TOPOLOGIES);
+            await().atMost(RESYNC).pollInterval(Duration.ofMillis(500)).until(() -> {
+                long reconciles = fresh.metric("networktopology_reconciles_total");
+                long now = System.nanoTime();
+                if (now >= nextSample[0]) {
+                    progress.add(Math.round((now - start) / 1e9) + "s:" + reconciles);
+                    nextSample[0] += Duration.ofSeconds(10).toNanos();
+                }
+                if (reconciles < TOPOLOGIES && slow[0] == null && now - start > Duration.ofSeconds(60).toNanos()) {
+                    slow[0] = diagnosis(fresh, "slow resync: after 60 s");
+                    System.out.println("[fault suite] " + slow[0]);
+                }
+                return reconciles >= TOPOLOGIES;
+            });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            List<String> lines = Files.readAllLines(fresh.log, StandardCharsets.UTF_8);
-            System.out.println("[lease] " + Serialization.asYaml(admin.leases().inNamespace("default").withName("network-topology-operator-lease").get().getSpec())
-                    + " now " + java.time.Instant.now());
-            System.out.println("[fresh operator: " + fresh.restarts.get() + " restarts, reconciles " + fresh.metric("networktopology_reconciles_total")
-                    + "; its log's last lines]\n" + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
-            throw e;
+            // CI shows only the last lines of its output: what went wrong goes into the failure's own message.
+            throw new AssertionError(diagnosis(fresh, "the fresh operator did not reconcile the " + TOPOLOGIES + " topologies within "
+                    + RESYNC + " (reconciles by time " + String.join(" ", progress) + ")"), e);
+        }
+        if (slow[0] != null) {
+            System.out.println("[fault suite] slow resync, reconciles by time: " + String.join(" ", progress));
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         Thread.sleep(5000);
