@@ -259,9 +259,10 @@ class ReliabilityTest {
 
     /**
      * After convergence: once the last writes of converging are done (the count holds still for 3 s), nothing more is
-     * written for 8 s (no flapping, no update loop). The writes still made while settling are printed.
+     * written for 8 s (no flapping, no update loop). The writes still made while settling are printed; writes in the
+     * quiet 8 s fail the test with what they were: child or status writes, the operator's Events meanwhile, restarts.
      */
-    static long quietWrites(OperatorProcess operator) throws InterruptedException {
+    static void assertQuiet(OperatorProcess operator) throws InterruptedException {
         long settleStart = operator.writes();
         long last = -1;
         long now = settleStart;
@@ -273,9 +274,21 @@ class ReliabilityTest {
         if (now != settleStart) {
             System.out.println("[fault suite] " + (now - settleStart) + " writes after the status looked converged, before it settled");
         }
-        long before = operator.writes();
+        int restarts = operator.restarts.get();
+        long children = operator.metric("networktopology_child_writes_total");
+        long statuses = operator.metric("networktopology_status_writes_total");
+        java.time.Instant since = java.time.Instant.now().minusSeconds(1);
         Thread.sleep(8000);
-        return operator.writes() - before;
+        long childWrites = operator.metric("networktopology_child_writes_total") - children;
+        long statusWrites = operator.metric("networktopology_status_writes_total") - statuses;
+        if (childWrites != 0 || statusWrites != 0 || operator.restarts.get() != restarts) {
+            String events = admin.v1().events().inAnyNamespace().list().getItems().stream()
+                    .filter(e -> e.getLastTimestamp() != null && !java.time.Instant.parse(e.getLastTimestamp()).isBefore(since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
+                    .map(e -> e.getMetadata().getNamespace() + "/" + e.getInvolvedObject().getName() + " " + e.getReason() + ": " + e.getMessage())
+                    .limit(10).collect(java.util.stream.Collectors.joining(" | "));
+            throw new AssertionError("writes once converged, in 8 s: " + childWrites + " to children, " + statusWrites + " to status, "
+                    + (operator.restarts.get() - restarts) + " restarts meanwhile; the operator's Events: " + (events.isEmpty() ? "none" : events));
+        }
     }
 
     /** Writes made since {@code before} was read, or since the process's restart when it restarted meanwhile. */
@@ -371,8 +384,7 @@ class ReliabilityTest {
             operator.crash();
         }
         double seconds = awaitConverged(start);
-        long quiet = quietWrites(operator);
-        assertThat(quiet).as("writes once converged").isZero();
+        assertQuiet(operator);
         row("operator killed (SIGKILL) 5 times while converging", "kill -9 of the process, started again", seconds,
                 operator.writes() + " (last process)", "-", "converged, no duplicates or orphans, 0 writes after");
     }
@@ -452,7 +464,7 @@ class ReliabilityTest {
         // Who leads is in every replica's log, as it changes.
         assertThat(Files.readString(standby.log)).contains("New leader with identity: replica-a", "New leader with identity: replica-b");
         awaitConverged(start);
-        assertThat(quietWrites(standby)).as("writes once converged").isZero();
+        assertQuiet(standby);
         row("leader killed with 2 replicas", "SIGKILL of the lease holder", takeover, String.valueOf(standby.writes()),
                 "-", "the standby took over (the figure is the takeover: lease 15 s) and applied a change");
     }
@@ -568,7 +580,7 @@ class ReliabilityTest {
         }
         assertThat(admin.resources(NetworkTopology.class).inAnyNamespace().list().getItems())
                 .as("the other writer's annotations").allSatisfy(t -> assertThat(t.getMetadata().getAnnotations()).containsKey("example.com/touched"));
-        assertThat(quietWrites(operator)).as("writes once converged").isZero();
+        assertQuiet(operator);
         row("another writer annotates the topologies for 20 s while 10 specs change", "client loop of optimistic updates (409s for both)",
                 seconds, writesSince(operator, before, restarts), "0 of " + annotations.get() + " annotations",
                 "the 10 changes applied, every annotation kept, 0 writes after");
@@ -593,7 +605,7 @@ class ReliabilityTest {
             }
         }
         double seconds = awaitConverged(start);
-        assertThat(quietWrites(operator)).as("writes once converged").isZero();
+        assertQuiet(operator);
         row("a child Service or Ingress deleted or edited by hand, 100 times", "client loop: delete, change the selector",
                 seconds, String.valueOf(operator.writes() - before), "-", "every child back as declared, 0 writes after");
     }
