@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.utils.Serialization;
 import io.networktopology.api.v1alpha1.DnsSpec;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.dns.Corefile;
+import io.networktopology.reconciler.LeaderElection;
 import io.networktopology.status.ConditionList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -251,8 +252,8 @@ class ReliabilityTest {
         try {
             await().atMost(CONVERGE).pollInterval(Duration.ofSeconds(1)).ignoreExceptions().untilAsserted(ReliabilityTest::assertConverged);
         } catch (org.awaitility.core.ConditionTimeoutException e) {
-            String operatorsNow = operators.stream().map(o -> diagnosis(o, "")).reduce("", (a, b) -> a + " //" + b);
-            throw new AssertionError("not converged within " + CONVERGE + ": " + e.getMessage() + operatorsNow, e);
+            String operatorsNow = operators.stream().map(o -> diagnosis(o, "")).collect(java.util.stream.Collectors.joining(" //"));
+            throw new AssertionError("not converged within " + CONVERGE + ": " + e.getMessage() + " //" + operatorsNow, e);
         }
         return (System.nanoTime() - since) / 1e9;
     }
@@ -299,12 +300,13 @@ class ReliabilityTest {
 
     /**
      * One line on the state of {@code operator}: the lease, its restarts and reconciles, and the log's last warnings and
-     * errors. The whole log is kept in target/reliability-logs (the control plane's directory is removed after the class).
+     * errors. The whole log is kept in target/reliability-logs (the control plane's directory is removed after the class;
+     * on a failure the extension prints every log's tail, {@link ControlPlane#dumpLogs}).
      */
     static String diagnosis(OperatorProcess operator, String what) {
         StringBuilder line = new StringBuilder(what);
         try {
-            var lease = admin.leases().inNamespace("default").withName("network-topology-operator-lease").get();
+            var lease = admin.leases().inNamespace("default").withName(LeaderElection.LEASE_NAME).get();
             line.append("; lease ").append(lease == null ? "absent" : lease.getSpec().getHolderIdentity() + " renewed "
                     + lease.getSpec().getRenewTime()).append(" now ").append(java.time.Instant.now());
         } catch (RuntimeException e) {
@@ -322,13 +324,14 @@ class ReliabilityTest {
                     || l.contains("Exception")).toList();
             line.append("; log (").append(kept.toAbsolutePath()).append(", ").append(lines.size()).append(" lines) ends: ")
                     .append(String.join(" | ", notable.subList(Math.max(0, notable.size() - 6), notable.size())));
-            System.out.println("[" + operator.name + ": its log's last lines]\n"
-                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size())));
         } catch (IOException e) {
             line.append("; log unreadable: ").append(e.getMessage());
         }
         return line.toString().replace('\n', ' ');
     }
+
+    static final Pattern THREAD_STATE = Pattern.compile("java.lang.Thread.State: (\\w+)");
+    static final Pattern OUR_FRAME = Pattern.compile("at ((io\\.networktopology|io\\.javaoperatorsdk|io\\.fabric8)[^(]*)");
 
     /**
      * What the operator's threads are doing (jstack, kept in target/reliability-logs): how many are in each state at
@@ -349,8 +352,8 @@ class ReliabilityTest {
                 if (!thread.startsWith("\"")) {
                     continue;
                 }
-                Matcher state = Pattern.compile("java.lang.Thread.State: (\\w+)").matcher(thread);
-                Matcher frame = Pattern.compile("at ((io\\.networktopology|io\\.javaoperatorsdk|io\\.fabric8)[^(]*)").matcher(thread);
+                Matcher state = THREAD_STATE.matcher(thread);
+                Matcher frame = OUR_FRAME.matcher(thread);
                 if (!frame.find()) {
                     continue; // the JVM's, Vert.x's or an idle pool's thread
                 }
@@ -617,7 +620,7 @@ class ReliabilityTest {
             kill(operator);
         }
         System.out.println("[lease after the replicas were killed] " + Serialization.asYaml(admin.leases().inNamespace("default")
-                .withName("network-topology-operator-lease").get().getSpec()) + " now " + java.time.Instant.now());
+                .withName(LeaderElection.LEASE_NAME).get().getSpec()) + " now " + java.time.Instant.now());
         long start = System.nanoTime();
         OperatorProcess fresh = startOperator("replica-c");
         // Its progress every 10 s: none at all (not leading, not started) reads differently from slow reconciles. It
