@@ -151,8 +151,20 @@ public final class ProbeRuns {
         }
         if (next instanceof ProbeRun.StartClients) {
             ProbeRun.Echoes up = run.echoes(runPods, settings, now);
-            for (Pod pod : run.clients(pods, topology, OwnedChildren.ownerReference(topology), probes.effectivePaths(), up,
-                    targets(topology, run, probes.effectivePaths(), up, context, services, ingresses, now))) {
+            ProbePlan.Targets targets = targets(topology, run, probes.effectivePaths(), up, context, services, ingresses, now);
+            if (probes.effectivePaths().contains(ProbePath.PodToService)) {
+                if (up.pods().isEmpty()) {
+                    up.podPresets().add(ProbeRun.loadBalancingNotRun(settings, 0, "no echo pod of the run came up"));
+                } else if (targets.echoService() == null) {
+                    if (now.isBefore(run.giveUp(settings.runDeadline()))) {
+                        // A real API server allocates the address at create; one that does it later is waited for, briefly.
+                        return new Outcome(previous, run.runId(), Duration.ofSeconds(1), null, writes);
+                    }
+                    up.podPresets().add(ProbeRun.loadBalancingNotRun(settings, up.pods().size(), "the run's echo Service "
+                            + ProbePods.echoServiceName(topology, run.runId()) + " has no ClusterIP"));
+                }
+            }
+            for (Pod pod : run.clients(pods, topology, OwnedChildren.ownerReference(topology), probes.effectivePaths(), up, targets)) {
                 writes += create(client, topology, pod, run);
             }
             run.clientsStarted();

@@ -39,6 +39,16 @@ public final class ProbePlan {
     public record DnsReplica(String pod, String ip) {
     }
 
+    /** The check that the run's echo Service spreads requests over its {@code n} echo pods (serviceIp null: not plannable). */
+    public static ProbeCheck loadBalancing(String serviceIp, int port, int n) {
+        return ProbeCheck.echo(LOAD_BALANCING, serviceIp, port, null, n, Math.max(6, 8 * n))
+                .withTimeoutMs(8000)
+                .on(ProbePath.PodToService.name(), "probe client pod", "probe echo Service " + (serviceIp == null ? "" : serviceIp + " ")
+                        + "→ " + n + (n == 1 ? " echo pod" : " echo pods"));
+    }
+
+    public static final String LOAD_BALANCING = "load-balancing";
+
     /**
      * What a run's client pods probe.
      *
@@ -74,11 +84,7 @@ public final class ProbePlan {
             }
         }
         if (paths.contains(ProbePath.PodToService) && targets.echoService() != null && !targets.echoes().isEmpty()) {
-            int n = targets.echoes().size();
-            checks.add(ProbeCheck.echo("load-balancing", targets.echoService(), targets.echoPort(), null, n, Math.max(6, 8 * n))
-                    .withTimeoutMs(8000)
-                    .on(ProbePath.PodToService.name(), "probe client pod", "probe echo Service " + targets.echoService() + " → "
-                            + n + (n == 1 ? " echo pod" : " echo pods")));
+            checks.add(loadBalancing(targets.echoService(), targets.echoPort(), targets.echoes().size()));
         }
         Integer settling = targets.dnsSettling() == null || targets.dnsSettling().isZero() || targets.dnsSettling().isNegative() ? null
                 : (int) targets.dnsSettling().toMillis();

@@ -178,7 +178,7 @@ public final class ProbeRun {
         boolean clientsCreated = clientsStarted || runPods.stream().anyMatch(p -> Role.of(p) == Role.client || Role.of(p) == Role.node_client);
         if (!clientsCreated) {
             boolean allUp = echoes.stream().allMatch(name -> runPods.stream().anyMatch(p -> p.getMetadata().getName().equals(name) && ProbeReports.up(p)));
-            Instant giveUp = started.plus(runDeadline.dividedBy(2));
+            Instant giveUp = giveUp(runDeadline);
             return !allUp && now.isBefore(giveUp) ? new Wait(Duration.between(now, giveUp)) : new StartClients();
         }
         List<Pod> reporters = runPods.stream().filter(p -> Role.of(p) != null && Role.of(p).reports()).toList();
@@ -200,6 +200,20 @@ public final class ProbeRun {
             }
         }
         return new Finish(outcomes);
+    }
+
+    /** Until when the run waits for what its client pods need (echo pods up, the echo Service's address) before starting them. */
+    public Instant giveUp(Duration runDeadline) {
+        return started.plus(runDeadline.dividedBy(2));
+    }
+
+    /**
+     * The load-balancing check cannot be planned (no echo pod came up, or the echo Service has no ClusterIP): it is
+     * reported as not run with why, never left out — a check that vanishes reads as a topology with less to prove.
+     */
+    public static ProbePods.Preset loadBalancingNotRun(ProbeSettings settings, int echoPods, String why) {
+        ProbeCheck check = ProbePlan.loadBalancing(null, settings.echoPort(), Math.max(1, echoPods));
+        return new ProbePods.Preset(check, new ProbeResult(check.id(), ProbeResult.SKIPPED, null, ConnectivityReport.NOT_RUN + why));
     }
 
     /** How long after the clients started to look again: until the deadline (at least a second). */

@@ -54,6 +54,19 @@ public final class FakeKubelet {
         return this;
     }
 
+    /**
+     * The run's echo Service gets its cluster IP only on this many passes after its echo pods are up (never: -1) — the
+     * order an allocator slower than the kubelet would give, which a real API server never does but the operator must
+     * survive: the run waits, and when no address comes the load-balancing check says so.
+     */
+    public FakeKubelet serviceAddressesAfter(int passes) {
+        serviceAddressDelay = passes;
+        return this;
+    }
+
+    private volatile int serviceAddressDelay;
+    private final AtomicInteger passesWithEchoesUp = new AtomicInteger();
+
     /** Every reporting pod this kubelet finished (names), for tests that count runs. */
     public Set<String> finishedPods() {
         return seen;
@@ -66,8 +79,12 @@ public final class FakeKubelet {
 
     /** One pass over every probe pod and echo Service in a namespace. */
     public void step(String namespace) {
+        boolean echoesUp = client.pods().inNamespace(namespace).withLabel(ChildLabels.PROBE_ROLE, Role.echo.label()).list().getItems()
+                .stream().anyMatch(p -> p.getStatus() != null && "Running".equals(p.getStatus().getPhase()));
+        int passes = echoesUp ? passesWithEchoesUp.incrementAndGet() : 0;
+        boolean allocate = serviceAddressDelay == 0 || (serviceAddressDelay > 0 && passes > serviceAddressDelay);
         for (Service service : client.services().inNamespace(namespace).withLabel(ChildLabels.PROBE_RUN).list().getItems()) {
-            if (service.getSpec().getClusterIP() == null) {
+            if (service.getSpec().getClusterIP() == null && allocate) {
                 service.getSpec().setClusterIP("10.96.200." + nextIp.incrementAndGet() % 250);
                 quietly(() -> client.resource(service).update());
             }

@@ -329,6 +329,28 @@ class ProbeOperatorTest {
     }
 
     @Test
+    void theRunWaitsForItsEchoServicesAddressAndReportsTheCheckWhenNoneComes() {
+        // An allocator slower than the kubelet: the clients wait for the address (this order once made the load-balancing
+        // check vanish from a run of the network lab).
+        String ns = "probe-late-ip";
+        client.resource(probed(ns, ProbePath.PodToPod, ProbePath.PodToService)).create();
+        ConnectivityStatus late = untilRunFinished(ns, new FakeKubelet(client).serviceAddressesAfter(5), "");
+        assertThat(check(late, "load-balancing").getResult()).isEqualTo(CheckStatus.Result.Passed);
+        assertThat(check(late, "load-balancing").getTo()).startsWith("probe echo Service 10.96.200.");
+
+        // None at all: the check is reported not run, with why, and the topology is not verified.
+        String never = "probe-no-ip";
+        client.resource(probed(never, ProbePath.PodToPod, ProbePath.PodToService)).create();
+        ConnectivityStatus none = untilRunFinished(never, new FakeKubelet(client).serviceAddressesAfter(-1), "");
+        CheckStatus lb = check(none, "load-balancing");
+        assertThat(lb.getResult()).isEqualTo(CheckStatus.Result.Skipped);
+        assertThat(lb.getMessage()).startsWith("not run: the run's echo Service ").endsWith(" has no ClusterIP");
+        assertThat(check(none, "pod-to-pod-node-a").getResult()).isEqualTo(CheckStatus.Result.Passed);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(condition(get(never), "ConnectivityVerified").getStatus()).isNotEqualTo("True"));
+    }
+
+    @Test
     void probesSwitchedOffRunNothingAndSaySo() {
         String ns = "probe-off";
         NetworkTopology topology = probed(ns);
