@@ -101,6 +101,73 @@ public final class DnsNames {
         return ip.contains(":") ? "[" + ip + "]" : ip;
     }
 
+    /**
+     * An address literal in its one canonical text (RFC 5952: IPv6 in lower case with the longest run of two or more
+     * zero groups as {@code ::}; an IPv4-mapped IPv6 address as its IPv4 address); anything else as it is. The JDK
+     * prints fd00:99::250 as fd00:99:0:0:0:0:0:250, so two texts of one address must never be compared as text.
+     */
+    public static String canonical(String text) {
+        Optional<InetAddress> literal = ipLiteral(text == null ? null : text.contains("%") ? text.substring(0, text.indexOf('%')) : text);
+        if (literal.isEmpty()) {
+            return text;
+        }
+        InetAddress address = literal.get();
+        if (!(address instanceof Inet6Address)) {
+            return address.getHostAddress();
+        }
+        byte[] bytes = address.getAddress();
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = ((bytes[2 * i] & 0xff) << 8) | (bytes[2 * i + 1] & 0xff);
+        }
+        int bestStart = -1;
+        int bestLength = 1; // a single zero group stays "0"
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && groups[j] == 0) {
+                j++;
+            }
+            if (j - i > bestLength) {
+                bestStart = i;
+                bestLength = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder out = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            if (i == bestStart) {
+                out.append("::");
+                i += bestLength - 1;
+                continue;
+            }
+            if (out.length() > 0 && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
+    }
+
+    /**
+     * Whether two texts say the same thing of DNS: the same address when both are address literals (in any of their
+     * forms), else the same name, ignoring case and a final dot.
+     */
+    public static boolean sameValue(String a, String b) {
+        if (a == null || b == null) {
+            return a == b;
+        }
+        Optional<InetAddress> x = ipLiteral(a);
+        Optional<InetAddress> y = ipLiteral(b);
+        if (x.isPresent() || y.isPresent()) {
+            return x.isPresent() && y.isPresent() && x.get().equals(y.get());
+        }
+        return stripDot(a).equalsIgnoreCase(stripDot(b));
+    }
+
+    private static String stripDot(String name) {
+        return name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+    }
+
     /** The in-addr.arpa / ip6.arpa name of an IP literal; empty when the text is not an IP literal. */
     public static Optional<String> ptrName(String ip) {
         Optional<InetAddress> literal = ipLiteral(ip);

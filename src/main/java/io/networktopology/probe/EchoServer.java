@@ -61,8 +61,7 @@ public final class EchoServer implements AutoCloseable {
 
     /** An IPv4 client of a dual-stack socket shows as ::ffff:a.b.c.d; report the address the client has. */
     private static String plain(InetAddress address) {
-        String text = address.getHostAddress();
-        return text.startsWith("::ffff:") && text.indexOf('.') > 0 ? text.substring(7) : text;
+        return io.networktopology.model.DnsNames.canonical(address.getHostAddress());
     }
 
     /** Runs the echo server until the process is stopped (the probe image's echo entry point). */

@@ -291,7 +291,8 @@ public final class ProbeRunner {
         }
         List<String> missing = new ArrayList<>();
         for (String expected : check.expect() == null ? List.<String>of() : check.expect()) {
-            if (values.stream().noneMatch(v -> v.equalsIgnoreCase(expected) || v.equalsIgnoreCase(expected + "."))) {
+            // Compared as addresses (fd00:99::250 is fd00:99:0:0:0:0:0:250) or as names, never as text.
+            if (values.stream().noneMatch(v -> DnsNames.sameValue(v, expected))) {
                 missing.add(expected);
             }
         }
@@ -307,11 +308,7 @@ public final class ProbeRunner {
             if (answer.getType() == type) {
                 String data = answer.rdataToString();
                 if (type == Type.A || type == Type.AAAA) {
-                    try {
-                        data = InetAddress.getByName(data).getHostAddress();
-                    } catch (IOException e) {
-                        // keep the text as the server sent it
-                    }
+                    data = DnsNames.canonical(data); // the form a user writes, also in the check's message
                 }
                 values.add(data);
             }
@@ -340,7 +337,7 @@ public final class ProbeRunner {
                 }
                 backends.add(fields.getOrDefault("pod", "?"));
                 peers.put(fields.getOrDefault("pod", "?"), fields.getOrDefault("peer", "?"));
-                if (expectSource != null && !expectSource.equals(fields.get("peer"))) {
+                if (expectSource != null && !DnsNames.sameValue(expectSource, fields.get("peer"))) {
                     throw new ProbeFailure("NAT: " + fields.get("pod") + " saw the client as " + fields.get("peer")
                             + ", not " + expectSource);
                 }

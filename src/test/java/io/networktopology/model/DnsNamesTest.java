@@ -15,6 +15,23 @@ class DnsNamesTest {
     }
 
     @Test
+    void addressesHaveOneCanonicalTextAndCompareAsAddresses() {
+        assertThat(DnsNames.canonical("fd00:99:0:0:0:0:0:250")).isEqualTo("fd00:99::250");
+        assertThat(DnsNames.canonical("FD00:0:0:1:0:0:0:1")).as("the longest zero run").isEqualTo("fd00:0:0:1::1");
+        assertThat(DnsNames.canonical("fd00:1:0:2:3:4:5:6")).as("one zero group stays").isEqualTo("fd00:1:0:2:3:4:5:6");
+        assertThat(DnsNames.canonical("0:0:0:0:0:0:0:1")).isEqualTo("::1");
+        assertThat(DnsNames.canonical("fd00:0:0:0:0:0:0:0")).isEqualTo("fd00::");
+        assertThat(DnsNames.canonical("::ffff:10.0.0.1")).isEqualTo("10.0.0.1");
+        assertThat(DnsNames.canonical("fe80:0:0:0:0:0:0:1%eth0")).isEqualTo("fe80::1");
+        assertThat(DnsNames.canonical("web.example.com")).isEqualTo("web.example.com");
+        assertThat(DnsNames.sameValue("fd00:99::250", "fd00:99:0:0:0:0:0:250")).isTrue();
+        assertThat(DnsNames.sameValue("fd00:99::250", "fd00:99::251")).isFalse();
+        assertThat(DnsNames.sameValue("10.0.0.1", "::ffff:10.0.0.1")).isTrue();
+        assertThat(DnsNames.sameValue("Web.Example.com.", "web.example.com")).isTrue();
+        assertThat(DnsNames.sameValue("10.0.0.1", "web.example.com")).isFalse();
+    }
+
+    @Test
     void ptrNamesForIpv4AndIpv6() {
         assertThat(DnsNames.ptrName("10.96.3.4")).contains("4.3.96.10.in-addr.arpa");
         assertThat(DnsNames.ptrName("fd00:10:96::a")).contains(
