@@ -116,28 +116,35 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
     /**
      * GET {@code scheme}://{@code host}:{@code port}{@code path} with the Host header (and TLS SNI) {@code hostHeader};
      * passes when the status is in {@code expectStatusClass} (2, 3, 4 or 5; default 2), or, with {@code maxStatusClass},
-     * in any class up to it (an ingress that answers 404 for a path still routed it).
+     * in any class up to it (an ingress that answers 404 for a path still routed it). With {@code unroutedHost} the
+     * same request is first made for a host nobody routes, and an answer just like that one (status and body; over TLS
+     * also the certificate) fails: the controller answered, but not from the route's backend.
      */
     @JsonTypeName("http")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Http(@JsonUnwrapped Common common, String host, int port, String scheme, String path, String hostHeader,
-            Integer expectStatusClass, Integer maxStatusClass) implements ProbeCheck {
+            Integer expectStatusClass, Integer maxStatusClass, String unroutedHost) implements ProbeCheck {
         @Override
         public Http with(Common other) {
-            return new Http(other, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass);
+            return new Http(other, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, unroutedHost);
         }
 
         public Http withScheme(String newScheme) {
-            return new Http(common, host, port, newScheme, path, hostHeader, expectStatusClass, maxStatusClass);
+            return new Http(common, host, port, newScheme, path, hostHeader, expectStatusClass, maxStatusClass, unroutedHost);
         }
 
         public Http withExpectStatusClass(int statusClass) {
-            return new Http(common, host, port, scheme, path, hostHeader, statusClass, null);
+            return new Http(common, host, port, scheme, path, hostHeader, statusClass, null, unroutedHost);
         }
 
         /** Passes on any HTTP status up to this class (4: anything but a server error). */
         public Http withMaxStatusClass(int statusClass) {
-            return new Http(common, host, port, scheme, path, hostHeader, null, statusClass);
+            return new Http(common, host, port, scheme, path, hostHeader, null, statusClass, unroutedHost);
+        }
+
+        /** Compares the answer with the one for this host, which nothing routes (see the record's comment). */
+        public Http withUnroutedHost(String host) {
+            return new Http(common, this.host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, host);
         }
     }
 
@@ -205,7 +212,7 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
     }
 
     static Http http(String id, String host, int port, String path, String hostHeader) {
-        return new Http(Common.of(id), host, port, "http", path, hostHeader, 2, null);
+        return new Http(Common.of(id), host, port, "http", path, hostHeader, 2, null, null);
     }
 
     static Dns dns(String id, String server, String name, String recordType, List<String> expect) {

@@ -49,6 +49,9 @@ public final class ProbePlan {
 
     public static final String LOAD_BALANCING = "load-balancing";
 
+    /** A host no Ingress can route (.invalid is reserved, RFC 2606): the controller's "no route" answer. */
+    public static final String UNROUTED_HOST = "no-route.networktopology.invalid";
+
     /**
      * What a run's client pods probe.
      *
@@ -178,6 +181,11 @@ public final class ProbePlan {
             }
         }
         List<IngressSpec> ingresses = topology.getSpec().getIngresses() == null ? List.of() : topology.getSpec().getIngresses();
+        // A controller answers for a route it dropped (its Service has no ready endpoint) just as for an unknown host —
+        // Traefik with 404 — so a route is proven by answering otherwise than a host nobody routes. Unless the topology
+        // itself routes every host (a rule without host, a default backend): then that host is routed too.
+        boolean catchAll = ingresses.stream().anyMatch(i -> i.getDefaultBackend() != null
+                || Routes.of(i).stream().anyMatch(r -> r.host() == null));
         for (IngressSpec ingress : ingresses) {
             List<String> addresses = EntryPoints.ingressAddresses(targets.ingresses().get(ingress.getName()));
             if (addresses.isEmpty()) {
@@ -190,6 +198,9 @@ public final class ProbePlan {
                 boolean tls = route.host() != null && Routes.tlsCovers(ingress, route.host());
                 ProbeCheck.Http check = ProbeCheck.http("ingress-" + ingress.getName() + "-" + route.toString(), address, tls ? 443 : 80,
                         route.path(), host).withMaxStatusClass(4);
+                if (!catchAll) {
+                    check = check.withUnroutedHost(UNROUTED_HOST);
+                }
                 checks.add((tls ? check.withScheme("https") : check).on(ProbePath.ExternalToService.name(), "probe client pod",
                         Routes.url(ingress, route.host(), route.path()) + " via " + address));
             }

@@ -197,31 +197,104 @@ public final class ProbeRunner {
      */
     static String http(ProbeCheck.Http check) throws IOException {
         String host = check.hostHeader() != null ? check.hostHeader() : check.host();
+        // First the controller's answer for a host nobody routes: what "no route here" looks like at this address.
+        Answer unrouted = check.unroutedHost() == null ? null : fetch(check, check.unroutedHost());
+        Answer answer = fetch(check, host);
+        int code = answer.code();
+        if (check.maxStatusClass() != null) {
+            if (code / 100 > check.maxStatusClass()) {
+                throw new ProbeFailure("HTTP " + code + ", expected " + check.maxStatusClass() + "xx or less");
+            }
+        } else {
+            int expected = check.expectStatusClass() == null ? 2 : check.expectStatusClass();
+            if (code / 100 != expected) {
+                throw new ProbeFailure("HTTP " + code + ", expected " + expected + "xx");
+            }
+        }
+        if (unrouted == null) {
+            return "HTTP " + code;
+        }
+        if (code == unrouted.code() && java.util.Arrays.equals(answer.body(), unrouted.body())) {
+            throw new ProbeFailure("HTTP " + code + " as for a host nobody routes (" + answer.body().length + " bytes alike): the controller"
+                    + " has no route to a backend for it (no ready endpoint, or the route not taken up)");
+        }
+        if (answer.certificate() != null && answer.certificate().equals(unrouted.certificate())) {
+            throw new ProbeFailure("HTTP " + code + " but with the certificate of a host nobody routes (" + answer.subject()
+                    + "): the controller's default, not one for " + host + " (is the TLS Secret there and valid?)");
+        }
+        return "HTTP " + code + " from the route (a host nobody routes: HTTP " + unrouted.code() + ")";
+    }
+
+    /** An HTTP answer: its status, its body (up to 64 KiB) and, over TLS, the server certificate's hash and subject. */
+    record Answer(int code, byte[] body, String certificate, String subject) {
+    }
+
+    private static final int MAX_BODY = 64 * 1024;
+
+    private static Answer fetch(ProbeCheck.Http check, String host) throws IOException {
         try (Socket plain = connect(check.host(), check.port(), check.timeout()); Socket socket = "https".equals(check.scheme()) ? tls(plain, check, host) : plain) {
             OutputStream out = socket.getOutputStream();
             String request = "GET " + (check.path() == null ? "/" : check.path()) + " HTTP/1.1\r\nHost: " + host
                     + "\r\nUser-Agent: network-topology-probe\r\nConnection: close\r\n\r\n";
             out.write(request.getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            BufferedReader in = new BufferedReader(new InputStreamReader(socket.getInputStream(), StandardCharsets.ISO_8859_1));
-            String status = in.readLine();
+            java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
+            String status = line(in);
             if (status == null || !status.startsWith("HTTP/")) {
                 throw new ProbeFailure("no HTTP response (got " + (status == null ? "nothing" : "\"" + status + "\"") + ")");
             }
             String[] parts = status.split(" ", 3);
             int code = Integer.parseInt(parts[1]);
-            if (check.maxStatusClass() != null) {
-                if (code / 100 > check.maxStatusClass()) {
-                    throw new ProbeFailure("HTTP " + code + ", expected " + check.maxStatusClass() + "xx or less");
-                }
-            } else {
-                int expected = check.expectStatusClass() == null ? 2 : check.expectStatusClass();
-                if (code / 100 != expected) {
-                    throw new ProbeFailure("HTTP " + code + ", expected " + expected + "xx");
+            int length = -1;
+            for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
+                if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                    try {
+                        length = Integer.parseInt(header.substring(15).trim());
+                    } catch (NumberFormatException e) {
+                        length = -1;
+                    }
                 }
             }
-            return "HTTP " + code;
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            int limit = length < 0 ? MAX_BODY : Math.min(length, MAX_BODY);
+            try {
+                byte[] buffer = new byte[4096];
+                for (int n; body.size() < limit && (n = in.read(buffer, 0, Math.min(buffer.length, limit - body.size()))) > 0; ) {
+                    body.write(buffer, 0, n);
+                }
+            } catch (SocketTimeoutException e) {
+                // a server that keeps the connection open despite "Connection: close": what came is the answer
+            }
+            String certificate = null;
+            String subject = null;
+            if (socket instanceof SSLSocket tls) {
+                java.security.cert.Certificate[] chain = tls.getSession().getPeerCertificates();
+                if (chain.length > 0) {
+                    try {
+                        certificate = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded()));
+                    } catch (java.security.GeneralSecurityException e) {
+                        certificate = null;
+                    }
+                    subject = chain[0] instanceof X509Certificate x509 ? x509.getSubjectX500Principal().getName() : "?";
+                }
+            }
+            return new Answer(code, body.toByteArray(), certificate, subject);
         }
+    }
+
+    /** One header line (ISO-8859-1, without its CRLF), or null at the end of the stream. */
+    private static String line(java.io.InputStream in) throws IOException {
+        StringBuilder text = new StringBuilder();
+        for (int c = in.read(); c >= 0; c = in.read()) {
+            if (c == '\n') {
+                return text.toString().endsWith("\r") ? text.substring(0, text.length() - 1) : text.toString();
+            }
+            if (text.length() > 8192) {
+                throw new ProbeFailure("an HTTP header line longer than 8 KiB");
+            }
+            text.append((char) c);
+        }
+        return text.length() == 0 ? null : text.toString();
     }
 
     private static Socket tls(Socket plain, ProbeCheck.Http check, String serverName) throws IOException {

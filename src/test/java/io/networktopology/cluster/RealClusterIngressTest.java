@@ -61,6 +61,45 @@ class RealClusterIngressTest {
                 assertThat(RealCluster.condition(topology(), "ConnectivityVerified")).isEqualTo("True"));
     }
 
+    @Test
+    void aRouteWithoutBackendsAndATlsHostWithoutItsSecretFailForWhatTheyAre() throws Exception {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(RealCluster.condition(topology(), "ConnectivityVerified")).isEqualTo("True"));
+        // Every backend pod gone: Traefik drops the routers and answers 404 as for any unknown host. A trial saw every
+        // ingress check stay "Passed | HTTP 404"; now the answer is compared with that for a host nobody routes.
+        cluster.kubectlOk("-n", "ingressnet", "scale", "deploy/web", "--replicas=0");
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> assertThat(ingressChecks())
+                    .isNotEmpty().allSatisfy(c -> {
+                        assertThat(c.getResult()).as(c.getId()).isEqualTo(CheckStatus.Result.Failed);
+                        assertThat(c.getMessage()).as(c.getId()).contains("as for a host nobody routes");
+                    }));
+            ingressChecks().forEach(c -> System.out.println("[backends scaled to 0] " + c.getId() + " | " + c.getMessage()));
+        } finally {
+            cluster.kubectlOk("-n", "ingressnet", "scale", "deploy/web", "--replicas=1");
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(ingressChecks()).allSatisfy(c -> assertThat(c.getResult()).as(c.getId()).isEqualTo(CheckStatus.Result.Passed)));
+
+        // The TLS Secret gone: the controller still routes, with its default certificate — the one a host nobody routes gets.
+        cluster.kubectlOk("-n", "ingressnet", "delete", "secret", "shop-tls");
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                assertThat(ingressChecks()).filteredOn(c -> c.getTo().startsWith("https://")).isNotEmpty().allSatisfy(c -> {
+                    assertThat(c.getResult()).as(c.getId()).isEqualTo(CheckStatus.Result.Failed);
+                    assertThat(c.getMessage()).as(c.getId()).contains("the certificate of a host nobody routes");
+                });
+                assertThat(ingressChecks()).filteredOn(c -> c.getTo().startsWith("http://")).isNotEmpty()
+                        .allSatisfy(c -> assertThat(c.getResult()).as(c.getId()).isEqualTo(CheckStatus.Result.Passed));
+            });
+            ingressChecks().forEach(c -> System.out.println("[TLS Secret deleted] " + c.getId() + " | " + c.getMessage()));
+        } finally {
+            cluster.tlsSecret("ingressnet", "shop-tls", "shop.example.com");
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(RealCluster.condition(topology(), "ConnectivityVerified")).isEqualTo("True"));
+    }
+
     static NetworkTopology topology() {
         return cluster.topology("ingressnet", "ingressnet");
     }

@@ -36,9 +36,13 @@ class ProbeRunnerTest {
     static void startServers() throws Exception {
         http = HttpServer.create(new InetSocketAddress(LOOPBACK, 0), 0);
         http.createContext("/", exchange -> {
-            // A virtual host: only shop.example.com is served, as an ingress controller would.
-            int code = "shop.example.com".equals(exchange.getRequestHeaders().getFirst("Host")) ? 200 : 404;
-            byte[] body = ("host " + exchange.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
+            // A virtual host: only shop.example.com is routed, as an ingress controller would; any other host gets the
+            // controller's own 404 (Traefik's text), and the backend answers 404 in its own words for a page it lacks.
+            boolean routed = "shop.example.com".equals(exchange.getRequestHeaders().getFirst("Host"));
+            boolean missing = exchange.getRequestURI().getPath().equals("/missing");
+            int code = routed && !missing ? 200 : 404;
+            byte[] body = (!routed ? "404 page not found\n" : missing ? "<h1>no such page</h1>"
+                    : "host " + exchange.getRequestHeaders().getFirst("Host")).getBytes(StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(code, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();
@@ -125,6 +129,27 @@ class ProbeRunnerTest {
         assertThat(other.message()).isEqualTo("HTTP 404, expected 2xx");
         assertThat(ProbeRunner.runOne(ProbeCheck.http("404ok", "127.0.0.1", port, "/", "x.example.com").withExpectStatusClass(4)).passed())
                 .isTrue();
+    }
+
+    @Test
+    void anIngressCheckPassesOnlyWhenTheRouteAnswersOtherwiseThanAHostNobodyRoutes() {
+        int port = http.getAddress().getPort();
+        ProbeResult routed = ProbeRunner.runOne(ProbeCheck.http("routed", "127.0.0.1", port, "/", "shop.example.com").withMaxStatusClass(4)
+                .withUnroutedHost(ProbePlan.UNROUTED_HOST));
+        assertThat(routed.passed()).as(routed.message()).isTrue();
+        assertThat(routed.message()).isEqualTo("HTTP 200 from the route (a host nobody routes: HTTP 404)");
+        // The backend's own 404 is an answer from the route: a pass.
+        ProbeResult backend404 = ProbeRunner.runOne(ProbeCheck.http("b404", "127.0.0.1", port, "/missing", "shop.example.com").withMaxStatusClass(4)
+                .withUnroutedHost(ProbePlan.UNROUTED_HOST));
+        assertThat(backend404.passed()).as(backend404.message()).isTrue();
+        // The trial's false pass: a route the controller dropped answers its 404, which "anything but 5xx" took for a pass.
+        ProbeResult dropped = ProbeRunner.runOne(ProbeCheck.http("dropped", "127.0.0.1", port, "/", "gone.example.com").withMaxStatusClass(4)
+                .withUnroutedHost(ProbePlan.UNROUTED_HOST));
+        assertThat(dropped.result()).isEqualTo("F");
+        assertThat(dropped.message()).isEqualTo("HTTP 404 as for a host nobody routes (19 bytes alike): the controller has no route to a"
+                + " backend for it (no ready endpoint, or the route not taken up)");
+        assertThat(ProbeRunner.runOne(ProbeCheck.http("old", "127.0.0.1", port, "/", "gone.example.com").withMaxStatusClass(4)).passed())
+                .as("without the comparison: the false pass").isTrue();
     }
 
     @Test
