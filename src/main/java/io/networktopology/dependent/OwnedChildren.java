@@ -5,6 +5,8 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
@@ -42,12 +44,31 @@ public class OwnedChildren<R extends HasMetadata> {
         void changed(String verb, String what);
     }
 
+    /**
+     * What another writer put into a child that the declared fields cannot coexist with (the API server would refuse
+     * every apply of the declaration, for ever): a JSON Patch that takes exactly that out, and what it removes in words,
+     * or null when nothing collides.
+     */
+    public interface Collisions<R extends HasMetadata> {
+        Removal of(R desired, R actual);
+    }
+
+    /** @param jsonPatch JSON Patch operations (with tests, so a newer object is refused, not damaged) */
+    public record Removal(String jsonPatch, String description) {
+    }
+
     private final Class<R> type;
     private final Recreate<R> recreate;
+    private final Collisions<R> collisions;
 
     public OwnedChildren(Class<R> type, Recreate<R> recreate) {
+        this(type, recreate, (desired, actual) -> null);
+    }
+
+    public OwnedChildren(Class<R> type, Recreate<R> recreate, Collisions<R> collisions) {
         this.type = type;
         this.recreate = recreate;
+        this.collisions = collisions;
     }
 
     public Outcome<R> reconcile(NetworkTopology topology, List<R> desired, Set<String> frozen, Context<NetworkTopology> context) {
@@ -149,6 +170,13 @@ public class OwnedChildren<R extends HasMetadata> {
             // Here `have` is the topology's (its owner reference was checked above). Forced: the topology is the source
             // of truth for the fields it declares, also against another applier.
             if (!Applied.holds(configuration, have)) {
+                Removal removal = collisions.of(want, have);
+                if (removal != null) {
+                    // The declaration wins over a hand edit it collides with; the edit is taken out first, and said.
+                    have = client.resource(have).patch(PatchContext.of(PatchType.JSON), removal.jsonPatch());
+                    writes++;
+                    changes.changed("Removed", kindName + " " + name + " " + removal.description());
+                }
                 R updated = client.resource(configuration).fieldManager(fieldManager).forceConflicts().serverSideApply();
                 cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, have);
                 current.put(name, updated);

@@ -1,12 +1,17 @@
 package io.networktopology.dependent;
 
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.model.ChildLabels;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
 
 /** The topology's Services: cached by the operator's label; which changes need a new Service. */
 public final class ServicesDependent {
@@ -45,6 +50,53 @@ public final class ServicesDependent {
         }
         return "LoadBalancer".equals(want.getType()) && "LoadBalancer".equals(have.getType())
                 && have.getLoadBalancerClass() != null && !have.getLoadBalancerClass().equals(want.getLoadBalancerClass());
+    }
+
+    /**
+     * Ports the Service has but the topology does not declare (someone added or edited them: {@code kubectl patch}
+     * changing port 80 to 81 leaves 81 behind, under the declared name) that the declared ports collide with: the same
+     * name, no name (a Service of several ports needs every one named), or the same node port. Apply merges ports by
+     * port and protocol, so without their removal the API server refuses every apply of the declaration
+     * ({@code spec.ports[1].name: Duplicate value: "http"}) and the topology is wedged. Ports that collide with nothing
+     * stay: they are the other writer's.
+     */
+    public static OwnedChildren.Removal collidingPorts(Service desired, Service actual) {
+        List<ServicePort> want = desired.getSpec() == null || desired.getSpec().getPorts() == null ? List.of() : desired.getSpec().getPorts();
+        List<ServicePort> have = actual.getSpec() == null || actual.getSpec().getPorts() == null ? List.of() : actual.getSpec().getPorts();
+        if (want.isEmpty()) {
+            return null;
+        }
+        List<String> ops = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        for (int i = have.size() - 1; i >= 0; i--) { // from the end, so that earlier indices stay valid
+            ServicePort port = have.get(i);
+            boolean declared = want.stream().anyMatch(w -> Objects.equals(w.getPort(), port.getPort()) && protocol(w).equals(protocol(port)));
+            if (declared) {
+                continue;
+            }
+            // Beside a declared port it makes a Service of several ports, where every port needs a name of its own.
+            boolean collides = unnamed(port) || want.stream().anyMatch(w -> unnamed(w) || port.getName().equals(w.getName())
+                    || port.getNodePort() != null && port.getNodePort().equals(w.getNodePort()));
+            if (collides) {
+                ops.add("{\"op\":\"test\",\"path\":\"/spec/ports/" + i + "/port\",\"value\":" + port.getPort() + "}");
+                ops.add("{\"op\":\"remove\",\"path\":\"/spec/ports/" + i + "\"}");
+                removed.add(port.getPort() + "/" + protocol(port) + (port.getName() == null || port.getName().isEmpty() ? "" : " (" + port.getName() + ")"));
+            }
+        }
+        if (removed.isEmpty()) {
+            return null;
+        }
+        java.util.Collections.reverse(removed);
+        return new OwnedChildren.Removal("[" + String.join(",", ops) + "]", "port" + (removed.size() == 1 ? " " : "s ")
+                + String.join(", ", removed) + ", not declared, collided with the declared ports");
+    }
+
+    private static boolean unnamed(ServicePort port) {
+        return port.getName() == null || port.getName().isEmpty();
+    }
+
+    private static String protocol(ServicePort port) {
+        return port.getProtocol() == null ? "TCP" : port.getProtocol();
     }
 
     private static boolean isHeadless(ServiceSpec spec) {

@@ -38,7 +38,8 @@ final class ChildrenStep {
             List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, boolean unsettled, int writes) {
     }
 
-    private final OwnedChildren<Service> services = new OwnedChildren<>(Service.class, ServicesDependent::needsRecreate);
+    private final OwnedChildren<Service> services = new OwnedChildren<>(Service.class, ServicesDependent::needsRecreate,
+            ServicesDependent::collidingPorts);
     private final OwnedChildren<Ingress> ingresses = new OwnedChildren<>(Ingress.class, (desired, actual) -> false);
 
     Result reconcile(NetworkTopology topology, Context<NetworkTopology> context) {
