@@ -173,8 +173,11 @@ public final class ProbeRuns {
         writes += deleteRuns(client, topology, runPods, Set.of(run.runId()));
         active.remove(uid);
         // The generation the run was planned for: a spec changed meanwhile is probed by the next run, right away.
+        // What the run could not cover, said beside what it found: a cordoned node's checks vanish otherwise without a word.
+        ProbeNodes.Coverage coverage = ProbeNodes.coverage(NodeAddresses.nodes(context), seed(topology), settings,
+                probes.effectivePaths());
         ConnectivityReport.Run result = ConnectivityReport.merge(previous, ((ProbeRun.Finish) next).outcomes(), now, run.runId(),
-                run.generation(), run.request(), run.refusals());
+                run.generation(), run.request(), run.refusals(), coverage.summary(), coverage.gaps());
         lastResult.put(uid, result.status());
         return new Outcome(result.status(), null, probes.intervalDuration(), result, writes);
     }

@@ -285,13 +285,16 @@ public final class ProbePlan {
                     List<String> ready = endpoints.getOrDefault(spec.getName(), List.of());
                     List<String> v4 = ready.stream().filter(a -> !a.contains(":")).toList();
                     List<String> v6 = ready.stream().filter(a -> a.contains(":")).toList();
+                    // With publishNotReadyAddresses the name answers with pods that are not ready too: say so.
+                    String which = Boolean.TRUE.equals(spec.getPublishNotReadyAddresses()) ? " pod(s), ready or not (publishNotReadyAddresses)"
+                            : " ready pod(s)";
                     if (!v4.isEmpty()) {
                         checks.add(ProbeCheck.dns("dns-a-" + spec.getName(), null, fqdn, "A", v4)
-                                .on(dnsPath, from, "A " + fqdn + " → the " + v4.size() + " ready pod(s)"));
+                                .on(dnsPath, from, "A " + fqdn + " → the " + v4.size() + which));
                     }
                     if (!v6.isEmpty()) {
                         checks.add(ProbeCheck.dns("dns-aaaa-" + spec.getName(), null, fqdn, "AAAA", v6)
-                                .on(dnsPath, from, "AAAA " + fqdn + " → the " + v6.size() + " ready pod(s)"));
+                                .on(dnsPath, from, "AAAA " + fqdn + " → the " + v6.size() + which));
                     }
                 } else if (hasIp) {
                     String recordType = clusterIp.contains(":") ? "AAAA" : "A";

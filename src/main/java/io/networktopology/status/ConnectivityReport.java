@@ -44,6 +44,15 @@ public final class ConnectivityReport {
 
     public static Run merge(ConnectivityStatus previous, List<Outcome> outcomes, Instant finished, String runId, Long generation,
             String request, String runMessage) {
+        return merge(previous, outcomes, finished, runId, generation, request, runMessage, null, List.of());
+    }
+
+    /**
+     * @param coverage  which nodes were probed and why the others were not, or null
+     * @param notChecked what the topology promises that no check of this run covered, with why
+     */
+    public static Run merge(ConnectivityStatus previous, List<Outcome> outcomes, Instant finished, String runId, Long generation,
+            String request, String runMessage, String coverage, List<String> notChecked) {
         String now = finished.truncatedTo(ChronoUnit.SECONDS).toString();
         Map<String, CheckStatus> before = new LinkedHashMap<>();
         if (previous != null && previous.getChecks() != null) {
@@ -118,6 +127,8 @@ public final class ConnectivityReport {
         status.setMessage(runMessage);
         status.setChecks(checks);
         status.setSummary(summary(checks));
+        status.setCoverage(coverage);
+        status.setNotChecked(notChecked == null || notChecked.isEmpty() ? null : List.copyOf(notChecked));
         return new Run(status, startedFailing, recovered);
     }
 
@@ -232,6 +243,11 @@ public final class ConnectivityReport {
             // hold Ready back. "True" beside "0/23 passed" read as a contradiction.
             return new Verdict("Unknown", Reasons.FAILURES_BELOW_THRESHOLD, failing.size() + " of " + connectivity.getChecks().size()
                     + " checks failing, fewer than " + threshold + " runs in a row (not an outage yet): " + describe(failing) + note);
+        }
+        if (connectivity.getNotChecked() != null && !connectivity.getNotChecked().isEmpty()) {
+            // Every check passed, but a path the topology promises had none: not the whole promise verified.
+            return new Verdict("True", Reasons.VERIFIED_WITH_GAPS, connectivity.getSummary() + "; not checked: "
+                    + String.join("; ", connectivity.getNotChecked()) + note);
         }
         return new Verdict("True", Reasons.ALL_PATHS_VERIFIED, connectivity.getSummary() + note);
     }

@@ -40,6 +40,8 @@ public final class Reasons {
 
     /** Ready=True and ConnectivityVerified=True: every check of the last probe run passed. */
     public static final String ALL_PATHS_VERIFIED = "AllPathsVerified";
+    /** Every check passed, but something the topology promises was not checked (a node cordoned or not Ready, one node for probes). */
+    public static final String VERIFIED_WITH_GAPS = "VerifiedWithGaps";
     /** ConnectivityVerified=Unknown: some checks failed, but fewer than failureThreshold runs in a row (damped, not an outage yet). */
     public static final String FAILURES_BELOW_THRESHOLD = "FailuresBelowThreshold";
     /** ConnectivityVerified=True: the chosen paths gave nothing to check (e.g. no services yet). */

@@ -269,15 +269,20 @@ public final class TopologyStatusBuilder {
      */
     static List<Condition> withReady(List<Condition> parts, Long generation, List<Condition> old, Instant now) {
         Optional<Condition> failing = parts.stream().filter(c -> "False".equals(c.getStatus())).findFirst();
-        boolean verified = parts.stream().anyMatch(c -> Conditions.CONNECTIVITY_VERIFIED.equals(c.getType())
-                && Reasons.ALL_PATHS_VERIFIED.equals(c.getReason()));
+        Condition connectivity = parts.stream().filter(c -> Conditions.CONNECTIVITY_VERIFIED.equals(c.getType())).findFirst().orElse(null);
+        String verdict = connectivity == null ? null : connectivity.getReason();
         Condition ready = failing
                 .map(c -> ConditionList.condition(Conditions.READY, false, c.getReason(), c.getType() + ": " + c.getMessage(), generation, old, now))
-                .orElseGet(() -> verified
+                .orElseGet(() -> Reasons.ALL_PATHS_VERIFIED.equals(verdict)
                         ? ConditionList.condition(Conditions.READY, true, Reasons.ALL_PATHS_VERIFIED,
                                 "everything the topology declares is in place, and the probes found every path working", generation, old, now)
-                        : ConditionList.condition(Conditions.READY, true, Reasons.TOPOLOGY_READY,
-                                "everything the topology declares is in place", generation, old, now));
+                        : Reasons.VERIFIED_WITH_GAPS.equals(verdict)
+                        ? ConditionList.condition(Conditions.READY, true, Reasons.VERIFIED_WITH_GAPS,
+                                "everything the topology declares is in place, and every path the probes could check works; "
+                                        + connectivity.getMessage(), generation, old, now)
+                        : ConditionList.condition(Conditions.READY, true, Reasons.TOPOLOGY_READY, "everything the topology declares is in place"
+                                + ("Unknown".equals(connectivity == null ? null : connectivity.getStatus())
+                                ? "; connectivity not verified yet: " + connectivity.getMessage() : ""), generation, old, now));
         List<Condition> all = new ArrayList<>();
         all.add(ready);
         all.addAll(parts);

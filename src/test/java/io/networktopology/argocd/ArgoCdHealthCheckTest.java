@@ -50,7 +50,7 @@ class ArgoCdHealthCheckTest {
     /** Ready=False reasons that mean "progressing, not failed"; every other failure reason in {@link Reasons} must be Degraded. */
     static final Set<String> PROGRESSING_REASONS = Set.of(Reasons.AWAITING_ADDRESS, Reasons.DNS_PENDING);
     /** Reasons only True conditions carry. */
-    static final Set<String> TRUE_REASONS = Set.of(Reasons.DNS_APPLIED, Reasons.NO_DNS_ENTRIES, Reasons.ALL_PATHS_VERIFIED,
+    static final Set<String> TRUE_REASONS = Set.of(Reasons.DNS_APPLIED, Reasons.NO_DNS_ENTRIES, Reasons.ALL_PATHS_VERIFIED, Reasons.VERIFIED_WITH_GAPS,
             Reasons.PROBES_DISABLED, Reasons.PROBES_PENDING, Reasons.FAILURES_BELOW_THRESHOLD, Reasons.NOTHING_TO_PROBE); // ProbesPending: ConnectivityVerified=Unknown, which never fails Ready
 
     static final YAMLMapper YAML = new YAMLMapper();

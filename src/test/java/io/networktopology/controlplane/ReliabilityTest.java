@@ -259,36 +259,49 @@ class ReliabilityTest {
     }
 
     /**
-     * After convergence: once the last writes of converging are done (the count holds still for 3 s), nothing more is
-     * written for 8 s (no flapping, no update loop). The writes still made while settling are printed; writes in the
-     * quiet 8 s fail the test with what they were: child or status writes, the operator's Events meanwhile, restarts.
+     * After convergence: the operator goes quiet — no update loop, no flapping. Quiet means a whole reconcile-free
+     * pause (its reconcile count holds still for 5 s), then 8 s without one write. Writes that still come after the
+     * status looked converged (the last process's resync reaching the one topology an earlier, killed process left
+     * half-written; a retry after an API timeout under load — CI saw one after an etcd "Handler timeout") are legitimate
+     * catching up, not a loop: they are printed and the quiet is looked for again, for up to 3 minutes. An update loop
+     * never goes quiet and fails with what it wrote; the fresh-replica step proves the stronger "a resync of a converged
+     * cluster writes nothing" without any window (a new process has nothing pending).
      */
-    static void assertQuiet(OperatorProcess operator) throws InterruptedException {
-        long settleStart = operator.writes();
-        long last = -1;
-        long now = settleStart;
-        for (int i = 0; i < 20 && now != last; i++) {
-            last = now;
-            Thread.sleep(3000);
-            now = operator.writes();
-        }
-        if (now != settleStart) {
-            System.out.println("[fault suite] " + (now - settleStart) + " writes after the status looked converged, before it settled");
-        }
-        int restarts = operator.restarts.get();
-        long children = operator.metric("networktopology_child_writes_total");
-        long statuses = operator.metric("networktopology_status_writes_total");
-        java.time.Instant since = java.time.Instant.now().minusSeconds(1);
-        Thread.sleep(8000);
-        long childWrites = operator.metric("networktopology_child_writes_total") - children;
-        long statusWrites = operator.metric("networktopology_status_writes_total") - statuses;
-        if (childWrites != 0 || statusWrites != 0 || operator.restarts.get() != restarts) {
+    static void assertQuiet(OperatorProcess operator) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        List<String> late = new ArrayList<>();
+        while (true) {
+            long reconciles = operator.metric("networktopology_reconciles_total");
+            for (int still = 0; still < 5 && System.nanoTime() < deadline; ) {
+                Thread.sleep(1000);
+                long now = operator.metric("networktopology_reconciles_total");
+                still = now == reconciles && now >= 0 ? still + 1 : 0;
+                reconciles = now;
+            }
+            int restarts = operator.restarts.get();
+            long children = operator.metric("networktopology_child_writes_total");
+            long statuses = operator.metric("networktopology_status_writes_total");
+            long failed = operator.metric("operator_sdk_reconciliations_failed_total");
+            java.time.Instant since = java.time.Instant.now().minusSeconds(1);
+            Thread.sleep(8000);
+            long childWrites = operator.metric("networktopology_child_writes_total") - children;
+            long statusWrites = operator.metric("networktopology_status_writes_total") - statuses;
+            if (childWrites == 0 && statusWrites == 0 && operator.restarts.get() == restarts) {
+                if (!late.isEmpty()) {
+                    System.out.println("[fault suite] writes after the status looked converged, before it went quiet: " + String.join(" // ", late));
+                }
+                assertConverged(); // and what came late left it as converged as before
+                return;
+            }
             String events = admin.v1().events().inAnyNamespace().list().getItems().stream()
                     .filter(e -> e.getLastTimestamp() != null && !java.time.Instant.parse(e.getLastTimestamp()).isBefore(since.truncatedTo(java.time.temporal.ChronoUnit.SECONDS)))
                     .map(e -> e.getMetadata().getNamespace() + "/" + e.getInvolvedObject().getName() + " " + e.getReason() + ": " + e.getMessage())
                     .limit(10).collect(java.util.stream.Collectors.joining(" | "));
-            throw new AssertionError("writes once converged, in 8 s: " + childWrites + " to children, " + statusWrites + " to status, "
-                    + (operator.restarts.get() - restarts) + " restarts meanwhile; the operator's Events: " + (events.isEmpty() ? "none" : events));
+            late.add(childWrites + " to children, " + statusWrites + " to status, " + (operator.restarts.get() - restarts) + " restarts, "
+                    + (operator.metric("operator_sdk_reconciliations_failed_total") - failed) + " failed reconciles; Events: " + (events.isEmpty() ? "none" : events));
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("never quiet for 8 s in 3 minutes after converging (an update loop?): " + String.join(" // ", late));
+            }
         }
     }
 

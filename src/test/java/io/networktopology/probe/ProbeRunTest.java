@@ -11,6 +11,8 @@ import io.fabric8.kubernetes.api.model.Taint;
 import io.fabric8.kubernetes.api.model.TaintBuilder;
 import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.networktopology.api.v1alpha1.CheckStatus;
+import io.networktopology.api.v1alpha1.ConnectivityStatus;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.ProbesSpec.ProbePath;
 import io.networktopology.Topologies;
@@ -188,6 +190,50 @@ class ProbeRunTest {
         assertThat(sample).hasSize(Math.min(settings.maxNodes(), 8)).allMatch(n -> n.startsWith("w")).isSorted();
         java.util.Collections.reverse(workers);
         assertThat(ProbeNodes.sample(workers, "uid-1", settings)).as("whatever the order the informer lists them in").isEqualTo(sample);
+    }
+
+    @Test
+    void whatARunCannotCoverIsSaidNodeByNodeAndOnlyANodesStateIsAGap() {
+        var control = new NodeBuilder().withNewMetadata().withName("control").endMetadata().withNewSpec()
+                .addNewTaint().withKey("node-role.kubernetes.io/control-plane").withEffect("NoSchedule").endTaint().endSpec().build();
+        var cordoned = new NodeBuilder().withNewMetadata().withName("node2").endMetadata().withNewSpec().withUnschedulable(true).endSpec().build();
+        var worker = new NodeBuilder().withNewMetadata().withName("node1").endMetadata().build();
+        List<ProbePath> all = List.of(ProbePath.PodToPod, ProbePath.PodToService, ProbePath.ExternalToService, ProbePath.DNS);
+
+        ProbeNodes.Coverage twoWorkers = ProbeNodes.coverage(List.of(control, worker, cordoned), "uid-1", settings, all);
+        assertThat(twoWorkers.summary()).isEqualTo("probed on node1 (1 of 3 nodes); not on control (taint node-role.kubernetes.io/control-plane:NoSchedule"
+                + " not tolerated by the probe pods), node2 (cordoned (spec.unschedulable))");
+        // The trial: a cordoned node's checks vanished (57 -> 39) without a word, and no cross-node path was left.
+        assertThat(twoWorkers.gaps()).containsExactly(
+                "node node2: cordoned (spec.unschedulable); no probe pod runs there, so pods on it, Services from it and its NodePorts are not checked",
+                "pod to pod across nodes: only node1 of 3 nodes can run probe pods");
+
+        var notReady = new NodeBuilder(worker).withNewStatus().addNewCondition().withType("Ready").withStatus("False").endCondition().endStatus()
+                .editMetadata().withName("node3").endMetadata().build();
+        var other = new NodeBuilder(worker).editMetadata().withName("node4").endMetadata().build();
+        assertThat(ProbeNodes.coverage(List.of(worker, other, notReady), "uid-1", settings, all).gaps())
+                .containsExactly("node node3: not Ready; no probe pod runs there, so pods on it, Services from it and its NodePorts are not checked");
+        // By configuration (a taint the probes do not tolerate) or by nature (one node), nothing promised goes unchecked.
+        assertThat(ProbeNodes.coverage(List.of(control, worker, other), "uid-1", settings, all).gaps()).isEmpty();
+        assertThat(ProbeNodes.coverage(List.of(worker), "uid-1", settings, all).gaps()).isEmpty();
+        assertThat(ProbeNodes.coverage(List.of(worker, cordoned), "uid-1", settings, List.of(ProbePath.DNS)).gaps())
+                .as("DNS checks do not depend on where they run").isEmpty();
+    }
+
+    @Test
+    void everyCheckPassingWithAGapIsVerifiedWithGapsNotAllPathsVerified() {
+        CheckStatus passed = new CheckStatus();
+        passed.setId("svc-ip-web-80");
+        passed.setResult(CheckStatus.Result.Passed);
+        ConnectivityStatus status = new ConnectivityStatus();
+        status.setChecks(List.of(passed));
+        status.setSummary("1/1 passed");
+        assertThat(ConnectivityReport.verdict(status, true, 2, null).reason()).isEqualTo("AllPathsVerified");
+        status.setNotChecked(List.of("pod to pod across nodes: only node1 of 2 nodes can run probe pods"));
+        ConnectivityReport.Verdict verdict = ConnectivityReport.verdict(status, true, 2, null);
+        assertThat(verdict.status()).isEqualTo("True");
+        assertThat(verdict.reason()).isEqualTo("VerifiedWithGaps");
+        assertThat(verdict.message()).isEqualTo("1/1 passed; not checked: pod to pod across nodes: only node1 of 2 nodes can run probe pods");
     }
 
     private static NetworkTopology topology() {

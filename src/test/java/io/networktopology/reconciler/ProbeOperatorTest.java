@@ -351,6 +351,33 @@ class ProbeOperatorTest {
     }
 
     @Test
+    void aCordonedNodeIsSaidToBeUncheckedAndTheTopologyReadsVerifiedWithGaps() {
+        String ns = "probe-cordon";
+        client.nodes().withName("node-b").edit(n -> {
+            n.setSpec(new io.fabric8.kubernetes.api.model.NodeSpecBuilder().withUnschedulable(true).build());
+            return n;
+        });
+        try {
+            client.resource(topology(ns, "shop", clusterIp("web"))).create();
+            ConnectivityStatus connectivity = untilRunFinished(ns, new FakeKubelet(client), "");
+            assertThat(connectivity.getChecks()).allSatisfy(c -> assertThat(c.getResult()).as(c.getId()).isEqualTo(CheckStatus.Result.Passed));
+            assertThat(connectivity.getCoverage()).isEqualTo("probed on node-a (1 of 2 nodes); not on node-b (cordoned (spec.unschedulable))");
+            assertThat(connectivity.getNotChecked()).containsExactly("node node-b: cordoned (spec.unschedulable); no probe pod runs there, so pods"
+                    + " on it, Services from it and its NodePorts are not checked", "pod to pod across nodes: only node-a of 2 nodes can run probe pods");
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(condition(get(ns), "ConnectivityVerified").getReason()).isEqualTo("VerifiedWithGaps");
+                assertThat(condition(get(ns), "Ready").getReason()).isEqualTo("VerifiedWithGaps");
+                assertThat(condition(get(ns), "Ready").getMessage()).contains("not checked: node node-b: cordoned");
+            });
+        } finally {
+            client.nodes().withName("node-b").edit(n -> {
+                n.getSpec().setUnschedulable(null);
+                return n;
+            });
+        }
+    }
+
+    @Test
     void probesSwitchedOffRunNothingAndSaySo() {
         String ns = "probe-off";
         NetworkTopology topology = probed(ns);

@@ -26,8 +26,32 @@ public class ConnectivityStatus extends ContentEquality {
     @JsonPropertyDescription("Why the last run could not probe everything (e.g. probe pods could not be created).")
     private String message;
 
+    @JsonPropertyDescription("Which nodes the last run's probe pods ran on, and every other node with why not (cordoned, not Ready, "
+            + "a taint, the probe node selector, outside the sample).")
+    private String coverage;
+
+    @JsonPropertyDescription("What the topology promises that the last run could not check, and why (a node cordoned or not Ready; "
+            + "pod to pod across nodes with fewer than two nodes for probe pods). Not empty: ConnectivityVerified is at most VerifiedWithGaps.")
+    private java.util.List<String> notChecked;
+
     @JsonPropertyDescription("One entry per check of the last run.")
     private java.util.List<CheckStatus> checks;
+
+    public String getCoverage() {
+        return coverage;
+    }
+
+    public void setCoverage(String coverage) {
+        this.coverage = coverage;
+    }
+
+    public java.util.List<String> getNotChecked() {
+        return notChecked;
+    }
+
+    public void setNotChecked(java.util.List<String> notChecked) {
+        this.notChecked = notChecked;
+    }
 
     public String getLastRun() {
         return lastRun;
