@@ -123,6 +123,7 @@ public final class RealCluster implements AutoCloseable {
 
     /** The user's install: {@code kubectl apply -k tools/cluster/overlay} (the default overlay, the local image). */
     public void installOperator() {
+        kubectlOk("apply", "-k", "crds/");
         kubectlOk("apply", "-k", "tools/cluster/overlay");
         kubectlOk("-n", OPERATOR_NAMESPACE, "rollout", "status", "deploy/network-topology-operator", "--timeout=180s");
     }

@@ -1,6 +1,7 @@
 package io.networktopology.cluster;
 
 import io.fabric8.kubernetes.api.model.Pod;
+import io.networktopology.Processes;
 import io.networktopology.api.v1alpha1.CheckStatus;
 import io.networktopology.api.v1alpha1.ConnectivityStatus;
 import io.networktopology.api.v1alpha1.NetworkTopology;
@@ -197,6 +198,36 @@ class RealClusterTest {
             assertThat(topology.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready"))
                     .singleElement().satisfies(c -> assertThat(c.getReason()).isEqualTo("AllPathsVerified"));
         });
+    }
+
+    @Test
+    @Order(7)
+    void uninstallingIsOneCommandThatFinishesAndRemovingEverythingLeavesNothingOfTheOperators() {
+        // The trial: `kubectl delete -k` of the install with a topology present hung — the CRD waited on the topology's
+        // finalizer, whose operator was already gone. The CRD is no longer in the overlay: the command finishes and keeps it.
+        Processes.Result uninstall = cluster.kubectl("delete", "-k", "tools/cluster/overlay", "--timeout=120s");
+        System.out.println("[kubectl delete -k tools/cluster/overlay] exit " + uninstall.exitCode() + "\n" + uninstall.out() + uninstall.err());
+        assertThat(uninstall.exitCode()).as(uninstall.err()).isZero();
+        assertThat(cluster.kubectlOk("get", "crd", "networktopologies.networktopology.io", "-o", "name")).contains("networktopologies");
+        assertThat(topology("realnet")).as("the topology, kept with the CRD").isNotNull();
+
+        // Everything, in the documented order (docs/operations.md): topologies while the operator runs, the operator, the CRD.
+        cluster.installOperator();
+        cluster.kubectlOk("delete", "ntopo", "-A", "--all", "--wait", "--timeout=180s");
+        cluster.kubectlOk("delete", "-k", "tools/cluster/overlay", "--timeout=120s");
+        cluster.kubectlOk("delete", "-k", "crds/", "--timeout=120s");
+        cluster.kubectlOk("-n", "kube-system", "delete", "configmap", "coredns-backup-network-topology-operator", "--ignore-not-found");
+        await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            assertThat(cluster.client().services().inAnyNamespace().withLabel(ChildLabels.MANAGED_BY, ChildLabels.MANAGED_BY_VALUE).list()
+                    .getItems()).as("Services of the operator's").isEmpty();
+            assertThat(cluster.client().pods().inAnyNamespace().withLabel(ChildLabels.PROBE_RUN).list().getItems()).as("probe pods").isEmpty();
+            assertThat(cluster.client().namespaces().withName(OPERATOR_NS).get()).as("the operator's namespace").isNull();
+        });
+        String corefile = cluster.client().configMaps().inNamespace("kube-system").withName("coredns").get().getData().get("Corefile");
+        assertThat(corefile).as("the Corefile, without the operator's parts").doesNotContain("network-topology-operator", "realnet.internal");
+        assertThat(cluster.client().configMaps().inNamespace("kube-system").list().getItems()).extracting(c -> c.getMetadata().getName())
+                .noneMatch(name -> name.contains("network-topology"));
+        System.out.println(cluster.kubectlOk("get", "crd,ntopo,svc,pods", "-A"));
     }
 
     static NetworkTopology awaitVerified(String name, Duration timeout) {

@@ -37,6 +37,9 @@ class OwnNamespaceRbacTest {
 
     @Test
     void theOperatorDoesEverythingWithTheOverlaysGrantsAndNoMore(ControlPlane plane) throws Exception {
+        Processes.Result crd = Processes.run(new ProcessBuilder(plane.bin("kubectl").toString(), "--kubeconfig", plane.kubeconfig().toString(),
+                "apply", "-k", "crds/"), null, Duration.ofMinutes(1));
+        assertThat(crd.exitCode()).as(crd.err()).isZero();
         Processes.Result built = Processes.run(new ProcessBuilder(plane.bin("kubectl").toString(), "kustomize", "kustomize/overlays/own-namespace"),
                 null, Duration.ofMinutes(1));
         assertThat(built.exitCode()).as(built.err()).isZero();
