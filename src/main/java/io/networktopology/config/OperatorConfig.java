@@ -130,6 +130,18 @@ public interface OperatorConfig {
 
         /** Where the Lease lives; unset: POD_NAMESPACE, else network-topology-system. */
         Optional<String> namespace();
+
+        /** How long a Lease holds without renewal before another replica may take it. */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** How long the leader keeps trying to renew before it gives up leading (and exits); less than the lease. */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** How often a replica tries to acquire or renew the Lease. */
+        @WithDefault("2s")
+        Duration retryPeriod();
     }
 
     /** The defaults alone: what an operator with no configuration uses. */

@@ -37,8 +37,13 @@ public class LeaderElection {
         // A replica that loses the lease (it could not renew it in time, say the API server was away) exits, and its pod
         // restarts and joins the election again, as Kubernetes' own controllers do. Not exiting left it running without
         // ever competing again (JOSDK only logs "Stopped leading, configured not to exit"), found by ReliabilityTest.
-        return new LeaderElectionConfiguration(LEASE_NAME, config.leaderElection().namespace().orElse(System.getenv().getOrDefault("POD_NAMESPACE", "network-topology-system")),
-                Duration.ofSeconds(15), Duration.ofSeconds(10), Duration.ofSeconds(2), identity(), null, true);
+        OperatorConfig.LeaderElection election = config.leaderElection();
+        if (election.renewDeadline().compareTo(election.leaseDuration()) >= 0 || election.retryPeriod().compareTo(election.renewDeadline()) >= 0) {
+            throw new IllegalArgumentException("networktopology.leader-election: need retry-period (" + election.retryPeriod() + ") < renew-deadline ("
+                    + election.renewDeadline() + ") < lease-duration (" + election.leaseDuration() + ")");
+        }
+        return new LeaderElectionConfiguration(LEASE_NAME, election.namespace().orElse(System.getenv().getOrDefault("POD_NAMESPACE", "network-topology-system")),
+                election.leaseDuration(), election.renewDeadline(), election.retryPeriod(), identity(), null, true);
     }
 
     /** A lease in the namespace that never exits the JVM on losing it: for several instances in one JVM (tests). */
