@@ -153,16 +153,13 @@ public final class ProbeRuns {
             ProbeRun.Echoes up = run.echoes(runPods, settings, now);
             ProbePlan.Targets targets = targets(topology, run, probes.effectivePaths(), up, context, services, ingresses, now);
             if (probes.effectivePaths().contains(ProbePath.PodToService)) {
-                if (up.pods().isEmpty()) {
-                    up.podPresets().add(ProbeRun.loadBalancingNotRun(settings, 0, "no echo pod of the run came up"));
-                } else if (targets.echoService() == null) {
-                    if (now.isBefore(run.giveUp(settings.runDeadline()))) {
-                        // A real API server allocates the address at create; one that does it later is waited for, briefly.
-                        return new Outcome(previous, run.runId(), Duration.ofSeconds(1), null, writes);
-                    }
-                    up.podPresets().add(ProbeRun.loadBalancingNotRun(settings, up.pods().size(), "the run's echo Service "
-                            + ProbePods.echoServiceName(topology, run.runId()) + " has no ClusterIP"));
+                boolean affinity = ProbePlan.declaresClientIpAffinity(topology);
+                boolean waiting = !up.pods().isEmpty() && (targets.echoService() == null || affinity && targets.affinityService() == null);
+                if (waiting && now.isBefore(run.giveUp(settings.runDeadline()))) {
+                    // A real API server allocates the address at create; one that does it later is waited for, briefly.
+                    return new Outcome(previous, run.runId(), Duration.ofSeconds(1), null, writes);
                 }
+                up.podPresets().addAll(ProbeRun.serviceChecksNotRun(settings, topology, run.runId(), up.pods().size(), targets, affinity));
             }
             for (Pod pod : run.clients(pods, topology, OwnedChildren.ownerReference(topology), probes.effectivePaths(), up, targets)) {
                 writes += create(client, topology, pod, run);
@@ -186,17 +183,21 @@ public final class ProbeRuns {
     private ProbePlan.Targets targets(NetworkTopology topology, ProbeRun run, List<ProbePath> paths, ProbeRun.Echoes up,
             Context<NetworkTopology> context, Map<String, Service> services, Map<String, Ingress> ingresses, Instant now) {
         KubernetesClient client = context.getClient();
-        String echoServiceIp = null;
-        if (paths.contains(ProbePath.PodToService)) {
-            Service echoService = client.services().inNamespace(topology.getMetadata().getNamespace())
-                    .withName(ProbePods.echoServiceName(topology, run.runId())).get();
-            String ip = echoService == null || echoService.getSpec() == null ? null : echoService.getSpec().getClusterIP();
-            echoServiceIp = ip == null || ip.isEmpty() || "None".equals(ip) ? null : ip;
-        }
+        boolean toServices = paths.contains(ProbePath.PodToService);
+        String echoServiceIp = toServices ? clusterIp(client, topology, ProbePods.echoServiceName(topology, run.runId())) : null;
+        String affinityIp = toServices && ProbePlan.declaresClientIpAffinity(topology)
+                ? clusterIp(client, topology, ProbePods.affinityServiceName(topology, run.runId())) : null;
         return new ProbePlan.Targets(services, EndpointSliceObserver.readyAddresses(context), ingresses, nodeTargets(topology, context),
                 up.pods(), echoServiceIp, settings.echoPort(), up.hosts(), settings.hostEchoPort(),
                 paths.contains(ProbePath.DNS) ? dnsReplicas(client) : List.of(), settings.clusterDomain(),
-                EndpointSliceObserver.readyTargets(context), dnsSettling(now, run.started()));
+                EndpointSliceObserver.readyTargets(context), dnsSettling(now, run.started()), affinityIp);
+    }
+
+    /** The cluster IP of one of the run's echo Services, or null (not there, or none assigned yet). */
+    private static String clusterIp(KubernetesClient client, NetworkTopology topology, String name) {
+        Service service = client.services().inNamespace(topology.getMetadata().getNamespace()).withName(name).get();
+        String ip = service == null || service.getSpec() == null ? null : service.getSpec().getClusterIP();
+        return ip == null || ip.isEmpty() || "None".equals(ip) ? null : ip;
     }
 
     private static String seed(NetworkTopology topology) {
@@ -279,9 +280,12 @@ public final class ProbeRuns {
     }
 
     private static int deleteEchoService(KubernetesClient client, NetworkTopology topology, String runId) {
-        Service service = client.services().inNamespace(topology.getMetadata().getNamespace())
-                .withName(ProbePods.echoServiceName(topology, runId)).get();
-        return service != null && OwnedChildren.isOwnedBy(service, topology) ? delete(client, service) : 0;
+        int writes = 0;
+        for (String name : List.of(ProbePods.echoServiceName(topology, runId), ProbePods.affinityServiceName(topology, runId))) {
+            Service service = client.services().inNamespace(topology.getMetadata().getNamespace()).withName(name).get();
+            writes += service != null && OwnedChildren.isOwnedBy(service, topology) ? delete(client, service) : 0;
+        }
+        return writes;
     }
 
     private static int delete(KubernetesClient client, HasMetadata object) {

@@ -199,11 +199,16 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
      */
     @JsonTypeName("echo")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Echo(@JsonUnwrapped Common common, String host, int port, String expectSource, Integer expectBackends, Integer attempts)
-            implements ProbeCheck {
+    record Echo(@JsonUnwrapped Common common, String host, int port, String expectSource, Integer expectBackends, Integer attempts,
+            Integer maxBackends) implements ProbeCheck {
         @Override
         public Echo with(Common other) {
-            return new Echo(other, host, port, expectSource, expectBackends, attempts);
+            return new Echo(other, host, port, expectSource, expectBackends, attempts, maxBackends);
+        }
+
+        /** Fails when more than this many echo pods answered (1: every request of this client reached one pod). */
+        public Echo withMaxBackends(int most) {
+            return new Echo(common, host, port, expectSource, expectBackends, attempts, most);
         }
     }
 
@@ -225,6 +230,6 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
     }
 
     static Echo echo(String id, String host, int port, String expectSource, Integer expectBackends, int attempts) {
-        return new Echo(Common.of(id), host, port, expectSource, expectBackends, attempts);
+        return new Echo(Common.of(id), host, port, expectSource, expectBackends, attempts, null);
     }
 }

@@ -49,6 +49,22 @@ public final class ProbePlan {
 
     public static final String LOAD_BALANCING = "load-balancing";
 
+    /** Every request of one client to a Service with sessionAffinity: ClientIP reaches one of the {@code n} echo pods. */
+    public static ProbeCheck sessionAffinity(String serviceIp, int port, int n) {
+        return ProbeCheck.echo(SESSION_AFFINITY, serviceIp, port, null, null, Math.max(6, 8 * n)).withMaxBackends(1)
+                .withTimeoutMs(8000)
+                .on(ProbePath.PodToService.name(), "probe client pod", "probe echo Service " + (serviceIp == null ? "" : serviceIp + " ")
+                        + "with sessionAffinity: ClientIP → 1 of " + n + " echo pods");
+    }
+
+    public static final String SESSION_AFFINITY = "session-affinity";
+
+    /** Whether a Service of the topology asks for sessionAffinity: ClientIP (and has pods behind it to keep a client on). */
+    public static boolean declaresClientIpAffinity(NetworkTopology topology) {
+        return services(topology).stream().anyMatch(s -> s.getSessionAffinity() == io.networktopology.api.v1alpha1.SessionAffinity.ClientIP
+                && s.effectiveType() != ServiceType.ExternalName);
+    }
+
     /** A host no Ingress can route (.invalid is reserved, RFC 2606): the controller's "no route" answer. */
     public static final String UNROUTED_HOST = "no-route.networktopology.invalid";
 
@@ -62,10 +78,17 @@ public final class ProbePlan {
      * @param endpointTargets the ready endpoints of each Service port as ip:port, keyed {@code <service>/<port name>}
      * @param dnsSettling  how long CoreDNS may still take to serve the operator's latest Corefile change (zero when it
      *                     has had time): the checks of the topology's own DNS entries keep trying that long
+     * @param affinityService the cluster IP of the run's echo Service with sessionAffinity: ClientIP, or null
      */
     public record Targets(Map<String, Service> services, Map<String, List<String>> endpoints, Map<String, Ingress> ingresses, List<NodeTarget> nodes,
             List<EchoTarget> echoes, String echoService, int echoPort, List<EchoTarget> hostEchoes, int hostEchoPort,
-            List<DnsReplica> dnsReplicas, String clusterDomain, Map<String, List<String>> endpointTargets, java.time.Duration dnsSettling) {
+            List<DnsReplica> dnsReplicas, String clusterDomain, Map<String, List<String>> endpointTargets, java.time.Duration dnsSettling,
+            String affinityService) {
+        /** The same, with the cluster IP of the run's sessionAffinity: ClientIP echo Service. */
+        public Targets withAffinityService(String ip) {
+            return new Targets(services, endpoints, ingresses, nodes, echoes, echoService, echoPort, hostEchoes, hostEchoPort, dnsReplicas,
+                    clusterDomain, endpointTargets, dnsSettling, ip);
+        }
     }
 
     private ProbePlan() {
@@ -88,6 +111,10 @@ public final class ProbePlan {
         }
         if (paths.contains(ProbePath.PodToService) && targets.echoService() != null && !targets.echoes().isEmpty()) {
             checks.add(loadBalancing(targets.echoService(), targets.echoPort(), targets.echoes().size()));
+        }
+        if (paths.contains(ProbePath.PodToService) && targets.affinityService() != null && targets.echoes().size() > 1) {
+            // With one echo pod any Service keeps a client on one pod: the check would prove nothing.
+            checks.add(sessionAffinity(targets.affinityService(), targets.echoPort(), targets.echoes().size()));
         }
         Integer settling = targets.dnsSettling() == null || targets.dnsSettling().isZero() || targets.dnsSettling().isNegative() ? null
                 : (int) targets.dnsSettling().toMillis();

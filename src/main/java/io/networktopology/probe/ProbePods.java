@@ -110,6 +110,11 @@ public final class ProbePods {
         return "ntprobe-" + runId + "-" + hash;
     }
 
+    /** The run's second echo Service, with {@code sessionAffinity: ClientIP}: for topologies that declare it. */
+    public static String affinityServiceName(NetworkTopology topology, String runId) {
+        return echoServiceName(topology, runId) + "-a";
+    }
+
     public Pod echo(NetworkTopology topology, OwnerReference owner, String runId, Instant started, int index, String node) {
         Container server = container("echo", List.of("echo", "--port", String.valueOf(settings.echoPort())))
                 .edit().withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(settings.echoPort())).endTcpSocket()
@@ -154,13 +159,26 @@ public final class ProbePods {
 
     /** A ClusterIP Service in front of the run's echo pods: repeated requests must reach every one of them. */
     public Service echoService(NetworkTopology topology, OwnerReference owner, String runId, Instant started) {
+        return echoService(topology, owner, runId, started, echoServiceName(topology, runId), "None");
+    }
+
+    /**
+     * In front of the same echo pods, with {@code sessionAffinity: ClientIP}: a topology that declares it relies on the
+     * cluster (kube-proxy) keeping one client on one endpoint, which its own backends cannot show (they do not say who
+     * answered); the echo pods do.
+     */
+    public Service affinityService(NetworkTopology topology, OwnerReference owner, String runId, Instant started) {
+        return echoService(topology, owner, runId, started, affinityServiceName(topology, runId), "ClientIP");
+    }
+
+    private Service echoService(NetworkTopology topology, OwnerReference owner, String runId, Instant started, String name, String affinity) {
         Map<String, String> selector = new LinkedHashMap<>();
         selector.put(ChildLabels.PROBE_RUN, runId);
         selector.put(ChildLabels.PROBE_ROLE, Role.echo.label());
         selector.put(ChildLabels.TOPOLOGY, topology.getMetadata().getName());
         return new ServiceBuilder()
-                .withMetadata(metadata(topology, owner, echoServiceName(topology, runId), runId, started, null))
-                .withNewSpec().withType("ClusterIP").withSelector(selector)
+                .withMetadata(metadata(topology, owner, name, runId, started, null))
+                .withNewSpec().withType("ClusterIP").withSelector(selector).withSessionAffinity(affinity)
                 .addNewPort().withName("echo").withProtocol("TCP").withPort(settings.echoPort())
                 .withTargetPort(new IntOrString(settings.echoPort())).endPort()
                 .endSpec().build();

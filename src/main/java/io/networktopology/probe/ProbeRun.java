@@ -160,6 +160,9 @@ public final class ProbeRun {
         }
         if (paths.contains(ProbePath.PodToService)) {
             objects.add(pods.echoService(topology, owner, runId, started));
+            if (ProbePlan.declaresClientIpAffinity(topology)) {
+                objects.add(pods.affinityService(topology, owner, runId, started));
+            }
         }
         if (paths.contains(ProbePath.NodeToNode)) {
             for (int i = 0; i < targets.size(); i++) {
@@ -208,11 +211,31 @@ public final class ProbeRun {
     }
 
     /**
-     * The load-balancing check cannot be planned (no echo pod came up, or the echo Service has no ClusterIP): it is
-     * reported as not run with why, never left out — a check that vanishes reads as a topology with less to prove.
+     * The run's Service checks that cannot be planned (no echo pod came up, an echo Service without ClusterIP; for
+     * session affinity also a single echo pod): reported as not run with why, never left out — a check that vanishes
+     * reads as a topology with less to prove.
      */
-    public static ProbePods.Preset loadBalancingNotRun(ProbeSettings settings, int echoPods, String why) {
-        ProbeCheck check = ProbePlan.loadBalancing(null, settings.echoPort(), Math.max(1, echoPods));
+    public static List<ProbePods.Preset> serviceChecksNotRun(ProbeSettings settings, NetworkTopology topology, String runId, int echoPods,
+            ProbePlan.Targets targets, boolean affinity) {
+        List<ProbePods.Preset> presets = new ArrayList<>();
+        int n = Math.max(1, echoPods);
+        String noPod = "no echo pod of the run came up";
+        if (echoPods == 0 || targets.echoService() == null) {
+            presets.add(notRun(ProbePlan.loadBalancing(null, settings.echoPort(), n), echoPods == 0 ? noPod
+                    : "the run's echo Service " + ProbePods.echoServiceName(topology, runId) + " has no ClusterIP"));
+        }
+        if (affinity && (echoPods < 2 || targets.affinityService() == null)) {
+            ProbeCheck check = ProbePlan.sessionAffinity(null, settings.echoPort(), n);
+            presets.add(echoPods == 0 ? notRun(check, noPod) : echoPods == 1
+                    // Any Service keeps a client on its one pod: nothing to prove, and nothing pending either.
+                    ? new ProbePods.Preset(check, new ProbeResult(check.id(), ProbeResult.SKIPPED, null, ProbeResult.NOT_APPLICABLE
+                            + "one echo pod came up; affinity needs two to show"))
+                    : notRun(check, "the run's echo Service " + ProbePods.affinityServiceName(topology, runId) + " has no ClusterIP"));
+        }
+        return presets;
+    }
+
+    private static ProbePods.Preset notRun(ProbeCheck check, String why) {
         return new ProbePods.Preset(check, new ProbeResult(check.id(), ProbeResult.SKIPPED, null, ConnectivityReport.NOT_RUN + why));
     }
 

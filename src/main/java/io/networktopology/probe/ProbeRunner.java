@@ -416,6 +416,10 @@ public final class ProbeRunner {
                 }
             }
         }
+        if (check.maxBackends() != null && backends.size() > check.maxBackends()) {
+            throw new ProbeFailure(attempts + " requests from one client reached " + backends.size() + " backends (" + String.join(", ", backends)
+                    + "), more than " + check.maxBackends() + ": session affinity not kept");
+        }
         if (check.expectBackends() != null && backends.size() < check.expectBackends()) {
             throw new ProbeFailure(attempts + " requests reached " + backends.size() + " of " + check.expectBackends()
                     + " backends: " + String.join(", ", backends));

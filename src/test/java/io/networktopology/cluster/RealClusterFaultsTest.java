@@ -73,7 +73,8 @@ class RealClusterFaultsTest {
                     ok(cluster.onNode(2, cluster.binary("kube-proxy").toString(), "--cleanup"));
                 },
                 () -> cluster.upAgain("node2"),
-                List.of("svc-ip-web-80-from-node2", "svc-name-web-80-from-node2", "load-balancing-from-node2", "nodeport-web-nodes-8080-node2"),
+                List.of("svc-ip-web-80-from-node2", "svc-name-web-80-from-node2", "load-balancing-from-node2", "session-affinity-from-node2",
+                        "nodeport-web-nodes-8080-node2"),
                 List.of("pod-to-pod-node1-from-node2", "pod-to-pod-node2-from-node2", "svc-ip-web-80", "nodeport-web-nodes-8080-node1"));
     }
 

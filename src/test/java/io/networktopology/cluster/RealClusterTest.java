@@ -76,7 +76,7 @@ class RealClusterTest {
         assertThat(byPath.get("PodToPod")).allSatisfy(check -> assertThat(check.getMessage()).contains("source seen 10.244."));
         assertThat(byPath.get("PodToService")).as("ClusterIP and name from both nodes").extracting(CheckStatus::getId)
                 .contains("svc-ip-web-80", "svc-name-web-80", "svc-ip-web-80-from-node2", "svc-name-web-80-from-node2",
-                        "load-balancing", "load-balancing-from-node2");
+                        "load-balancing", "load-balancing-from-node2", "session-affinity", "session-affinity-from-node2");
         assertThat(byPath.get("NodeToNode")).as("node to node, both ways").extracting(CheckStatus::getId)
                 .containsExactlyInAnyOrder("node-to-node-node2", "node-to-node-node1-from-node2");
         assertThat(byPath.get("NodeToNode")).extracting(CheckStatus::getMessage).allSatisfy(m -> assertThat(m).contains("source seen 10.99.0."));

@@ -89,13 +89,13 @@ class ProbePlanTest {
         topology.getSpec().setDns(io.networktopology.Topologies.dns(List.of(),
                 List.of(new DnsSpec.Host("legacy.shop.internal", List.of("10.1.2.3"))), List.of()));
         ProbePlan.Targets settling = new ProbePlan.Targets(Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, 8080, List.of(), 29999,
-                List.of(), "cluster.local", Map.of(), java.time.Duration.ofSeconds(40));
+                List.of(), "cluster.local", Map.of(), java.time.Duration.ofSeconds(40), null);
         assertThat(ProbePlan.client(topology, settling, List.of(ProbePath.DNS)))
                 .extracting(ProbeCheck::id, c -> field(c, "retryForMs"))
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("dns-host-legacy.shop.internal-10.1.2.3", 40_000),
                         org.assertj.core.groups.Tuple.tuple("dns-host-ptr-10.1.2.3", 40_000));
         ProbePlan.Targets settled = new ProbePlan.Targets(Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, 8080, List.of(), 29999,
-                List.of(), "cluster.local", Map.of(), java.time.Duration.ZERO);
+                List.of(), "cluster.local", Map.of(), java.time.Duration.ZERO, null);
         assertThat(ProbePlan.client(topology, settled, List.of(ProbePath.DNS))).extracting(c -> field(c, "retryForMs")).containsOnlyNulls();
     }
 
@@ -105,7 +105,7 @@ class ProbePlanTest {
                 List.of(new ProbePlan.NodeTarget("node-a", "203.0.113.1", "10.0.0.1"), new ProbePlan.NodeTarget("node-b", "10.0.0.2", "10.0.0.2")),
                 List.of(new ProbePlan.EchoTarget("echo-0", "node-a", "10.244.1.5"), new ProbePlan.EchoTarget("echo-1", "node-b", "10.244.2.5")),
                 "10.96.9.9", 8080, List.of(new ProbePlan.EchoTarget("host-echo-1", "node-b", "10.0.0.2")), 29999, replicas, "cluster.local",
-                Map.of("web/http", List.of("10.244.1.5:8080", "10.244.2.5:8080")), java.time.Duration.ZERO);
+                Map.of("web/http", List.of("10.244.1.5:8080", "10.244.2.5:8080")), java.time.Duration.ZERO, null);
     }
 
     @Test

@@ -206,6 +206,31 @@ class ProbeRunnerTest {
     }
 
     @Test
+    void sessionAffinityPassesWhenOneClientStaysOnOneBackendAndFailsWhenItIsSpread() throws Exception {
+        // One backend: every request of this client on it, as kube-proxy does for sessionAffinity: ClientIP.
+        ProbeResult kept = ProbeRunner.runOne(ProbeCheck.echo("affinity", "127.0.0.1", echo.port(), null, null, 6).withMaxBackends(1));
+        assertThat(kept.passed()).as(kept.message()).isTrue();
+        // A Service that spreads one client over two backends (a round robin forwarder here): affinity not kept.
+        try (EchoServer second = new EchoServer(LOOPBACK, 0, "echo-b"); ServerSocket front = new ServerSocket(0, 50, LOOPBACK)) {
+            int[] backends = {echo.port(), second.port()};
+            Thread forwarder = new Thread(() -> {
+                for (int i = 0; !front.isClosed(); i++) {
+                    try (Socket in = front.accept(); Socket out = new Socket(LOOPBACK, backends[i % 2])) {
+                        in.getOutputStream().write(out.getInputStream().readAllBytes());
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            forwarder.setDaemon(true);
+            forwarder.start();
+            ProbeResult spread = ProbeRunner.runOne(ProbeCheck.echo("affinity", "127.0.0.1", front.getLocalPort(), null, null, 6).withMaxBackends(1));
+            assertThat(spread.result()).isEqualTo("F");
+            assertThat(spread.message()).isEqualTo("6 requests from one client reached 2 backends (echo-a, echo-b), more than 1: session affinity not kept");
+        }
+    }
+
+    @Test
     void checksRunInParallelAndTheReportFitsTheTerminationMessage() throws Exception {
         List<ProbeCheck> checks = new ArrayList<>();
         for (int i = 0; i < 300; i++) {

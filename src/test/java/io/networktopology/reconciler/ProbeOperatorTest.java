@@ -351,6 +351,25 @@ class ProbeOperatorTest {
     }
 
     @Test
+    void aServiceWithClientIpAffinityGetsASessionAffinityCheckThroughAnEchoServiceThatAsksTheSame() {
+        String ns = "probe-affinity";
+        NetworkTopology topology = probed(ns, ProbePath.PodToPod, ProbePath.PodToService);
+        topology.getSpec().getServices().get(0).setSessionAffinity(io.networktopology.api.v1alpha1.SessionAffinity.ClientIP);
+        client.resource(topology).create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.services().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems().size() == 2);
+        assertThat(client.services().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems())
+                .extracting(s -> s.getSpec().getSessionAffinity()).containsExactlyInAnyOrder("None", "ClientIP");
+        FakeKubelet kubelet = new FakeKubelet(client);
+        ConnectivityStatus connectivity = untilRunFinished(ns, kubelet, "");
+        CheckStatus affinity = check(connectivity, "session-affinity");
+        assertThat(affinity.getResult()).isEqualTo(CheckStatus.Result.Passed);
+        assertThat(affinity.getTo()).startsWith("probe echo Service 10.96.200.").endsWith(" with sessionAffinity: ClientIP → 1 of 2 echo pods");
+        assertThat(kubelet.plannedChecks()).filteredOn(c -> c.id().equals("session-affinity")).singleElement()
+                .satisfies(c -> assertThat(field(c, "maxBackends")).isEqualTo(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.services().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems().isEmpty());
+    }
+
+    @Test
     void aCordonedNodeIsSaidToBeUncheckedAndTheTopologyReadsVerifiedWithGaps() {
         String ns = "probe-cordon";
         client.nodes().withName("node-b").edit(n -> {

@@ -119,16 +119,22 @@ public final class ProbeBenchmark {
             target.resetRequestCounts();
             long runsBefore = runs.total();
             long windowStart = System.nanoTime();
-            Thread.sleep(every.toMillis() * intervals);
+            // The window is K more runs of every topology, not K intervals of the clock: a run is due an interval (plus
+            // up to a tenth of it) after the last one finished, so a window of exactly K intervals can end before any
+            // topology's next run starts (CI saw 0 pods created in it).
+            Benchmark.waitUntil(() -> runs.topologiesWithRuns(1 + intervals), topologies,
+                    (int) (every.toSeconds() * 3 * intervals + 600), 200);
             double window = Benchmark.seconds(windowStart, System.nanoTime());
             Map<String, Long> steady = target.requestCounts();
             long runsInWindow = runs.total() - runsBefore;
             long started = pods.runsStarted(windowStart, windowStart + (long) (window * 1e9));
             long created = steady.getOrDefault("POST pods", 0L);
             long requests = steady.values().stream().mapToLong(Long::longValue).sum();
+            // A probe interval's worth of work: every topology one run.
+            double rounds = (double) runsInWindow / topologies;
             out.printf(Locale.ROOT, "%n== steady state over %d probe intervals (%.0f s): %d runs started, %d reported; %d probe pods created,"
                     + " %.1f per minute; %.0f API requests per probe interval (%.1f per topology)%n", intervals, window, started, runsInWindow,
-                    created, created / window * 60, requests / (window / every.toSeconds()), requests / (window / every.toSeconds()) / topologies);
+                    created, created / window * 60, requests / rounds, requests / rounds / topologies);
             Benchmark.printRequests(out, steady);
 
             pods.print(out);
