@@ -440,6 +440,18 @@ public final class ProbeRunner {
                 + (podIp == null ? "address unknown" : podIp) + "); the load balancer refuses it by design";
     }
 
+    /** At most {@code limit} characters, cut after a whole word (a trial saw "ConnectException: Connection …"); 0: none. */
+    static String cut(String message, int limit) {
+        if (message == null || message.length() <= limit) {
+            return message;
+        }
+        if (limit == 0) {
+            return null;
+        }
+        int space = message.lastIndexOf(' ', limit - 2);
+        return message.substring(0, space > limit / 2 ? space : limit - 1) + " …";
+    }
+
     /** {@code $NAME} is the environment variable NAME (a pod's own IP comes in through the downward API). */
     static String fromEnvironment(String value) throws ProbeFailure {
         if (value == null || !value.startsWith("$")) {
@@ -452,16 +464,16 @@ public final class ProbeRunner {
         return resolved;
     }
 
-    /** The report as JSON, shortened to fit {@link #MAX_REPORT_BYTES}: long messages are cut first, then dropped. */
+    /**
+     * The report as JSON, shortened to fit {@link #MAX_REPORT_BYTES}: long messages are cut first (the passed checks'
+     * before the failures', which say what went wrong), at a word, then dropped.
+     */
     public static String report(List<ProbeResult> results) {
-        for (int limit : new int[] {200, 80, 30, 0}) {
+        int[][] limits = {{200, 200}, {80, 200}, {30, 200}, {0, 200}, {0, 80}, {0, 30}, {0, 0}};
+        for (int[] limit : limits) {
             List<ProbeResult> shortened = new ArrayList<>();
             for (ProbeResult r : results) {
-                String m = r.message();
-                if (m != null && m.length() > limit) {
-                    m = limit == 0 ? null : m.substring(0, limit - 1) + "…";
-                }
-                shortened.add(r.withMessage(m));
+                shortened.add(r.withMessage(cut(r.message(), r.passed() ? limit[0] : limit[1])));
             }
             String json = json(Map.of("v", 1, "checks", shortened));
             if (json.getBytes(StandardCharsets.UTF_8).length <= MAX_REPORT_BYTES) {

@@ -231,6 +231,22 @@ class ProbeRunnerTest {
     }
 
     @Test
+    void aReportTooBigCutsThePassedChecksMessagesBeforeTheFailuresAndAtAWord() throws Exception {
+        List<ProbeResult> results = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            results.add(new ProbeResult("passed-" + i, ProbeResult.PASSED, 3L, "connected to web.shop.svc.cluster.local/10.96.0.10:80 after "
+                    + "a while, and this message goes on long enough to make forty of them too much for one report"));
+        }
+        String failure = "ConnectException: Connection refused (the echo pod on node2 did not answer)";
+        results.add(new ProbeResult("failed", ProbeResult.FAILED, 1000L, failure));
+        String report = ProbeRunner.report(results);
+        assertThat(report.getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(ProbeRunner.MAX_REPORT_BYTES);
+        assertThat(report).as("the failure, whole").contains(failure);
+        assertThat(ProbeRunner.cut("ConnectException: Connection refused", 30)).isEqualTo("ConnectException: Connection …");
+        assertThat(ProbeRunner.cut("ConnectException: Connection refused", 25)).isEqualTo("ConnectException: …");
+    }
+
+    @Test
     void checksRunInParallelAndTheReportFitsTheTerminationMessage() throws Exception {
         List<ProbeCheck> checks = new ArrayList<>();
         for (int i = 0; i < 300; i++) {
