@@ -204,6 +204,16 @@ public final class ProbeRuns {
         return topology.getMetadata().getUid() == null ? topology.getMetadata().getName() : topology.getMetadata().getUid();
     }
 
+    /**
+     * The run in progress is given up: its pods and Services go, the last result stays. For a topology whose children the
+     * API server keeps refusing: its reconciles fail before the probe step, which would leave the run's pods behind.
+     */
+    public int abandon(NetworkTopology topology, Context<NetworkTopology> context) {
+        ProbeRun run = active.remove(topology.getMetadata().getUid());
+        List<Pod> mine = context.getSecondaryResources(Pod.class).stream().filter(p -> OwnedChildren.isOwnedBy(p, topology)).toList();
+        return deleteRuns(context.getClient(), topology, mine, run == null ? Set.of() : Set.of(run.runId()));
+    }
+
     /** Pods and run state of a deleted topology (its pods are garbage-collected too; the mock API does not). */
     public int forget(NetworkTopology topology, Context<NetworkTopology> context) {
         String uid = topology.getMetadata().getUid();

@@ -105,7 +105,16 @@ public final class TopologyStatusBuilder {
         Condition ready = ConditionList.condition(Conditions.READY, false, refusal.reason(), refusal.message(),
                 topology.getMetadata().getGeneration(), previous.getConditions(), now);
         NetworkTopologyStatus status = keepingObservations(previous, previous.getObservedGeneration());
-        status.setConditions(ConditionList.put(previous.getConditions(), ready));
+        List<Condition> conditions = ConditionList.put(previous.getConditions(), ready);
+        // A refused Service or Ingress is that part's failure too: ServicesReady=True beside Ready=False ServiceRejected read
+        // as a contradiction in a trial.
+        String part = Reasons.SERVICE_REJECTED.equals(refusal.reason()) ? Conditions.SERVICES_READY
+                : Reasons.INGRESS_REJECTED.equals(refusal.reason()) ? Conditions.INGRESSES_READY : null;
+        if (part != null) {
+            conditions = ConditionList.put(conditions, ConditionList.condition(part, false, refusal.reason(), refusal.message(),
+                    topology.getMetadata().getGeneration(), previous.getConditions(), now));
+        }
+        status.setConditions(conditions);
         return status;
     }
 

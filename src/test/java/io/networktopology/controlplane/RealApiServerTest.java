@@ -299,6 +299,8 @@ class RealApiServerTest {
             assertThat(ready).isNotNull();
             assertThat(ready.getReason()).isEqualTo("ServiceRejected");
             assertThat(ready.getMessage()).isEqualTo(plain);
+            var services = ConditionList.find(b.getStatus().getConditions(), "ServicesReady");
+            assertThat(services.getStatus() + " " + services.getReason()).as("the part that failed says so too").isEqualTo("False ServiceRejected");
         });
         assertThat(client.v1().events().inNamespace(NS).list().getItems()).as("a Warning Event kubectl describe shows")
                 .anySatisfy(e -> {

@@ -432,6 +432,31 @@ class ProbeOperatorTest {
     }
 
     @Test
+    void aServiceTheApiKeepsRefusingLeavesNoProbePodsBehindAndItsPartSaysSo() {
+        String ns = "probe-wedged";
+        client.resource(topology(ns, "shop", clusterIp("web"))).create();
+        // A run in progress: its echo pods exist (nobody plays the kubelet yet).
+        await().atMost(Duration.ofSeconds(20)).until(() -> !client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems().isEmpty());
+        // From now on every apply of the Service is refused, as an API server refuses a port that collides with another.
+        String refusal = "Service \"web\" is invalid: spec.ports[1].name: Duplicate value: \"http\"";
+        EmbeddedApi.api().refuse("PATCH", "/api/v1/namespaces/" + ns + "/services/web", new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withStatus("Failure").withCode(422).withReason("Invalid").withMessage(refusal)
+                .withNewDetails().withKind("Service").withName("web").endDetails().build());
+        client.resources(NetworkTopology.class).inNamespace(ns).withName("shop").edit(t -> {
+            t.getSpec().getServices().get(0).getPorts().get(0).setPort(81);
+            return t;
+        });
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            NetworkTopology t = get(ns);
+            assertThat(condition(t, "Ready").getReason()).isEqualTo("ServiceRejected");
+            assertThat(condition(t, "ServicesReady").getStatus() + " " + condition(t, "ServicesReady").getReason())
+                    .as("the part that failed says so, not True beside Ready=False").isEqualTo("False ServiceRejected");
+            assertThat(client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems()).as("the run's pods").isEmpty();
+            assertThat(client.services().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems()).as("its Services").isEmpty();
+        });
+    }
+
+    @Test
     void podsTheApiRefusesFailTheirChecksWithTheApisReason() {
         String ns = "probe-refused";
         String refusal = "pods \"x\" is forbidden: violates PodSecurity \"restricted:latest\": host namespaces (hostNetwork=true)";
