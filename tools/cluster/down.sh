@@ -14,7 +14,8 @@ stop_pid() { # stop_pid <name> [grace seconds]
   pid="$(cat "$W/pids/$name.pid")"
   # A reused PID is not ours: all our processes carry a path under $W or $RUN in their arguments... except
   # containerd, whose config lives under $W too.
-  if kill -0 "$pid" 2>/dev/null && ! tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qE "$W|$RUN"; then
+  # (2>/dev/null before the < : a process gone meanwhile must not print "No such file or directory")
+  if kill -0 "$pid" 2>/dev/null && ! tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline" | grep -qE "$W|$RUN"; then
     log "pid $pid ($name) is not ours any more: left alone"
   elif kill -0 "$pid" 2>/dev/null; then
     kill -TERM "$pid" 2>/dev/null
@@ -47,7 +48,7 @@ for n in 2 1; do
   fi
   stop_pid "containerd-node$n"
   for p in /proc/[0-9]*; do
-    cmd="$(tr '\0' ' ' <"$p/cmdline" 2>/dev/null)" || continue
+    cmd="$(tr '\0' ' ' 2>/dev/null <"$p/cmdline")" || continue
     if [[ "$cmd" == *containerd-shim* && "$cmd" == *"$sock"* ]]; then kill -KILL "${p#/proc/}" 2>/dev/null; fi
   done
 done

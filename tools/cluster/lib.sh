@@ -1,4 +1,4 @@
-# Settings and helpers shared by up.sh, down.sh, images.sh and kubectl.sh (sourced, not run).
+# Settings and helpers shared by up.sh, down.sh and images.sh (sourced, not run).
 # shellcheck shell=bash
 # Root's tools (ip, nft, iptables, sysctl) live in the sbin directories, which a minimal PATH may lack.
 export PATH="/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"

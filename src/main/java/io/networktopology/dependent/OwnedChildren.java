@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.dsl.base.PatchContext;
-import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
@@ -45,16 +43,11 @@ public class OwnedChildren<R extends HasMetadata> {
     }
 
     /**
-     * What another writer put into a child that the declared fields cannot coexist with (the API server would refuse
-     * every apply of the declaration, for ever): a JSON Patch that takes exactly that out, and what it removes in words,
-     * or null when nothing collides.
+     * What another writer put into a child that the declared fields cannot coexist with, in words, or null when nothing
+     * collides: asked when the API server refuses an apply as invalid, which it would then do for ever.
      */
     public interface Collisions<R extends HasMetadata> {
-        Removal of(R desired, R actual);
-    }
-
-    /** @param jsonPatch JSON Patch operations (with tests, so a newer object is refused, not damaged) */
-    public record Removal(String jsonPatch, String description) {
+        String of(R desired, R actual);
     }
 
     private final Class<R> type;
@@ -170,14 +163,23 @@ public class OwnedChildren<R extends HasMetadata> {
             // Here `have` is the topology's (its owner reference was checked above). Forced: the topology is the source
             // of truth for the fields it declares, also against another applier.
             if (!Applied.holds(configuration, have)) {
-                Removal removal = collisions.of(want, have);
-                if (removal != null) {
-                    // The declaration wins over a hand edit it collides with; the edit is taken out first, and said.
-                    have = client.resource(have).patch(PatchContext.of(PatchType.JSON), removal.jsonPatch());
+                R updated;
+                try {
+                    updated = client.resource(configuration).fieldManager(fieldManager).forceConflicts().serverSideApply();
+                } catch (KubernetesClientException e) {
+                    String collision = e.getCode() == 422 ? collisions.of(want, have) : null;
+                    if (collision == null) {
+                        throw e;
+                    }
+                    // The declaration wins over a hand edit it cannot coexist with: the child is made again from it (its
+                    // fields then belong to the topology alone, which a patch that took the edit out would not give), and
+                    // an Event says what went.
+                    client.resource(have).delete();
                     writes++;
-                    changes.changed("Removed", kindName + " " + name + " " + removal.description());
+                    changes.changed("Recreating", kindName + " " + name + ": " + collision);
+                    pending.put(name, "being recreated: " + collision);
+                    continue;
                 }
-                R updated = client.resource(configuration).fieldManager(fieldManager).forceConflicts().serverSideApply();
                 cache.handleRecentResourceUpdate(ResourceID.fromResource(updated), updated, have);
                 current.put(name, updated);
                 writes++;

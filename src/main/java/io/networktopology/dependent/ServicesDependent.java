@@ -55,40 +55,26 @@ public final class ServicesDependent {
     /**
      * Ports the Service has but the topology does not declare (someone added or edited them: {@code kubectl patch}
      * changing port 80 to 81 leaves 81 behind, under the declared name) that the declared ports collide with: the same
-     * name, no name (a Service of several ports needs every one named), or the same node port. Apply merges ports by
-     * port and protocol, so without their removal the API server refuses every apply of the declaration
-     * ({@code spec.ports[1].name: Duplicate value: "http"}) and the topology is wedged. Ports that collide with nothing
-     * stay: they are the other writer's.
+     * name, no name (a Service of several ports needs every one named), or the same node port — in words, or null.
+     * Apply merges ports by port and protocol, so such a port makes the API server refuse every apply of the declaration
+     * ({@code spec.ports[1].name: Duplicate value: "http"}), and the topology was wedged. Ports that collide with nothing
+     * are another writer's and stay.
      */
-    public static OwnedChildren.Removal collidingPorts(Service desired, Service actual) {
+    public static String collidingPorts(Service desired, Service actual) {
         List<ServicePort> want = desired.getSpec() == null || desired.getSpec().getPorts() == null ? List.of() : desired.getSpec().getPorts();
         List<ServicePort> have = actual.getSpec() == null || actual.getSpec().getPorts() == null ? List.of() : actual.getSpec().getPorts();
-        if (want.isEmpty()) {
-            return null;
-        }
-        List<String> ops = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
-        for (int i = have.size() - 1; i >= 0; i--) { // from the end, so that earlier indices stay valid
-            ServicePort port = have.get(i);
+        List<String> colliding = new ArrayList<>();
+        for (ServicePort port : have) {
             boolean declared = want.stream().anyMatch(w -> Objects.equals(w.getPort(), port.getPort()) && protocol(w).equals(protocol(port)));
-            if (declared) {
-                continue;
-            }
             // Beside a declared port it makes a Service of several ports, where every port needs a name of its own.
-            boolean collides = unnamed(port) || want.stream().anyMatch(w -> unnamed(w) || port.getName().equals(w.getName())
-                    || port.getNodePort() != null && port.getNodePort().equals(w.getNodePort()));
+            boolean collides = !declared && !want.isEmpty() && (unnamed(port) || want.stream().anyMatch(w -> unnamed(w)
+                    || port.getName().equals(w.getName()) || port.getNodePort() != null && port.getNodePort().equals(w.getNodePort())));
             if (collides) {
-                ops.add("{\"op\":\"test\",\"path\":\"/spec/ports/" + i + "/port\",\"value\":" + port.getPort() + "}");
-                ops.add("{\"op\":\"remove\",\"path\":\"/spec/ports/" + i + "\"}");
-                removed.add(port.getPort() + "/" + protocol(port) + (port.getName() == null || port.getName().isEmpty() ? "" : " (" + port.getName() + ")"));
+                colliding.add(port.getPort() + "/" + protocol(port) + (unnamed(port) ? "" : " (" + port.getName() + ")"));
             }
         }
-        if (removed.isEmpty()) {
-            return null;
-        }
-        java.util.Collections.reverse(removed);
-        return new OwnedChildren.Removal("[" + String.join(",", ops) + "]", "port" + (removed.size() == 1 ? " " : "s ")
-                + String.join(", ", removed) + ", not declared, collided with the declared ports");
+        return colliding.isEmpty() ? null : "port" + (colliding.size() == 1 ? " " : "s ") + String.join(", ", colliding)
+                + ", not declared, collided with the declared ports";
     }
 
     private static boolean unnamed(ServicePort port) {

@@ -484,11 +484,12 @@ class RealApiServerTest {
     }
     @Test
     @Order(14)
-    void aHandEditedPortIsPutBackAndTheEditThatCollidesWithItIsRemovedWithAnEvent(ControlPlane plane) throws Exception {
+    void aHandEditedPortThatCollidesWithTheDeclaredOneIsPutBackByRecreatingTheServiceWithAnEvent(ControlPlane plane) throws Exception {
         client.resource(topology(NS, "ports", clusterIp("edited"))).create();
         await().atMost(Duration.ofSeconds(60)).until(() -> client.services().inNamespace(NS).withName("edited").get() != null);
         // The trial's edit: port 80 changed to 81. Apply merges ports by port and protocol, so 81 stayed beside the
         // declared 80 under the same name and the API server refused every apply ("Duplicate value: \"http\"") for ever.
+        // Now the refusal is recognised, and the Service made again from the declaration.
         kubectl(plane, "-n", NS, "patch", "svc", "edited", "--type=json", "-p", "[{\"op\":\"replace\",\"path\":\"/spec/ports/0/port\",\"value\":81}]");
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(client.services().inNamespace(NS).withName("edited").get()
                 .getSpec().getPorts()).extracting(p -> p.getName() + ":" + p.getPort()).containsExactly("http:80"));
@@ -497,10 +498,10 @@ class RealApiServerTest {
             assertThat(ConditionList.find(t.getStatus().getConditions(), "ServicesReady").getStatus()).isEqualTo("True");
             assertThat(ConditionList.find(t.getStatus().getConditions(), "Ready").getReason()).isNotEqualTo("ServiceRejected");
         });
-        assertThat(client.v1().events().inNamespace(NS).list().getItems()).as("what was taken out of the Service, said")
+        assertThat(client.v1().events().inNamespace(NS).list().getItems()).as("why the Service was made again, said")
                 .anySatisfy(e -> {
-                    assertThat(e.getReason()).isEqualTo("Removed");
-                    assertThat(e.getMessage()).isEqualTo("Removed Service edited port 81/TCP (http), not declared, collided with the declared ports");
+                    assertThat(e.getReason()).isEqualTo("Recreating");
+                    assertThat(e.getMessage()).isEqualTo("Recreating Service edited: port 81/TCP (http), not declared, collided with the declared ports");
                 });
         // A port someone adds that collides with nothing is theirs: it stays, through the operator's next applies.
         kubectl(plane, "-n", NS, "patch", "svc", "edited", "--type=json", "-p",
