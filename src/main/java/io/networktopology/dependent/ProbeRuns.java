@@ -289,11 +289,12 @@ public final class ProbeRuns {
         return writes;
     }
 
+    /** The run's echo Services (one, or two with session affinity), found by one request on the run's label. */
     private static int deleteEchoService(KubernetesClient client, NetworkTopology topology, String runId) {
         int writes = 0;
-        for (String name : List.of(ProbePods.echoServiceName(topology, runId), ProbePods.affinityServiceName(topology, runId))) {
-            Service service = client.services().inNamespace(topology.getMetadata().getNamespace()).withName(name).get();
-            writes += service != null && OwnedChildren.isOwnedBy(service, topology) ? delete(client, service) : 0;
+        for (Service service : client.services().inNamespace(topology.getMetadata().getNamespace()).withLabel(ChildLabels.PROBE_RUN, runId)
+                .list().getItems()) {
+            writes += OwnedChildren.isOwnedBy(service, topology) ? delete(client, service) : 0;
         }
         return writes;
     }

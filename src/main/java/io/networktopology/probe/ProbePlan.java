@@ -84,11 +84,6 @@ public final class ProbePlan {
             List<EchoTarget> echoes, String echoService, int echoPort, List<EchoTarget> hostEchoes, int hostEchoPort,
             List<DnsReplica> dnsReplicas, String clusterDomain, Map<String, List<String>> endpointTargets, java.time.Duration dnsSettling,
             String affinityService) {
-        /** The same, with the cluster IP of the run's sessionAffinity: ClientIP echo Service. */
-        public Targets withAffinityService(String ip) {
-            return new Targets(services, endpoints, ingresses, nodes, echoes, echoService, echoPort, hostEchoes, hostEchoPort, dnsReplicas,
-                    clusterDomain, endpointTargets, dnsSettling, ip);
-        }
     }
 
     private ProbePlan() {
