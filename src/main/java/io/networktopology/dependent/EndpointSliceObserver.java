@@ -59,6 +59,24 @@ public final class EndpointSliceObserver {
         return sortedLists(targets);
     }
 
+    /**
+     * The nodes with a ready endpoint, per Service name: where an {@code externalTrafficPolicy: Local} NodePort
+     * answers (an endpoint without a node name counts nowhere).
+     */
+    public static Map<String, Set<String>> readyNodes(Context<NetworkTopology> context) {
+        Map<String, Set<String>> nodes = new HashMap<>();
+        for (EndpointSlice slice : context.getSecondaryResources(EndpointSlice.class)) {
+            Map<String, String> labels = slice.getMetadata().getLabels();
+            String service = labels == null ? null : labels.get(SERVICE_NAME_LABEL);
+            for (Endpoint endpoint : service == null || slice.getEndpoints() == null ? java.util.List.<Endpoint>of() : slice.getEndpoints()) {
+                if (ready(endpoint) && endpoint.getNodeName() != null) {
+                    nodes.computeIfAbsent(service, s -> new java.util.TreeSet<>()).add(endpoint.getNodeName());
+                }
+            }
+        }
+        return nodes;
+    }
+
     private interface ReadyAddress {
         void accept(String service, EndpointSlice slice, String address);
     }

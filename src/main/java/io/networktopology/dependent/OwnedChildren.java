@@ -32,9 +32,14 @@ public class OwnedChildren<R extends HasMetadata> {
         boolean needed(R desired, R actual);
     }
 
-    /** What one pass did and found, by child name. */
+    /**
+     * What one pass did and found, by child name.
+     *
+     * @param refused the children whose write the API server refused as invalid: the others were written all the same,
+     *     and what exists of a refused one stays as it was (in {@code current})
+     */
     public record Outcome<R>(Map<String, R> current, Map<String, String> conflicts, Map<String, String> pending,
-            int writes) {
+            Map<String, KubernetesClientException> refused, int writes) {
     }
 
     /** Told of every write the pass makes: (verb, kind and name), e.g. ("Created", "Service web"). */
@@ -47,7 +52,7 @@ public class OwnedChildren<R extends HasMetadata> {
      * collides: asked when the API server refuses an apply as invalid, which it would then do for ever.
      */
     public interface Collisions<R extends HasMetadata> {
-        String of(R desired, R actual);
+        String of(R desired, R actual, KubernetesClientException refusal);
     }
 
     private final Class<R> type;
@@ -55,7 +60,7 @@ public class OwnedChildren<R extends HasMetadata> {
     private final Collisions<R> collisions;
 
     public OwnedChildren(Class<R> type, Recreate<R> recreate) {
-        this(type, recreate, (desired, actual) -> null);
+        this(type, recreate, (desired, actual, refusal) -> null);
     }
 
     public OwnedChildren(Class<R> type, Recreate<R> recreate, Collisions<R> collisions) {
@@ -113,6 +118,7 @@ public class OwnedChildren<R extends HasMetadata> {
         Map<String, R> current = new LinkedHashMap<>();
         Map<String, String> conflicts = new LinkedHashMap<>();
         Map<String, String> pending = new LinkedHashMap<>();
+        Map<String, KubernetesClientException> refused = new LinkedHashMap<>();
         int writes = 0;
         for (R want : desired) {
             String name = want.getMetadata().getName();
@@ -133,7 +139,16 @@ public class OwnedChildren<R extends HasMetadata> {
             }
             R configuration = Applied.configuration(want, ownerReference(topology));
             if (have == null) {
-                R created = create(client, configuration, namespace, fieldManager);
+                R created;
+                try {
+                    created = create(client, configuration, namespace, fieldManager);
+                } catch (KubernetesClientException e) {
+                    if (!invalid(e)) {
+                        throw e;
+                    }
+                    refused.put(name, e);
+                    continue;
+                }
                 if (created == null) {
                     R existing = client.resources(type).inNamespace(namespace).withName(name).get();
                     if (existing != null && !isOwnedBy(existing, topology)) {
@@ -167,7 +182,14 @@ public class OwnedChildren<R extends HasMetadata> {
                 try {
                     updated = client.resource(configuration).fieldManager(fieldManager).forceConflicts().serverSideApply();
                 } catch (KubernetesClientException e) {
-                    String collision = e.getCode() == 422 ? collisions.of(want, have) : null;
+                    String collision = e.getCode() == 422 ? collisions.of(want, have, e) : null;
+                    if (collision == null && invalid(e)) {
+                        // Refused for this child alone (a taken nodePort, a webhook's veto): the others go on, and so do
+                        // the probes of what exists.
+                        refused.put(name, e);
+                        current.put(name, have);
+                        continue;
+                    }
                     if (collision == null) {
                         throw e;
                     }
@@ -198,7 +220,12 @@ public class OwnedChildren<R extends HasMetadata> {
                 changes.changed("Deleted", kindName + " " + stale.getMetadata().getName());
             }
         }
-        return new Outcome<>(current, conflicts, pending, writes);
+        return new Outcome<>(current, conflicts, pending, refused, writes);
+    }
+
+    /** The API server refused the object itself (invalid, or vetoed by admission): asking again unchanged gets the same. */
+    private static boolean invalid(KubernetesClientException e) {
+        return e.getCode() == 422 || e.getCode() == 400;
     }
 
     /**

@@ -152,13 +152,15 @@ public final class ProbeRuns {
         if (next instanceof ProbeRun.StartClients) {
             ProbeRun.Echoes up = run.echoes(runPods, settings, now);
             ProbePlan.Targets targets = targets(topology, run, probes.effectivePaths(), up, context, services, ingresses, now);
-            if (probes.effectivePaths().contains(ProbePath.PodToService)) {
-                boolean affinity = ProbePlan.declaresClientIpAffinity(topology);
-                boolean waiting = !up.pods().isEmpty() && (targets.echoService() == null || affinity && targets.affinityService() == null);
-                if (waiting && now.isBefore(run.giveUp(settings.runDeadline()))) {
-                    // A real API server allocates the address at create; one that does it later is waited for, briefly.
-                    return new Outcome(previous, run.runId(), Duration.ofSeconds(1), null, writes);
-                }
+            boolean toServices = probes.effectivePaths().contains(ProbePath.PodToService);
+            boolean affinity = toServices && ProbePlan.declaresClientIpAffinity(topology);
+            boolean waiting = !up.pods().isEmpty() && (toServices && targets.echoService() == null || affinity && targets.affinityService() == null
+                    || ProbeRun.checksLocalTraffic(topology, probes.effectivePaths()) && targets.localNodePort() == null);
+            if (waiting && now.isBefore(run.giveUp(settings.runDeadline()))) {
+                // A real API server allocates the address at create; one that does it later is waited for, briefly.
+                return new Outcome(previous, run.runId(), Duration.ofSeconds(1), null, writes);
+            }
+            if (toServices) {
                 up.podPresets().addAll(ProbeRun.serviceChecksNotRun(settings, topology, run.runId(), up.pods().size(), targets, affinity));
             }
             for (Pod pod : run.clients(pods, topology, OwnedChildren.ownerReference(topology), probes.effectivePaths(), up, targets)) {
@@ -173,8 +175,14 @@ public final class ProbeRuns {
         // What the run could not cover, said beside what it found: a cordoned node's checks vanish otherwise without a word.
         ProbeNodes.Coverage coverage = ProbeNodes.coverage(NodeAddresses.nodes(context), seed(topology), settings,
                 probes.effectivePaths());
+        List<String> gaps = new ArrayList<>(coverage.gaps());
+        String localGap = ProbePlan.localTrafficGap(topology, probes.effectivePaths(),
+                ProbeNodes.sample(NodeAddresses.nodes(context), seed(topology), settings).size());
+        if (localGap != null) {
+            gaps.add(localGap);
+        }
         ConnectivityReport.Run result = ConnectivityReport.merge(previous, ((ProbeRun.Finish) next).outcomes(), now, run.runId(),
-                run.generation(), run.request(), run.refusals(), coverage.summary(), coverage.gaps());
+                run.generation(), run.request(), run.refusals(), coverage.summary(), gaps);
         lastResult.put(uid, result.status());
         return new Outcome(result.status(), null, probes.intervalDuration(), result, writes);
     }
@@ -184,34 +192,37 @@ public final class ProbeRuns {
             Context<NetworkTopology> context, Map<String, Service> services, Map<String, Ingress> ingresses, Instant now) {
         KubernetesClient client = context.getClient();
         boolean toServices = paths.contains(ProbePath.PodToService);
-        String echoServiceIp = toServices ? clusterIp(client, topology, ProbePods.echoServiceName(topology, run.runId())) : null;
+        String echoServiceIp = toServices ? clusterIp(echoService(client, topology, ProbePods.echoServiceName(topology, run.runId()))) : null;
         String affinityIp = toServices && ProbePlan.declaresClientIpAffinity(topology)
-                ? clusterIp(client, topology, ProbePods.affinityServiceName(topology, run.runId())) : null;
+                ? clusterIp(echoService(client, topology, ProbePods.affinityServiceName(topology, run.runId()))) : null;
+        Integer localNodePort = ProbeRun.checksLocalTraffic(topology, paths)
+                ? nodePort(echoService(client, topology, ProbePods.localServiceName(topology, run.runId()))) : null;
         return new ProbePlan.Targets(services, EndpointSliceObserver.readyAddresses(context), ingresses, nodeTargets(topology, context),
                 up.pods(), echoServiceIp, settings.echoPort(), up.hosts(), settings.hostEchoPort(),
                 paths.contains(ProbePath.DNS) ? dnsReplicas(client) : List.of(), settings.clusterDomain(),
-                EndpointSliceObserver.readyTargets(context), dnsSettling(now, run.started()), affinityIp);
+                EndpointSliceObserver.readyTargets(context), dnsSettling(now, run.started()), affinityIp,
+                EndpointSliceObserver.readyNodes(context), localNodePort);
+    }
+
+    private static Service echoService(KubernetesClient client, NetworkTopology topology, String name) {
+        return client.services().inNamespace(topology.getMetadata().getNamespace()).withName(name).get();
     }
 
     /** The cluster IP of one of the run's echo Services, or null (not there, or none assigned yet). */
-    private static String clusterIp(KubernetesClient client, NetworkTopology topology, String name) {
-        Service service = client.services().inNamespace(topology.getMetadata().getNamespace()).withName(name).get();
+    private static String clusterIp(Service service) {
         String ip = service == null || service.getSpec() == null ? null : service.getSpec().getClusterIP();
         return ip == null || ip.isEmpty() || "None".equals(ip) ? null : ip;
     }
 
-    private static String seed(NetworkTopology topology) {
-        return topology.getMetadata().getUid() == null ? topology.getMetadata().getName() : topology.getMetadata().getUid();
+    /** The node port of the run's Local echo Service, or null. */
+    private static Integer nodePort(Service service) {
+        return service == null || service.getSpec() == null || service.getSpec().getPorts() == null ? null
+                : service.getSpec().getPorts().stream().map(io.fabric8.kubernetes.api.model.ServicePort::getNodePort)
+                        .filter(java.util.Objects::nonNull).findFirst().orElse(null);
     }
 
-    /**
-     * The run in progress is given up: its pods and Services go, the last result stays. For a topology whose children the
-     * API server keeps refusing: its reconciles fail before the probe step, which would leave the run's pods behind.
-     */
-    public int abandon(NetworkTopology topology, Context<NetworkTopology> context) {
-        ProbeRun run = active.remove(topology.getMetadata().getUid());
-        List<Pod> mine = context.getSecondaryResources(Pod.class).stream().filter(p -> OwnedChildren.isOwnedBy(p, topology)).toList();
-        return deleteRuns(context.getClient(), topology, mine, run == null ? Set.of() : Set.of(run.runId()));
+    private static String seed(NetworkTopology topology) {
+        return topology.getMetadata().getUid() == null ? topology.getMetadata().getName() : topology.getMetadata().getUid();
     }
 
     /** Pods and run state of a deleted topology (its pods are garbage-collected too; the mock API does not). */

@@ -60,6 +60,16 @@ public final class ServicesDependent {
      * ({@code spec.ports[1].name: Duplicate value: "http"}), and the topology was wedged. Ports that collide with nothing
      * are another writer's and stay.
      */
+    public static String collidingPorts(Service desired, Service actual, io.fabric8.kubernetes.client.KubernetesClientException refusal) {
+        // Only a refusal about the ports' names or node ports themselves: a port the topology changed that is refused for
+        // another reason (a node port taken) must not cost the Service its address by a recreate.
+        var status = refusal.getStatus();
+        boolean aboutPorts = status != null && status.getDetails() != null && status.getDetails().getCauses() != null
+                && status.getDetails().getCauses().stream().anyMatch(c -> c.getField() != null && c.getField().startsWith("spec.ports[")
+                        && ("FieldValueDuplicate".equals(c.getReason()) || "FieldValueRequired".equals(c.getReason())));
+        return aboutPorts ? collidingPorts(desired, actual) : null;
+    }
+
     public static String collidingPorts(Service desired, Service actual) {
         List<ServicePort> want = desired.getSpec() == null || desired.getSpec().getPorts() == null ? List.of() : desired.getSpec().getPorts();
         List<ServicePort> have = actual.getSpec() == null || actual.getSpec().getPorts() == null ? List.of() : actual.getSpec().getPorts();

@@ -83,41 +83,17 @@ public final class DnsPlan {
             DnsSpec dns = topology.getSpec().getDns();
             List<EntryResult> mine = new ArrayList<>();
             for (DnsSpec.Alias alias : orEmpty(dns.getAliases())) {
-                String violation = settings.policyViolation(alias.getName(), namespace);
-                String winner = violation == null ? nameOwners.putIfAbsent(alias.getName(), owner) : null;
-                if (violation != null) {
-                    mine.add(new EntryResult("Alias", alias.getName(), EntryState.PolicyViolation, violation));
-                } else if (winner != null) {
-                    mine.add(new EntryResult("Alias", alias.getName(), EntryState.Conflict, claimed(alias.getName(), winner)));
-                } else {
-                    aliases.add(new DnsEntries.Alias(alias.getName(),
-                            DnsNames.serviceFqdn(alias.getService(), namespace, settings.clusterDomain())));
-                    mine.add(new EntryResult("Alias", alias.getName(), EntryState.Applied, null));
-                }
+                claim(mine, "Alias", alias.getName(), settings.policyViolation(alias.getName(), namespace), nameOwners, owner,
+                        () -> aliases.add(new DnsEntries.Alias(alias.getName(), DnsNames.serviceFqdn(alias.getService(), namespace,
+                                settings.clusterDomain()))));
             }
             for (DnsSpec.Host host : orEmpty(dns.getHosts())) {
-                String violation = settings.policyViolation(host.getHostname(), namespace);
-                String winner = violation == null ? nameOwners.putIfAbsent(host.getHostname(), owner) : null;
-                if (violation != null) {
-                    mine.add(new EntryResult("Host", host.getHostname(), EntryState.PolicyViolation, violation));
-                } else if (winner != null) {
-                    mine.add(new EntryResult("Host", host.getHostname(), EntryState.Conflict, claimed(host.getHostname(), winner)));
-                } else {
-                    hosts.add(new DnsEntries.Host(host.getHostname(), List.copyOf(host.getAddresses())));
-                    mine.add(new EntryResult("Host", host.getHostname(), EntryState.Applied, null));
-                }
+                claim(mine, "Host", host.getHostname(), settings.policyViolation(host.getHostname(), namespace), nameOwners, owner,
+                        () -> hosts.add(new DnsEntries.Host(host.getHostname(), List.copyOf(host.getAddresses()))));
             }
             for (DnsSpec.StubDomain stub : orEmpty(dns.getStubDomains())) {
-                String violation = settings.stubDomainViolation(stub.getDomain(), namespace);
-                String winner = violation == null ? stubOwners.putIfAbsent(stub.getDomain(), owner) : null;
-                if (violation != null) {
-                    mine.add(new EntryResult("StubDomain", stub.getDomain(), EntryState.PolicyViolation, violation));
-                } else if (winner != null) {
-                    mine.add(new EntryResult("StubDomain", stub.getDomain(), EntryState.Conflict, claimed(stub.getDomain(), winner)));
-                } else {
-                    stubs.add(new DnsEntries.StubDomain(stub.getDomain(), List.copyOf(stub.getUpstreams())));
-                    mine.add(new EntryResult("StubDomain", stub.getDomain(), EntryState.Applied, null));
-                }
+                claim(mine, "StubDomain", stub.getDomain(), settings.stubDomainViolation(stub.getDomain(), namespace), stubOwners, owner,
+                        () -> stubs.add(new DnsEntries.StubDomain(stub.getDomain(), List.copyOf(stub.getUpstreams()))));
             }
             results.put(owner, mine);
         }
@@ -127,8 +103,18 @@ public final class DnsPlan {
         return new DnsPlan(new DnsEntries(aliases, hosts, stubs), results);
     }
 
-    private static String claimed(String name, String winner) {
-        return name + " is already claimed by topology " + winner + ", which is older";
+    /** One entry's claim on its name: refused by the policy, lost to an older topology, or won (then {@code apply}). */
+    private static void claim(List<EntryResult> mine, String kind, String name, String violation, Map<String, String> owners, String owner,
+            Runnable apply) {
+        String winner = violation == null ? owners.putIfAbsent(name, owner) : null;
+        if (violation != null) {
+            mine.add(new EntryResult(kind, name, EntryState.PolicyViolation, violation));
+        } else if (winner != null) {
+            mine.add(new EntryResult(kind, name, EntryState.Conflict, name + " is already claimed by topology " + winner + ", which is older"));
+        } else {
+            apply.run();
+            mine.add(new EntryResult(kind, name, EntryState.Applied, null));
+        }
     }
 
     private static Instant created(NetworkTopology t) {

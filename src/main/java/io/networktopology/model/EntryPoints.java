@@ -129,18 +129,7 @@ public final class EntryPoints {
     }
 
     public static List<String> ingressAddresses(Ingress actual) {
-        if (actual == null || actual.getStatus() == null || actual.getStatus().getLoadBalancer() == null
-                || actual.getStatus().getLoadBalancer().getIngress() == null) {
-            return List.of();
-        }
-        List<String> addresses = new ArrayList<>();
-        for (var ingress : actual.getStatus().getLoadBalancer().getIngress()) {
-            if (ingress.getIp() != null && !ingress.getIp().isEmpty()) {
-                addresses.add(ingress.getIp());
-            } else if (ingress.getHostname() != null && !ingress.getHostname().isEmpty()) {
-                addresses.add(ingress.getHostname());
-            }
-        }
-        return addresses;
+        return actual == null || actual.getStatus() == null || actual.getStatus().getLoadBalancer() == null ? List.of()
+                : TrafficPath.addresses(actual.getStatus().getLoadBalancer().getIngress(), i -> i.getIp(), i -> i.getHostname());
     }
 }

@@ -137,16 +137,17 @@ public final class TrafficPath {
 
     /** The IPs or hostnames a load balancer controller published for the service. */
     public static List<String> loadBalancerAddresses(Service actual) {
-        if (actual == null || actual.getStatus() == null || actual.getStatus().getLoadBalancer() == null
-                || actual.getStatus().getLoadBalancer().getIngress() == null) {
-            return List.of();
-        }
+        return actual == null || actual.getStatus() == null || actual.getStatus().getLoadBalancer() == null ? List.of()
+                : addresses(actual.getStatus().getLoadBalancer().getIngress(), LoadBalancerIngress::getIp, LoadBalancerIngress::getHostname);
+    }
+
+    /** What a load balancer or ingress controller published: each entry's IP, else its hostname. */
+    static <T> List<String> addresses(List<T> published, java.util.function.Function<T, String> ip, java.util.function.Function<T, String> hostname) {
         List<String> addresses = new ArrayList<>();
-        for (LoadBalancerIngress ingress : actual.getStatus().getLoadBalancer().getIngress()) {
-            if (ingress.getIp() != null && !ingress.getIp().isEmpty()) {
-                addresses.add(ingress.getIp());
-            } else if (ingress.getHostname() != null && !ingress.getHostname().isEmpty()) {
-                addresses.add(ingress.getHostname());
+        for (T entry : published == null ? List.<T>of() : published) {
+            String address = ip.apply(entry) != null && !ip.apply(entry).isEmpty() ? ip.apply(entry) : hostname.apply(entry);
+            if (address != null && !address.isEmpty()) {
+                addresses.add(address);
             }
         }
         return addresses;

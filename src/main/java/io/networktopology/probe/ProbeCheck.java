@@ -103,13 +103,22 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
         return with(new Common(c.id(), c.timeoutMs(), c.retryForMs(), c.sourceRanges(), networkPath, fromWhat, toWhat));
     }
 
-    /** Connect to {@code host}:{@code port}. */
+    /**
+     * Connect to {@code host}:{@code port}; with {@code expectNoConnection}, passes only when no connection opens
+     * within the timeout (a path that must be closed, e.g. a node without a local endpoint of an
+     * {@code externalTrafficPolicy: Local} Service).
+     */
     @JsonTypeName("tcp")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Tcp(@JsonUnwrapped Common common, String host, int port) implements ProbeCheck {
+    record Tcp(@JsonUnwrapped Common common, String host, int port, Boolean expectNoConnection) implements ProbeCheck {
         @Override
         public Tcp with(Common other) {
-            return new Tcp(other, host, port);
+            return new Tcp(other, host, port, expectNoConnection);
+        }
+
+        /** Passes when the connection does not open: the path must be closed. */
+        public Tcp withExpectNoConnection() {
+            return new Tcp(common, host, port, true);
         }
     }
 
@@ -213,7 +222,7 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
     }
 
     static Tcp tcp(String id, String host, int port) {
-        return new Tcp(Common.of(id), host, port);
+        return new Tcp(Common.of(id), host, port, null);
     }
 
     static Http http(String id, String host, int port, String path, String hostHeader) {

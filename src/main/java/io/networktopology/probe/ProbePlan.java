@@ -65,6 +65,75 @@ public final class ProbePlan {
                 && s.effectiveType() != ServiceType.ExternalName);
     }
 
+    /** The Services of the topology whose NodePorts keep traffic on the node it arrived at (externalTrafficPolicy: Local). */
+    public static List<String> localTrafficServices(NetworkTopology topology) {
+        return services(topology).stream().filter(s -> s.effectiveType().exposesNodePorts()
+                && s.getExternalTrafficPolicy() == io.networktopology.api.v1alpha1.TrafficPolicy.Local).map(ServiceSpec::getName).toList();
+    }
+
+    /**
+     * What a topology with {@code externalTrafficPolicy: Local} promises that no check of this run covers, or null. Only
+     * a client outside the pod network (a hostNetwork probe pod, with nodeToNode) is treated by kube-proxy as external:
+     * a pod's connection goes to any endpoint, so from a pod neither promise shows.
+     */
+    public static String localTrafficGap(NetworkTopology topology, List<ProbePath> paths, int nodes) {
+        List<String> local = localTrafficServices(topology);
+        if (local.isEmpty() || !paths.contains(ProbePath.ExternalToService)) {
+            return null;
+        }
+        String what = "externalTrafficPolicy Local of " + String.join(", ", local)
+                + " (the client's source address kept; only nodes with a ready endpoint answer): not checked, ";
+        if (!paths.contains(ProbePath.NodeToNode)) {
+            return what + "needs spec.probes.nodeToNode (hostNetwork probe pods, the only in-cluster clients kube-proxy treats as external)";
+        }
+        return nodes < 2 ? what + "needs two nodes that run probe pods" : null;
+    }
+
+    /**
+     * The checks of {@code externalTrafficPolicy: Local} from a hostNetwork client on {@code fromNode}, against every
+     * other sampled node: each Local NodePort answers there only if that node has a ready endpoint of its Service (and
+     * must not answer otherwise), and through the run's Local echo Service the echo pod on that node sees this node's
+     * own address (no source NAT). Named by the node asked.
+     */
+    public static List<ProbeCheck> localTraffic(NetworkTopology topology, Targets targets, String fromNode) {
+        List<ProbeCheck> checks = new ArrayList<>();
+        String from = "node " + fromNode + " (hostNetwork)";
+        List<NodeTarget> others = targets.nodes().stream().filter(n -> !n.name().equals(fromNode)).toList();
+        for (String name : localTrafficServices(topology)) {
+            Service actual = targets.services().get(name);
+            if (actual == null || actual.getSpec() == null || actual.getSpec().getPorts() == null) {
+                continue;
+            }
+            java.util.Set<String> withEndpoint = targets.endpointNodes() == null ? java.util.Set.of()
+                    : targets.endpointNodes().getOrDefault(name, java.util.Set.of());
+            for (ServicePort port : actual.getSpec().getPorts()) {
+                if (port.getProtocol() != null && !"TCP".equals(port.getProtocol()) || port.getNodePort() == null) {
+                    continue;
+                }
+                for (NodeTarget node : others) {
+                    boolean answers = withEndpoint.contains(node.name());
+                    ProbeCheck.Tcp check = ProbeCheck.tcp("nodeport-local-" + name + "-" + port.getPort() + "-" + node.name(), node.address(),
+                            port.getNodePort());
+                    checks.add((answers ? check : check.withExpectNoConnection()).on(ProbePath.ExternalToService.name(), from,
+                            "NodePort " + node.address() + ":" + port.getNodePort() + " → " + name + ":" + port.getPort()
+                                    + (answers ? " (externalTrafficPolicy Local: " + node.name() + " has a ready endpoint, must answer)"
+                                            : " (externalTrafficPolicy Local: " + node.name() + " has no ready endpoint, must not answer)")));
+                }
+            }
+        }
+        if (targets.localNodePort() != null) {
+            for (EchoTarget echo : targets.echoes()) {
+                NodeTarget node = others.stream().filter(n -> n.name().equals(echo.node())).findFirst().orElse(null);
+                if (node != null) {
+                    checks.add(ProbeCheck.echo("source-kept-" + node.name(), node.address(), targets.localNodePort(), "$NODE_IP", null, 1)
+                            .on(ProbePath.ExternalToService.name(), from, "probe echo NodePort " + node.address() + ":" + targets.localNodePort()
+                                    + " (externalTrafficPolicy Local) → echo pod on " + node.name() + ": sees this node's own address"));
+                }
+            }
+        }
+        return checks;
+    }
+
     /** A host no Ingress can route (.invalid is reserved, RFC 2606): the controller's "no route" answer. */
     public static final String UNROUTED_HOST = "no-route.networktopology.invalid";
 
@@ -79,11 +148,13 @@ public final class ProbePlan {
      * @param dnsSettling  how long CoreDNS may still take to serve the operator's latest Corefile change (zero when it
      *                     has had time): the checks of the topology's own DNS entries keep trying that long
      * @param affinityService the cluster IP of the run's echo Service with sessionAffinity: ClientIP, or null
+     * @param endpointNodes   the nodes with a ready endpoint, per Service
+     * @param localNodePort   the node port of the run's echo Service with externalTrafficPolicy: Local, or null
      */
     public record Targets(Map<String, Service> services, Map<String, List<String>> endpoints, Map<String, Ingress> ingresses, List<NodeTarget> nodes,
             List<EchoTarget> echoes, String echoService, int echoPort, List<EchoTarget> hostEchoes, int hostEchoPort,
             List<DnsReplica> dnsReplicas, String clusterDomain, Map<String, List<String>> endpointTargets, java.time.Duration dnsSettling,
-            String affinityService) {
+            String affinityService, Map<String, java.util.Set<String>> endpointNodes, Integer localNodePort) {
     }
 
     private ProbePlan() {

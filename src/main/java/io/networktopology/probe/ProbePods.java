@@ -115,6 +115,11 @@ public final class ProbePods {
         return echoServiceName(topology, runId) + "-a";
     }
 
+    /** The run's echo Service with {@code externalTrafficPolicy: Local}, a NodePort: for topologies that declare it. */
+    public static String localServiceName(NetworkTopology topology, String runId) {
+        return echoServiceName(topology, runId) + "-l";
+    }
+
     public Pod echo(NetworkTopology topology, OwnerReference owner, String runId, Instant started, int index, String node) {
         Container server = container("echo", List.of("echo", "--port", String.valueOf(settings.echoPort())))
                 .edit().withNewReadinessProbe().withNewTcpSocket().withPort(new IntOrString(settings.echoPort())).endTcpSocket()
@@ -169,6 +174,15 @@ public final class ProbePods {
      */
     public Service affinityService(NetworkTopology topology, OwnerReference owner, String runId, Instant started) {
         return echoService(topology, owner, runId, started, affinityServiceName(topology, runId), "ClientIP");
+    }
+
+    /**
+     * In front of the same echo pods, a NodePort with {@code externalTrafficPolicy: Local}: asked on another node's
+     * address from a hostNetwork client, the echo pod there must see the client node's own address.
+     */
+    public Service localService(NetworkTopology topology, OwnerReference owner, String runId, Instant started) {
+        return echoService(topology, owner, runId, started, localServiceName(topology, runId), "None").edit()
+                .editSpec().withType("NodePort").withExternalTrafficPolicy("Local").endSpec().build();
     }
 
     private Service echoService(NetworkTopology topology, OwnerReference owner, String runId, Instant started, String name, String affinity) {

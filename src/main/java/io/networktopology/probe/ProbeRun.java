@@ -168,11 +168,24 @@ public final class ProbeRun {
             for (int i = 0; i < targets.size(); i++) {
                 objects.add(pods.hostEcho(topology, owner, runId, started, i, targets.get(i)));
             }
+            if (checksLocalTraffic(topology, paths)) {
+                objects.add(pods.localService(topology, owner, runId, started));
+            }
         }
         if (paths.contains(ProbePath.ContainerToContainer)) {
             objects.add(pods.local(topology, owner, runId, started));
         }
         return objects;
+    }
+
+    /**
+     * Whether the run checks {@code externalTrafficPolicy: Local} (its echo pods behind a Local NodePort, asked from
+     * hostNetwork clients): the topology declares it, and the run has both.
+     */
+    public static boolean checksLocalTraffic(NetworkTopology topology, List<ProbePath> paths) {
+        return paths.contains(ProbePath.NodeToNode) && paths.contains(ProbePath.ExternalToService)
+                && (paths.contains(ProbePath.PodToPod) || paths.contains(ProbePath.PodToService))
+                && !ProbePlan.localTrafficServices(topology).isEmpty();
     }
 
     /** What comes next, from the run's pods in the cache (one the cache does not show yet counts as not there yet). */
@@ -311,7 +324,11 @@ public final class ProbeRun {
                 for (int i = 0; i < hostNodes.size(); i++) {
                     String from = hostNodes.get(i);
                     boolean firstNode = i == 0;
-                    List<ProbeCheck> checks = ProbePlan.nodeClient(targets, from).stream().map(c -> firstNode ? c : ProbePlan.fromNode(c, from)).toList();
+                    List<ProbeCheck> checks = new ArrayList<>(ProbePlan.nodeClient(targets, from));
+                    if (paths.contains(ProbePath.ExternalToService)) {
+                        checks.addAll(ProbePlan.localTraffic(topology, targets, from));
+                    }
+                    checks = checks.stream().map(c -> firstNode ? c : ProbePlan.fromNode(c, from)).toList();
                     clients.add(pods.client(topology, owner, runId, started, i, checks, firstNode ? up.hostPresets() : List.of(), true, from));
                 }
             }

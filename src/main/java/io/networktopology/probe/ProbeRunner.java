@@ -186,6 +186,17 @@ public final class ProbeRunner {
     }
 
     static String tcp(ProbeCheck.Tcp check) throws IOException {
+        if (Boolean.TRUE.equals(check.expectNoConnection())) {
+            String connected;
+            try (Socket socket = connect(check.host(), check.port(), check.timeout())) {
+                connected = "connected to " + socket.getRemoteSocketAddress() + ", but this path must be closed";
+            } catch (SocketTimeoutException e) {
+                return "no connection, as expected (timed out after " + check.timeout() + " ms)";
+            } catch (IOException e) {
+                return "no connection, as expected (" + e.getClass().getSimpleName() + ": " + e.getMessage() + ")";
+            }
+            throw new ProbeFailure(connected);
+        }
         try (Socket socket = connect(check.host(), check.port(), check.timeout())) {
             return "connected to " + socket.getRemoteSocketAddress();
         }
@@ -424,7 +435,8 @@ public final class ProbeRunner {
             throw new ProbeFailure(attempts + " requests reached " + backends.size() + " of " + check.expectBackends()
                     + " backends: " + String.join(", ", backends));
         }
-        return "answered by " + String.join(", ", backends) + "; source seen " + String.join(", ", new LinkedHashSet<>(peers.values()));
+        // The source first: when a long report cuts messages, what proves "no NAT" is what stays.
+        return "source seen " + String.join(", ", new LinkedHashSet<>(peers.values())) + "; answered by " + String.join(", ", backends);
     }
 
     /**
@@ -469,7 +481,7 @@ public final class ProbeRunner {
      * before the failures', which say what went wrong), at a word, then dropped.
      */
     public static String report(List<ProbeResult> results) {
-        int[][] limits = {{200, 200}, {80, 200}, {30, 200}, {0, 200}, {0, 80}, {0, 30}, {0, 0}};
+        int[][] limits = {{200, 200}, {120, 200}, {80, 200}, {60, 200}, {45, 200}, {30, 200}, {0, 200}, {0, 80}, {0, 30}, {0, 0}};
         for (int[] limit : limits) {
             List<ProbeResult> shortened = new ArrayList<>();
             for (ProbeResult r : results) {

@@ -15,6 +15,7 @@ import io.networktopology.model.EntryPoints;
 import io.networktopology.model.IngressModel;
 import io.networktopology.model.RouteOwnership;
 import io.networktopology.model.ServiceModel;
+import io.networktopology.status.ApiRefusal;
 import io.networktopology.status.IngressObservation;
 import io.networktopology.status.ServiceObservation;
 
@@ -66,20 +67,28 @@ final class ChildrenStep {
         for (ServiceSpec spec : orEmpty(topology.getSpec().getServices())) {
             String name = spec.getName();
             serviceObservations.add(new ServiceObservation(spec, serviceOutcome.current().get(name), serviceOutcome.conflicts().get(name),
-                    endpoints.get(name)));
+                    endpoints.get(name), refusal(serviceOutcome.refused().get(name), serviceOutcome.current().containsKey(name))));
         }
         List<IngressObservation> ingressObservations = new ArrayList<>();
         for (IngressSpec spec : orEmpty(topology.getSpec().getIngresses())) {
             String name = spec.getName();
             ingressObservations.add(new IngressObservation(spec, ingressOutcome.current().get(name),
-                    ingressOutcome.conflicts().getOrDefault(name, routeConflicts.get(name))));
+                    ingressOutcome.conflicts().getOrDefault(name, routeConflicts.get(name)), refusal(ingressOutcome.refused().get(name),
+                    ingressOutcome.current().containsKey(name))));
         }
         List<EntryPoint> entryPoints = EntryPoints.of(topology.getSpec(), serviceOutcome.current(), ingressOutcome.current(),
                 NodeAddresses.of(context));
         boolean unsettled = !serviceOutcome.conflicts().isEmpty() || !serviceOutcome.pending().isEmpty()
-                || !ingressOutcome.conflicts().isEmpty() || !ingressOutcome.pending().isEmpty() || !routeConflicts.isEmpty();
+                || !ingressOutcome.conflicts().isEmpty() || !ingressOutcome.pending().isEmpty() || !routeConflicts.isEmpty()
+                || !serviceOutcome.refused().isEmpty() || !ingressOutcome.refused().isEmpty();
         return new Result(serviceOutcome.current(), ingressOutcome.current(), serviceObservations, ingressObservations, entryPoints,
                 unsettled, serviceOutcome.writes() + ingressOutcome.writes());
+    }
+
+    /** A refused write in words; tried again at the next change and every minute (a taken nodePort may be freed any time). */
+    private static String refusal(io.fabric8.kubernetes.client.KubernetesClientException refused, boolean exists) {
+        return refused == null ? null : (exists ? "" : "not created: ") + "refused by the API server: " + ApiRefusal.why(refused)
+                + (exists ? "; what exists stays as it was" : "") + "; tried again at every change and every minute";
     }
 
     private static <T> List<T> orEmpty(List<T> list) {

@@ -166,22 +166,9 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         }
 
         // The data flow: children → DNS entries → probes → one status from what each found.
-        ChildrenStep.Result applied;
-        try {
-            applied = children.reconcile(topology, context);
-        } catch (RuntimeException e) {
-            String reason = ApiRefusal.of(e).reason();
-            if (Reasons.SERVICE_REJECTED.equals(reason) || Reasons.INGRESS_REJECTED.equals(reason)) {
-                // Refused, and retried until it is fixed: the probe step is not reached meanwhile, so the run in progress
-                // is given up rather than leaving its pods Completed for as long as that lasts (a trial saw them for minutes).
-                try {
-                    countChildWrites(probes.abandon(topology, context));
-                } catch (RuntimeException cleanup) {
-                    e.addSuppressed(cleanup);
-                }
-            }
-            throw e;
-        }
+        // A child the API server refuses is that child's status (Rejected), not the reconcile's failure: the other children,
+        // the DNS entries and the probes of what exists go on.
+        ChildrenStep.Result applied = children.reconcile(topology, context);
         countChildWrites(applied.writes());
         DnsStep.Result named = dns.reconcile(topology, context);
         if (named.written()) {

@@ -70,11 +70,6 @@ final class ProbeStep {
         return new Result(new Observed.Connectivity(probe.connectivity(), verdict), recheck, probe.writes());
     }
 
-    /** The run in progress is given up (its pods deleted); returns the writes. */
-    int abandon(NetworkTopology topology, Context<NetworkTopology> context) {
-        return runs.abandon(topology, context);
-    }
-
     /** A deleted topology's probe objects and series go; returns the writes. */
     int cleanup(NetworkTopology topology, Context<NetworkTopology> context) {
         metrics.forget(topology);

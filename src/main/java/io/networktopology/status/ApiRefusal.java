@@ -43,6 +43,12 @@ public record ApiRefusal(String reason, String message) {
         return new ApiRefusal(Reasons.RECONCILE_FAILED, cut("reconcile failed, retrying: " + code + firstLine(message(status, api))));
     }
 
+    /** Why the API server refused one object, in words ({@code nodePort 30080 is already allocated in this cluster}). */
+    public static String why(Exception error) {
+        KubernetesClientException api = apiError(error);
+        return api == null ? firstLine(describe(error)) : cut(causes(api.getStatus(), api));
+    }
+
     /**
      * Whether the API server refused because the namespace is being deleted ("unable to create new content in namespace
      * shop because it is being terminated"): the topology goes with it, so that is no failure to report.

@@ -225,7 +225,8 @@ public final class ConnectivityReport {
         List<CheckStatus> down = failing.stream()
                 .filter(c -> c.getConsecutiveFailures() != null && c.getConsecutiveFailures() >= threshold).toList();
         if (!down.isEmpty()) {
-            return new Verdict("False", Reasons.CONNECTIVITY_FAILED, connectivity.getSummary() + "; failing: " + describe(down));
+            return new Verdict("False", Reasons.CONNECTIVITY_FAILED, connectivity.getSummary() + "; failing: " + where(down, connectivity.getChecks())
+                    + describe(down));
         }
         String note = connectivity.getMessage() == null ? "" : "; " + connectivity.getMessage();
         List<CheckStatus> notRun = connectivity.getChecks().stream()
@@ -242,7 +243,8 @@ public final class ConnectivityReport {
             // Not verified (some paths failed), not failed either (damped by failureThreshold): Unknown, which does not
             // hold Ready back. "True" beside "0/23 passed" read as a contradiction.
             return new Verdict("Unknown", Reasons.FAILURES_BELOW_THRESHOLD, failing.size() + " of " + connectivity.getChecks().size()
-                    + " checks failing, fewer than " + threshold + " runs in a row (not an outage yet): " + describe(failing) + note);
+                    + " checks failing, fewer than " + threshold + " runs in a row (not an outage yet): " + where(failing, connectivity.getChecks())
+                    + describe(failing) + note);
         }
         if (connectivity.getNotChecked() != null && !connectivity.getNotChecked().isEmpty()) {
             // Every check passed, but a path the topology promises had none: not the whole promise verified.
@@ -250,6 +252,33 @@ public final class ConnectivityReport {
                     + String.join("; ", connectivity.getNotChecked()) + note);
         }
         return new Verdict("True", Reasons.ALL_PATHS_VERIFIED, connectivity.getSummary() + note);
+    }
+
+    private static final java.util.regex.Pattern CLIENT_NODE = java.util.regex.Pattern.compile("(?: on |^node )(\\S+)(?: \\(hostNetwork\\))?$");
+
+    /**
+     * The one node every failing check runs from or goes to, when there is one and checks through the other nodes pass:
+     * "every failing check goes from or to node2 (…)", so that a node's kube-proxy or routes read as that node's fault.
+     */
+    static String where(List<CheckStatus> failing, List<CheckStatus> all) {
+        java.util.Set<String> nodes = new java.util.TreeSet<>();
+        for (CheckStatus check : all) {
+            java.util.regex.Matcher m = CLIENT_NODE.matcher(check.getFrom() == null ? "" : check.getFrom());
+            if (m.find()) {
+                nodes.add(m.group(1));
+            }
+        }
+        List<String> common = nodes.stream().filter(node -> failing.stream().allMatch(c -> involves(c, node))).toList();
+        boolean othersPass = all.stream().anyMatch(c -> c.getResult() == CheckStatus.Result.Passed
+                && common.size() == 1 && !involves(c, common.get(0)));
+        return nodes.size() > 1 && common.size() == 1 && othersPass ? "every failing check goes from or to " + common.get(0)
+                + ", the others pass (look at that node: its kube-proxy, routes, CNI); " : "";
+    }
+
+    private static boolean involves(CheckStatus check, String node) {
+        java.util.regex.Pattern word = java.util.regex.Pattern.compile("(^|[\\s(-])" + java.util.regex.Pattern.quote(node) + "($|[\\s)-])");
+        return word.matcher(check.getId()).find() || check.getFrom() != null && word.matcher(check.getFrom()).find()
+                || check.getTo() != null && word.matcher(check.getTo()).find();
     }
 
     /** The distinct reasons checks were not run, at most three, for one readable sentence instead of one clause per check. */

@@ -105,16 +105,7 @@ public final class TopologyStatusBuilder {
         Condition ready = ConditionList.condition(Conditions.READY, false, refusal.reason(), refusal.message(),
                 topology.getMetadata().getGeneration(), previous.getConditions(), now);
         NetworkTopologyStatus status = keepingObservations(previous, previous.getObservedGeneration());
-        List<Condition> conditions = ConditionList.put(previous.getConditions(), ready);
-        // A refused Service or Ingress is that part's failure too: ServicesReady=True beside Ready=False ServiceRejected read
-        // as a contradiction in a trial.
-        String part = Reasons.SERVICE_REJECTED.equals(refusal.reason()) ? Conditions.SERVICES_READY
-                : Reasons.INGRESS_REJECTED.equals(refusal.reason()) ? Conditions.INGRESSES_READY : null;
-        if (part != null) {
-            conditions = ConditionList.put(conditions, ConditionList.condition(part, false, refusal.reason(), refusal.message(),
-                    topology.getMetadata().getGeneration(), previous.getConditions(), now));
-        }
-        status.setConditions(conditions);
+        status.setConditions(ConditionList.put(previous.getConditions(), ready));
         return status;
     }
 
@@ -178,6 +169,11 @@ public final class TopologyStatusBuilder {
     }
 
     private Condition ingressesCondition(List<IngressStatus> ingresses, Long generation, List<Condition> old, Instant now) {
+        List<IngressStatus> rejected = ingresses.stream().filter(s -> s.getState() == IngressStatus.State.Rejected).toList();
+        if (!rejected.isEmpty()) {
+            return ConditionList.condition(Conditions.INGRESSES_READY, false, Reasons.INGRESS_REJECTED,
+                    rejected.stream().map(s -> s.getName() + ": " + s.getMessage()).collect(Collectors.joining("; ")), generation, old, now);
+        }
         List<IngressStatus> conflicts = ingresses.stream().filter(s -> s.getState() == IngressStatus.State.Conflict).toList();
         if (!conflicts.isEmpty()) {
             return ConditionList.condition(Conditions.INGRESSES_READY, false, Reasons.INGRESS_CONFLICT,
@@ -227,6 +223,9 @@ public final class TopologyStatusBuilder {
         if (observation.conflict() != null) {
             status.setState(IngressStatus.State.Conflict);
             status.setMessage(observation.conflict());
+        } else if (observation.refused() != null) {
+            status.setState(IngressStatus.State.Rejected);
+            status.setMessage(observation.refused());
         } else if (actual == null) {
             status.setState(IngressStatus.State.Pending);
             status.setMessage("not created yet");
@@ -242,6 +241,10 @@ public final class TopologyStatusBuilder {
     }
 
     private Condition servicesCondition(List<ServiceStatus> services, Long generation, List<Condition> old, Instant now) {
+        List<ServiceStatus> rejected = services.stream().filter(s -> s.getState() == State.Rejected).toList();
+        if (!rejected.isEmpty()) {
+            return ConditionList.condition(Conditions.SERVICES_READY, false, Reasons.SERVICE_REJECTED, describe(rejected), generation, old, now);
+        }
         List<ServiceStatus> conflicts = services.stream().filter(s -> s.getState() == State.Conflict).toList();
         if (!conflicts.isEmpty()) {
             return ConditionList.condition(Conditions.SERVICES_READY, false, Reasons.SERVICE_CONFLICT,
@@ -344,6 +347,9 @@ public final class TopologyStatusBuilder {
         if (observation.conflict() != null) {
             status.setState(State.Conflict);
             status.setMessage(observation.conflict());
+        } else if (observation.refused() != null) {
+            status.setState(State.Rejected);
+            status.setMessage(observation.refused());
         } else if (actual == null) {
             status.setState(State.Pending);
             status.setMessage("not created yet");

@@ -137,6 +137,7 @@ public final class RealCluster implements AutoCloseable {
             throw new AssertionError("kubectl apply failed: " + applied.err());
         }
         kubectlOk("-n", "realnet", "rollout", "status", "deploy/web", "--timeout=120s");
+        kubectlOk("-n", "realnet", "rollout", "status", "deploy/edge", "--timeout=120s");
     }
 
     /** A TLS Secret for one host, with a self-signed certificate (openssl), as an ingress's TLS section names it. */

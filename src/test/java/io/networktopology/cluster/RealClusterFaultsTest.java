@@ -76,6 +76,7 @@ class RealClusterFaultsTest {
                 List.of("svc-ip-web-80-from-node2", "svc-name-web-80-from-node2", "load-balancing-from-node2", "session-affinity-from-node2",
                         "nodeport-web-nodes-8080-node2"),
                 List.of("pod-to-pod-node1-from-node2", "pod-to-pod-node2-from-node2", "svc-ip-web-80", "nodeport-web-nodes-8080-node1"));
+        assertThat(lastVerdict.get()).as("the condition names the node").contains("every failing check goes from or to node2, the others pass");
     }
 
     @Test
@@ -92,6 +93,32 @@ class RealClusterFaultsTest {
 
     @Test
     @Order(3)
+    void aNodeThatAnswersALocalNodePortWithoutALocalEndpointFailsThatCheckOnly() {
+        // node2 has no endpoint of edge (externalTrafficPolicy: Local): a proxy that ignored the policy would answer there.
+        List<String> rule = List.of("-t", "nat", "PREROUTING", "-p", "tcp", "--dport", "30082", "-j", "REDIRECT", "--to-ports", "10250");
+        fault("node2 answers edge's Local NodePort (redirected to its kubelet)",
+                () -> ok(cluster.onNode(2, iptables("-I", rule))),
+                () -> ok(cluster.onNode(2, iptables("-D", rule))),
+                List.of("nodeport-local-edge-8080-node2"),
+                List.of("nodeport-local-edge-8080-node1-from-node2", "source-kept-node2", "node-to-node-node2"));
+        assertThat(lastFailure.get()).contains("nodeport-local-edge-8080-node2: connected to").contains("but this path must be closed");
+    }
+
+    @Test
+    @Order(4)
+    void aSourceNatOnTheWayToALocalEndpointFailsTheSourceCheck() {
+        // What externalTrafficPolicy: Cluster does, and Local promises not to: node1's address replaced on node2.
+        List<String> rule = List.of("-t", "nat", "POSTROUTING", "-s", "10.99.0.1", "-d", "10.244.1.0/24", "-j", "MASQUERADE");
+        fault("source NAT on node2 (node1's host → node2's pods)",
+                () -> ok(cluster.onNode(2, iptables("-I", rule))),
+                () -> ok(cluster.onNode(2, iptables("-D", rule))),
+                List.of("source-kept-node2"),
+                List.of("source-kept-node1-from-node2", "nodeport-local-edge-8080-node2", "node-to-node-node2", "pod-to-pod-node2"));
+        assertThat(lastFailure.get()).contains("source-kept-node2").doesNotContain("source seen 10.99.0.1");
+    }
+
+    @Test
+    @Order(5)
     void aLostRouteBetweenThePodSubnetsFailsTheCrossNodeChecks() {
         fault("route between the pod subnets lost (blackholed on both nodes)",
                 () -> {
@@ -107,7 +134,7 @@ class RealClusterFaultsTest {
     }
 
     @Test
-    @Order(4)
+    @Order(6)
     void coreDnsScaledToZeroFailsTheDnsChecks() {
         fault("CoreDNS scaled to 0",
                 () -> {
@@ -123,7 +150,7 @@ class RealClusterFaultsTest {
     }
 
     @Test
-    @Order(5)
+    @Order(7)
     void aCorefileBrokenByHandIsLeftAloneAndSaidSo() {
         String original = corefile();
         String broken = original + "broken.example {\n";
@@ -145,7 +172,7 @@ class RealClusterFaultsTest {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void aBackendThatStopsAnsweringWhileReadyFailsTheEndpointsCheck() {
         String pod = webPodOn("node2");
         fault("a ready backend stops answering (httpd killed on node2's web pod)",
@@ -157,7 +184,7 @@ class RealClusterFaultsTest {
     }
 
     @Test
-    @Order(7)
+    @Order(9)
     void aBackendMadeUnreadyLeavesTheEndpointsAndTheStatusSaysSo() {
         String pod = webPodOn("node2");
         long t0 = System.nanoTime();
@@ -195,6 +222,8 @@ class RealClusterFaultsTest {
     }
 
     static final AtomicReference<String> lastFailure = new AtomicReference<>();
+    /** ConnectivityVerified as the fault left it: "False ConnectivityFailed: …". */
+    static final AtomicReference<String> lastVerdict = new AtomicReference<>();
 
     /**
      * Injects a fault, waits until ConnectivityVerified is False with every check of {@code mustFail} failed and every
@@ -218,6 +247,7 @@ class RealClusterFaultsTest {
                 }
             });
             double detect = seconds(t0);
+            lastVerdict.set(RealCluster.condition(topology(), "ConnectivityVerified"));
             Map<String, CheckStatus> checks = checks(topology());
             List<String> failed = checks.values().stream().filter(c -> c.getResult() == CheckStatus.Result.Failed)
                     .map(CheckStatus::getId).sorted().toList();

@@ -46,6 +46,9 @@ class RealClusterShopTest {
         checks.forEach(c -> System.out.println(c.getResult() + " | " + c.getId() + " | " + c.getTo() + " | " + c.getMessage()));
 
         assertThat(RealCluster.condition(shop, "Ready")).isEqualTo("True");
+        // admin's externalTrafficPolicy: Local needs hostNetwork clients (nodeToNode), which the example does not ask for.
+        assertThat(shop.getStatus().getConnectivity().getNotChecked()).anySatisfy(gap -> assertThat(gap)
+                .startsWith("externalTrafficPolicy Local of admin").contains("needs spec.probes.nodeToNode"));
         Map<String, CheckStatus> byId = checks.stream().collect(Collectors.toMap(CheckStatus::getId, c -> c));
         // Each kind of promise, answered by the real network and the real CoreDNS.
         assertThat(byId).containsKeys("svc-ip-web-80", "svc-name-web-80", "dns-a-web", "dns-ptr-web", "dns-srv-web-http",

@@ -83,6 +83,17 @@ class RealClusterTest {
         assertThat(byPath.get("ExternalToService")).as("the NodePort on each node address")
                 .anySatisfy(check -> assertThat(check.getTo()).contains("10.99.0.1:30081"))
                 .anySatisfy(check -> assertThat(check.getTo()).contains("10.99.0.2:30081"));
+        // externalTrafficPolicy: Local, from each node's hostNetwork client: edge's one backend runs on node1.
+        Map<String, CheckStatus> local = byPath.get("ExternalToService").stream()
+                .filter(c -> c.getId().startsWith("nodeport-local-") || c.getId().startsWith("source-kept-"))
+                .collect(Collectors.toMap(CheckStatus::getId, c -> c));
+        assertThat(local).containsOnlyKeys("nodeport-local-edge-8080-node2", "nodeport-local-edge-8080-node1-from-node2",
+                "source-kept-node2", "source-kept-node1-from-node2");
+        assertThat(local.get("nodeport-local-edge-8080-node2").getMessage()).as("node2 has no endpoint: its NodePort stays closed")
+                .startsWith("no connection, as expected");
+        assertThat(local.get("nodeport-local-edge-8080-node1-from-node2").getMessage()).startsWith("connected to");
+        assertThat(local.get("source-kept-node2").getMessage()).as("node1's own address reached node2's echo pod").contains("source seen 10.99.0.1");
+        assertThat(local.get("source-kept-node1-from-node2").getMessage()).contains("source seen 10.99.0.2");
         assertThat(byPath.get("DNS")).as("aliases and hosts patched into the real CoreDNS, answered by both replicas")
                 .anySatisfy(check -> assertThat(check.getTo()).contains("www.realnet.internal"))
                 .anySatisfy(check -> assertThat(check.getTo()).contains("legacy.realnet.internal"))

@@ -290,7 +290,8 @@ class RealApiServerTest {
         await().atMost(Duration.ofSeconds(60)).until(() -> client.services().inNamespace(NS).withName("first").get() != null);
         client.resource(topology(NS, "port-b", second)).create();
 
-        String plain = "Service second refused by the API server: nodePort 30099 is already allocated in this cluster; retrying";
+        String plain = "ServicesReady: second: not created: refused by the API server: nodePort 30099 is already allocated in this cluster; "
+                + "tried again at every change and every minute";
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             // An assertion, not a dereference: awaitility retries an AssertionError, never a NullPointerException.
             NetworkTopology b = client.resources(NetworkTopology.class).inNamespace(NS).withName("port-b").get();
@@ -310,7 +311,7 @@ class RealApiServerTest {
                     assertThat(e.getInvolvedObject().getName()).isEqualTo("port-b");
                 });
 
-        // Let JOSDK's default five retries (about 26 s) pass, then free the port: the retries go on, at most 5 minutes apart.
+        // Let JOSDK's default five retries (about 26 s) pass, then free the port: the topology looks again every minute.
         await().pollDelay(Duration.ofSeconds(35)).atMost(Duration.ofSeconds(40)).until(() -> true);
         client.resources(NetworkTopology.class).inNamespace(NS).withName("port-a").delete();
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {

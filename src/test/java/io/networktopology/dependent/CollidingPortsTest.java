@@ -38,4 +38,18 @@ class CollidingPortsTest {
                 .as("the declared port is there; metrics is someone else's").isNull();
         assertThat(ServicesDependent.collidingPorts(service(port("http", 80, null)), service(port("http", 80, null)))).isNull();
     }
+
+    static io.fabric8.kubernetes.client.KubernetesClientException refused(String field, String reason) {
+        return new io.fabric8.kubernetes.client.KubernetesClientException(new io.fabric8.kubernetes.api.model.StatusBuilder().withCode(422)
+                .withReason("Invalid").withNewDetails().addNewCause().withField(field).withReason(reason).endCause().endDetails().build());
+    }
+
+    @Test
+    void onlyARefusalAboutThePortsThemselvesCountsAsACollision() {
+        Service declared = service(port("http", 81, null));
+        Service live = service(port("http", 80, null));
+        assertThat(ServicesDependent.collidingPorts(declared, live, refused("spec.ports[1].name", "FieldValueDuplicate"))).isNotNull();
+        // The topology's own change refused for another reason (a node port taken): no recreate, which would cost the address.
+        assertThat(ServicesDependent.collidingPorts(declared, live, refused("spec.ports[0].nodePort", "FieldValueInvalid"))).isNull();
+    }
 }

@@ -89,13 +89,13 @@ class ProbePlanTest {
         topology.getSpec().setDns(io.networktopology.Topologies.dns(List.of(),
                 List.of(new DnsSpec.Host("legacy.shop.internal", List.of("10.1.2.3"))), List.of()));
         ProbePlan.Targets settling = new ProbePlan.Targets(Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, 8080, List.of(), 29999,
-                List.of(), "cluster.local", Map.of(), java.time.Duration.ofSeconds(40), null);
+                List.of(), "cluster.local", Map.of(), java.time.Duration.ofSeconds(40), null, Map.of(), null);
         assertThat(ProbePlan.client(topology, settling, List.of(ProbePath.DNS)))
                 .extracting(ProbeCheck::id, c -> field(c, "retryForMs"))
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("dns-host-legacy.shop.internal-10.1.2.3", 40_000),
                         org.assertj.core.groups.Tuple.tuple("dns-host-ptr-10.1.2.3", 40_000));
         ProbePlan.Targets settled = new ProbePlan.Targets(Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, 8080, List.of(), 29999,
-                List.of(), "cluster.local", Map.of(), java.time.Duration.ZERO, null);
+                List.of(), "cluster.local", Map.of(), java.time.Duration.ZERO, null, Map.of(), null);
         assertThat(ProbePlan.client(topology, settled, List.of(ProbePath.DNS))).extracting(c -> field(c, "retryForMs")).containsOnlyNulls();
     }
 
@@ -105,7 +105,7 @@ class ProbePlanTest {
                 List.of(new ProbePlan.NodeTarget("node-a", "203.0.113.1", "10.0.0.1"), new ProbePlan.NodeTarget("node-b", "10.0.0.2", "10.0.0.2")),
                 List.of(new ProbePlan.EchoTarget("echo-0", "node-a", "10.244.1.5"), new ProbePlan.EchoTarget("echo-1", "node-b", "10.244.2.5")),
                 "10.96.9.9", 8080, List.of(new ProbePlan.EchoTarget("host-echo-1", "node-b", "10.0.0.2")), 29999, replicas, "cluster.local",
-                Map.of("web/http", List.of("10.244.1.5:8080", "10.244.2.5:8080")), java.time.Duration.ZERO, null);
+                Map.of("web/http", List.of("10.244.1.5:8080", "10.244.2.5:8080")), java.time.Duration.ZERO, null, Map.of(), null);
     }
 
     @Test
@@ -163,6 +163,39 @@ class ProbePlanTest {
                 .extracting(c -> c.id() + " " + field(c, "host") + " " + c.to())
                 .containsExactly("nodeport-admin-8080-own-node $NODE_IP NodePort the pod's own node:30080 → admin:8080"
                         + " (externalTrafficPolicy Local: asked on the client's own node)");
+    }
+
+    @Test
+    void externalTrafficPolicyLocalIsCheckedFromEachNodesHostNetworkClientAgainstTheOtherNodes() {
+        var admin = service("admin", ServiceType.NodePort, port("http", 8080, 8080));
+        admin.setExternalTrafficPolicy(io.networktopology.api.v1alpha1.TrafficPolicy.Local);
+        NetworkTopology topology = topology("shop", "shop", admin);
+        Service actual = allocated(topology, "admin", "10.96.0.12");
+        actual.getSpec().getPorts().get(0).setNodePort(30080);
+        actual.getSpec().setExternalTrafficPolicy("Local");
+        ProbePlan.Targets base = targets(topology, Map.of("admin", actual), Map.of(), List.of());
+        // admin's only ready endpoint runs on node-b; the run's Local echo Service has node port 31000.
+        ProbePlan.Targets targets = new ProbePlan.Targets(base.services(), base.endpoints(), base.ingresses(), base.nodes(), base.echoes(),
+                base.echoService(), base.echoPort(), base.hostEchoes(), base.hostEchoPort(), base.dnsReplicas(), base.clusterDomain(),
+                base.endpointTargets(), base.dnsSettling(), null, Map.of("admin", java.util.Set.of("node-b")), 31000);
+        // From node-a: node-b has the endpoint and must answer; its echo pod must see node-a's own address.
+        assertThat(ProbePlan.localTraffic(topology, targets, "node-a"))
+                .extracting(c -> c.id() + " " + c.type() + " " + field(c, "host") + ":" + field(c, "port") + " " + field(c, "expectNoConnection")
+                        + " " + field(c, "expectSource"))
+                .containsExactly("nodeport-local-admin-8080-node-b tcp 10.0.0.2:30080 null null",
+                        "source-kept-node-b echo 10.0.0.2:31000 null $NODE_IP");
+        // From node-b: node-a has none, so its NodePort must not answer.
+        List<ProbeCheck> fromB = ProbePlan.localTraffic(topology, targets, "node-b");
+        assertThat(fromB).extracting(c -> c.id() + " " + field(c, "host") + ":" + field(c, "port") + " " + field(c, "expectNoConnection"))
+                .containsExactly("nodeport-local-admin-8080-node-a 203.0.113.1:30080 true", "source-kept-node-a 203.0.113.1:31000 null");
+        assertThat(fromB.get(0).to()).endsWith("(externalTrafficPolicy Local: node-a has no ready endpoint, must not answer)");
+        assertThat(fromB.get(0).from()).isEqualTo("node node-b (hostNetwork)");
+        // What cannot be checked is said: without hostNetwork clients, or with one node.
+        assertThat(ProbePlan.localTrafficGap(topology, List.of(ProbePath.PodToService, ProbePath.ExternalToService), 2))
+                .startsWith("externalTrafficPolicy Local of admin").contains("needs spec.probes.nodeToNode");
+        assertThat(ProbePlan.localTrafficGap(topology, List.of(ProbePath.ExternalToService, ProbePath.NodeToNode), 1)).endsWith("needs two nodes that run probe pods");
+        assertThat(ProbePlan.localTrafficGap(topology, List.of(ProbePath.ExternalToService, ProbePath.NodeToNode), 2)).isNull();
+        assertThat(ProbePlan.localTrafficGap(topology, List.of(ProbePath.PodToService), 2)).isNull();
     }
 
     @Test

@@ -247,7 +247,7 @@ class ProbeRunTest {
         var web = new ServiceBuilder().withNewMetadata().withName("web").withNamespace("shop").endMetadata().withNewSpec().withClusterIP("10.96.0.10")
                 .addNewPort().withPort(80).endPort().endSpec().build();
         return new ProbePlan.Targets(Map.of("web", web), Map.of(), Map.of(), List.of(), servers.pods(), "10.96.0.99", settings.echoPort(),
-                servers.hosts(), settings.hostEchoPort(), List.of(), "cluster.local", Map.of(), null, null);
+                servers.hosts(), settings.hostEchoPort(), List.of(), "cluster.local", Map.of(), null, null, Map.of(), null);
     }
 
     private static Pod running(Pod pod, String ip) {

@@ -119,6 +119,16 @@ class ProbeRunnerTest {
     }
 
     @Test
+    void aPathThatMustBeClosedPassesOnlyWhenNoConnectionOpens() throws Exception {
+        ProbeResult open = ProbeRunner.runOne(ProbeCheck.tcp("open", "127.0.0.1", http.getAddress().getPort()).withExpectNoConnection());
+        assertThat(open.result()).isEqualTo("F");
+        assertThat(open.message()).startsWith("connected to /127.0.0.1:").endsWith("but this path must be closed");
+        ProbeResult closed = ProbeRunner.runOne(ProbeCheck.tcp("closed", "127.0.0.1", freePort()).withExpectNoConnection());
+        assertThat(closed.passed()).isTrue();
+        assertThat(closed.message()).startsWith("no connection, as expected (ConnectException");
+    }
+
+    @Test
     void httpSendsTheHostHeaderOfTheRuleAndChecksTheStatusClass() {
         int port = http.getAddress().getPort();
         ProbeResult served = ProbeRunner.runOne(ProbeCheck.http("vhost", "127.0.0.1", port, "/", "shop.example.com"));
@@ -197,7 +207,7 @@ class ProbeRunnerTest {
     void echoProvesTheSourceAddressArrivedUnchangedAndCountsBackends() {
         ProbeResult direct = ProbeRunner.runOne(ProbeCheck.echo("nonat", "127.0.0.1", echo.port(), "127.0.0.1", null, 3));
         assertThat(direct.passed()).as(direct.message()).isTrue();
-        assertThat(direct.message()).isEqualTo("answered by echo-a; source seen 127.0.0.1");
+        assertThat(direct.message()).isEqualTo("source seen 127.0.0.1; answered by echo-a");
         ProbeResult nat = ProbeRunner.runOne(ProbeCheck.echo("nat", "127.0.0.1", echo.port(), "10.244.1.5", null, 1));
         assertThat(nat.result()).isEqualTo("F");
         assertThat(nat.message()).isEqualTo("NAT: echo-a saw the client as 127.0.0.1, not 10.244.1.5");

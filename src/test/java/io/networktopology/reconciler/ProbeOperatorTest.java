@@ -432,18 +432,23 @@ class ProbeOperatorTest {
     }
 
     @Test
-    void aServiceTheApiKeepsRefusingLeavesNoProbePodsBehindAndItsPartSaysSo() {
+    void aServiceTheApiKeepsRefusingIsThatServicesFailureAndTheProbesOfTheOthersGoOn() {
         String ns = "probe-wedged";
-        client.resource(topology(ns, "shop", clusterIp("web"))).create();
-        // A run in progress: its echo pods exist (nobody plays the kubelet yet).
-        await().atMost(Duration.ofSeconds(20)).until(() -> !client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems().isEmpty());
-        // From now on every apply of the Service is refused, as an API server refuses a port that collides with another.
+        NetworkTopology topology = topology(ns, "shop", clusterIp("web"), clusterIp("api"));
+        ProbesSpec probes = new ProbesSpec();
+        probes.setPaths(List.of(ProbePath.PodToService));
+        topology.getSpec().setProbes(probes);
+        client.resource(topology).create();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.services().inNamespace(ns).withName("api").get() != null
+                && client.services().inNamespace(ns).withName("web").get() != null);
+        // From now on every apply of web is refused, as an API server refuses a port that collides with another.
         String refusal = "Service \"web\" is invalid: spec.ports[1].name: Duplicate value: \"http\"";
         EmbeddedApi.api().refuse("PATCH", "/api/v1/namespaces/" + ns + "/services/web", new io.fabric8.kubernetes.api.model.StatusBuilder()
                 .withStatus("Failure").withCode(422).withReason("Invalid").withMessage(refusal)
                 .withNewDetails().withKind("Service").withName("web").endDetails().build());
         client.resources(NetworkTopology.class).inNamespace(ns).withName("shop").edit(t -> {
             t.getSpec().getServices().get(0).getPorts().get(0).setPort(81);
+            t.getSpec().getServices().get(1).getPorts().get(0).setPort(8081);
             return t;
         });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
@@ -451,9 +456,18 @@ class ProbeOperatorTest {
             assertThat(condition(t, "Ready").getReason()).isEqualTo("ServiceRejected");
             assertThat(condition(t, "ServicesReady").getStatus() + " " + condition(t, "ServicesReady").getReason())
                     .as("the part that failed says so, not True beside Ready=False").isEqualTo("False ServiceRejected");
-            assertThat(client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems()).as("the run's pods").isEmpty();
-            assertThat(client.services().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems()).as("its Services").isEmpty();
+            assertThat(condition(t, "ServicesReady").getMessage()).startsWith("web: refused by the API server: " + refusal);
+            assertThat(t.getStatus().getServices()).extracting(s -> s.getName() + " " + s.getState())
+                    .containsExactly("web Rejected", "api Ready");
+            // The other Service took the change.
+            assertThat(client.services().inNamespace(ns).withName("api").get().getSpec().getPorts().get(0).getPort()).isEqualTo(8081);
         });
+        // The probes go on: a run finishes with the checks of both Services as declared (web's port 81, which the Service
+        // it still has does not serve, fails there: the declared path does not work), and leaves nothing behind.
+        ConnectivityStatus connectivity = untilRunFinished(ns, new FakeKubelet(client), "");
+        assertThat(connectivity.getChecks()).extracting(CheckStatus::getId).contains("svc-ip-api-8081", "svc-ip-web-81");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertThat(client.pods().inNamespace(ns).withLabel(ChildLabels.PROBE_RUN).list().getItems()).as("the run's pods").isEmpty());
     }
 
     @Test

@@ -167,4 +167,22 @@ class ConnectivityReportTest {
         check.setMessage(message);
         return check;
     }
+    @Test
+    void failuresThatAllGoThroughOneNodeNameThatNode() {
+        // kube-proxy stopped on node2: the Service paths from node2 and node2's NodePort fail; the same from node1 pass.
+        ProbeCheck fromB = ProbeCheck.tcp("svc-ip-web-80-from-node2", "10.96.0.10", 80)
+                .on("PodToService", "probe client pod on node2", "ClusterIP 10.96.0.10:80");
+        ProbeCheck fromA = ProbeCheck.tcp("svc-ip-web-80", "10.96.0.10", 80).on("PodToService", "probe client pod on node1", "ClusterIP 10.96.0.10:80");
+        ProbeCheck portB = ProbeCheck.tcp("nodeport-web-8080-node2", "10.99.0.2", 30081)
+                .on("ExternalToService", "probe client pod on node1", "NodePort 10.99.0.2:30081 → web:8080");
+        ConnectivityReport.Run run = run(null, 0, outcome(fromB, ProbeResult.FAILED, "NoRouteToHostException: No route to host"),
+                outcome(portB, ProbeResult.FAILED, "ConnectException: Connection refused"), outcome(fromA, ProbeResult.PASSED, "connected"));
+        assertThat(ConnectivityReport.verdict(run.status(), true, 1, null).message()).startsWith("1/3 passed; failing: "
+                + "every failing check goes from or to node2, the others pass (look at that node: its kube-proxy, routes, CNI); "
+                + "svc-ip-web-80-from-node2 (PodToService): NoRouteToHostException");
+        // A failure on both nodes names none.
+        ConnectivityReport.Run both = run(null, 0, outcome(fromB, ProbeResult.FAILED, "refused"), outcome(fromA, ProbeResult.FAILED, "refused"),
+                outcome(portB, ProbeResult.PASSED, "connected"));
+        assertThat(ConnectivityReport.verdict(both.status(), true, 1, null).message()).doesNotContain("every failing check");
+    }
 }

@@ -89,7 +89,7 @@ public class HotPaths {
         targets = new ProbePlan.Targets(actual, endpoints, Map.of(), List.of(new ProbePlan.NodeTarget("node-1", "192.0.2.11", "192.0.2.11"),
                 new ProbePlan.NodeTarget("node-2", "192.0.2.12", "192.0.2.12")), List.of(new ProbePlan.EchoTarget("echo-0", "node-1", "10.244.1.250"),
                 new ProbePlan.EchoTarget("echo-1", "node-2", "10.244.2.250")), "10.96.9.9", 8080, List.of(), 29999, List.of(), "cluster.local",
-                Map.of(), null, null);
+                Map.of(), null, null, Map.of(), null);
         now = Instant.parse("2026-12-01T10:00:00Z");
     }
 

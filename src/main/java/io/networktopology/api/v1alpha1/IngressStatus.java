@@ -19,7 +19,9 @@ public class IngressStatus extends ContentEquality {
         /** An Ingress of this name, or one of its routes, belongs to someone else; nothing was changed. */
         Conflict,
         /** Not written yet. */
-        Pending
+        Pending,
+        /** The API server or an admission webhook refused the declared Ingress; what exists stays as it was, retried. */
+        Rejected
     }
 
     @JsonPropertyDescription("Name of the Ingress, as declared in spec.ingresses (in the topology's namespace).")

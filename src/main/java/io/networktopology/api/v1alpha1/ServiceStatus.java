@@ -19,7 +19,9 @@ public class ServiceStatus extends ContentEquality {
         /** A Service of this name exists and belongs to someone else; it was left untouched. */
         Conflict,
         /** Not written yet (for example because the spec is invalid). */
-        Pending
+        Pending,
+        /** The API server refused the declared Service (e.g. a nodePort taken); what exists stays as it was, retried. */
+        Rejected
     }
 
     @JsonPropertyDescription("Name of the Service, as declared in spec.services (in the topology's namespace).")
