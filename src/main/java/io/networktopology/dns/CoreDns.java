@@ -11,7 +11,6 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import io.networktopology.api.v1alpha1.NetworkTopology;
 
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -29,6 +28,11 @@ import java.util.stream.Collectors;
  * outcome changes, the topologies whose DNS status may differ are woken to report it: those whose entries fare
  * differently in the new plan (a name another topology gave up), or all DNS topologies when writing found something new
  * (a Corefile turned unparseable). Every other topology that asks gets the last outcome, no request.
+ *
+ * <p>One writer: the ConfigMaps are written by one thread of its own, never under a lock the reconcile threads share.
+ * A topology whose entries are not written yet waits for the next write (bounded), and every topology that asks while
+ * one write is under way waits for the same next one: a burst of changes is written once. One that waited too long is
+ * told "being written" and woken when it is.
  */
 public final class CoreDns {
 
@@ -36,9 +40,26 @@ public final class CoreDns {
     public record Outcome(DnsPlan plan, DnsSync.Result result) {
     }
 
+    /** How long a reconcile waits for the write its entries need before it reports them as being written. */
+    static final java.time.Duration WAIT = java.time.Duration.ofSeconds(10);
+
     private final DnsSync sync;
     private final SimpleInboundEventSource<NetworkTopology> wake = new SimpleInboundEventSource<>("coredns-outcome");
     private InformerEventSource<ConfigMap, NetworkTopology> configMaps;
+    private final java.util.concurrent.ExecutorService writer = java.util.concurrent.Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "coredns-writer");
+        thread.setDaemon(true);
+        return thread;
+    });
+    /** The write queued behind the one under way (if any): every caller until it starts waits for it. Guarded by this. */
+    private java.util.concurrent.CompletableFuture<Void> next;
+    /** What the next write plans from: the latest topology cache and client a caller gave. Guarded by this. */
+    private java.util.function.Supplier<Collection<NetworkTopology>> cache;
+    private KubernetesClient client;
+    /** Told "being written" after waiting too long: woken once the write is done. Guarded by this. */
+    private final Set<ResourceID> waiting = new java.util.HashSet<>();
+    /** A write no caller has reported yet (its DnsUpdated Event): the next caller to return reports it. Guarded by this. */
+    private boolean unreported;
 
     /** What the last outcome was computed from, and the outcome. */
     private String plannedFrom;
@@ -46,10 +67,17 @@ public final class CoreDns {
     private String syncedFrom;
     private Outcome last;
     /** Our own last write of each ConfigMap, until the informer shows it: the version it was based on, and what it wrote. */
-    private record OwnWrite(String basedOn, ConfigMap written) {
+    private record OwnWrite(Set<String> superseded, ConfigMap written) {
+        /** The next write, based on {@code basedOn}: every version known before it is older than what it wrote. */
+        OwnWrite then(String basedOn, ConfigMap next) {
+            Set<String> older = new java.util.HashSet<>(superseded.size() > 1000 ? Set.of() : superseded);
+            older.add(version(written));
+            older.add(basedOn == null ? "-" : basedOn);
+            return new OwnWrite(older, next);
+        }
     }
 
-    private final Map<String, OwnWrite> ownWrites = new HashMap<>();
+    private final Map<String, OwnWrite> ownWrites = new java.util.concurrent.ConcurrentHashMap<>();
     /**
      * The data of our own last write of each ConfigMap, recorded before it is sent (its informer event can arrive before
      * the response): that event wakes no topology, since the outcome that wrote it is already every topology's. Read by
@@ -100,15 +128,59 @@ public final class CoreDns {
     }
 
     /**
-     * The outcome for the topologies {@code cache} gives (the cluster's, minus any being deleted), writing CoreDNS's configuration first
-     * when the plan or the ConfigMaps changed since the last write. {@code result().written()} is true only for the
-     * caller that wrote.
+     * The outcome for the topologies {@code cache} gives (the cluster's, minus any being deleted): at once when
+     * CoreDNS's configuration already holds the plan, else after the writer's next write (at most {@link #WAIT}; then
+     * "being written", and {@code asking} is woken when it is). {@code result().written()} is true for one caller per
+     * write. Never an API request on the calling thread.
      */
-    public synchronized Outcome outcome(java.util.function.Supplier<Collection<NetworkTopology>> cache, KubernetesClient client) {
-        // Read under the lock: a list taken before it could be older than the one the previous caller planned with,
+    public Outcome outcome(ResourceID asking, java.util.function.Supplier<Collection<NetworkTopology>> cache, KubernetesClient client) {
+        java.util.concurrent.CompletableFuture<Void> written;
+        synchronized (this) {
+            replan(cache.get());
+            if (last != null && syncKey(plan).equals(syncedFrom)) {
+                return reported();
+            }
+            this.cache = cache;
+            this.client = client;
+            if (next == null) {
+                next = new java.util.concurrent.CompletableFuture<>();
+                writer.execute(this::write);
+            }
+            written = next;
+        }
+        try {
+            written.get(WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            synchronized (this) {
+                if (!written.isDone()) {
+                    waiting.add(asking);
+                    return new Outcome(plan, DnsSync.Result.beingWritten(settings(), last == null ? null : last.result()));
+                }
+            }
+            return outcome(asking, cache, client); // done meanwhile: as if it had not timed out
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while CoreDNS's configuration was being written", e);
+        }
+        synchronized (this) {
+            return reported();
+        }
+    }
+
+    /** The last outcome with the current plan, written() for the first caller since the write. */
+    private Outcome reported() {
+        DnsSync.Result result = unreported ? last.result() : last.result().unwritten();
+        unreported = false;
+        return new Outcome(plan, result);
+    }
+
+    /** A new plan when the DNS topologies changed; the topologies whose entries fare differently are woken. Guarded by this. */
+    private void replan(Collection<NetworkTopology> topologies) {
+        // A list read under the lock: one taken before it could be older than the one the previous caller planned with,
         // and planning with it would drop an entry whose topology was already told it is applied (found by the
         // benchmark: 5 of 1,000 aliases lost when 8 threads reconciled at once).
-        Collection<NetworkTopology> topologies = cache.get();
         String topologiesKey = topologies.stream().filter(CoreDns::hasDns)
                 .map(t -> t.getMetadata().getUid() + ":" + t.getMetadata().getGeneration() + ":" + (t.getMetadata().getDeletionTimestamp() != null))
                 .sorted().collect(Collectors.joining(","));
@@ -124,34 +196,67 @@ public final class CoreDns {
                 }
             }
         }
-        if (last != null && syncKey().equals(syncedFrom)) {
-            return new Outcome(plan, last.result().unwritten());
-        }
-        DnsSync.Result result = sync.sync(plan.entries(), client, this::cached, new DnsSync.Writes() {
-            @Override
-            public void sending(ConfigMap map) {
-                ownData.put(map.getMetadata().getName(), map.getData() == null ? Map.of() : Map.copyOf(map.getData()));
-            }
+    }
 
-            @Override
-            public void written(String basedOn, ConfigMap written) {
-                ownWrites.put(written.getMetadata().getName(), new OwnWrite(basedOn, written));
-            }
-        });
-        Outcome outcome = new Outcome(plan, result);
-        if (last != null && !sameForTopologies(last, outcome)) {
-            // Every topology whose DNS status may read differently now: those with entries in either plan.
-            topologies.stream().filter(CoreDns::hasDns).forEach(t -> wake.propagateEvent(ResourceID.fromResource(t)));
+    /** The writer's one job: write the latest plan (the API requests outside the lock), then tell whoever waits. */
+    private void write() {
+        java.util.concurrent.CompletableFuture<Void> mine;
+        DnsPlan planned;
+        KubernetesClient writingClient;
+        Collection<NetworkTopology> topologies;
+        synchronized (this) {
+            mine = next;
+            next = null;
+            topologies = cache.get();
+            replan(topologies);
+            planned = plan;
+            writingClient = client;
         }
-        last = outcome;
-        // Taken after the write: the ConfigMaps it is computed from are then our own writes.
-        syncedFrom = syncKey();
-        return outcome;
+        try {
+            DnsSync.Result result = sync.sync(planned.entries(), writingClient, this::cached, new DnsSync.Writes() {
+                @Override
+                public void sending(ConfigMap map) {
+                    ownData.put(map.getMetadata().getName(), map.getData() == null ? Map.of() : Map.copyOf(map.getData()));
+                }
+
+                @Override
+                public void written(String basedOn, ConfigMap written) {
+                    ownWrites.merge(written.getMetadata().getName(), new OwnWrite(Set.of(basedOn == null ? "-" : basedOn), written),
+                            (previous, first) -> previous.then(basedOn, written));
+                }
+            });
+            Set<ResourceID> toWake = new java.util.HashSet<>();
+            synchronized (this) {
+                Outcome outcome = new Outcome(planned, result);
+                if (last != null && !sameForTopologies(last, outcome)) {
+                    // Every topology whose DNS status may read differently now: those with entries in either plan.
+                    topologies.stream().filter(CoreDns::hasDns).forEach(t -> toWake.add(ResourceID.fromResource(t)));
+                }
+                last = outcome;
+                unreported = unreported || result.written();
+                // Taken after the write: the ConfigMaps it is computed from are then our own writes.
+                syncedFrom = syncKey(planned);
+                toWake.addAll(waiting);
+                waiting.clear();
+                // Completed under the lock: a caller that stopped waiting either sees it done or is in waiting by now.
+                mine.complete(null);
+            }
+            toWake.forEach(wake::propagateEvent);
+        } catch (RuntimeException e) {
+            // Those that stopped waiting find out by trying again (their reconcile fails with it and is retried).
+            Set<ResourceID> toWake;
+            synchronized (this) {
+                toWake = Set.copyOf(waiting);
+                waiting.clear();
+                mine.completeExceptionally(e);
+            }
+            toWake.forEach(wake::propagateEvent);
+        }
     }
 
     /** What a sync is computed from: the plan's entries and the versions of the ConfigMaps as last seen. */
-    private String syncKey() {
-        return plan.entries() + "@" + version(cached(settings().configMap())) + "/" + version(cached(settings().customConfigMap()));
+    private String syncKey(DnsPlan of) {
+        return of.entries() + "@" + version(cached(settings().configMap())) + "/" + version(cached(settings().customConfigMap()));
     }
 
     private static boolean sameForTopologies(Outcome before, Outcome after) {
@@ -163,15 +268,18 @@ public final class CoreDns {
                 && Objects.equals(a.unservedAliases(), b.unservedAliases());
     }
 
-    /** A CoreDNS ConfigMap as last seen: the informer's copy, or our own write while the informer still shows what it replaced. */
+    /**
+     * A CoreDNS ConfigMap as last seen: the informer's copy, or our own last write while the informer still shows a
+     * version that write (or one before it) replaced — however far the informer lags behind a run of writes.
+     */
     private ConfigMap cached(String name) {
         ConfigMap seen = cachedRaw(name);
         OwnWrite own = ownWrites.get(name);
         if (own != null) {
-            if (Objects.equals(version(seen), own.basedOn() == null ? "-" : own.basedOn())) {
+            if (own.superseded().contains(version(seen))) {
                 return own.written();
             }
-            ownWrites.remove(name);
+            ownWrites.remove(name, own); // the informer shows our write, or someone else's newer one
         }
         return seen;
     }

@@ -29,6 +29,8 @@ public final class DnsSync {
     public static final String SERVER_KEY = "network-topology-operator.server";
     public static final String RESTARTED_AT = "kubectl.kubernetes.io/restartedAt";
     static final int MAX_ATTEMPTS = 5;
+    /** The reason while the plan waits for the writer (DnsConfigured False, a progressing state like AwaitingAddress). */
+    public static final String BEING_WRITTEN = "DnsPending";
 
     /** What the sync found and did. */
     public record Result(Strategy strategy, String configMap, Boolean reload, List<String> notes, boolean written,
@@ -37,6 +39,14 @@ public final class DnsSync {
         /** The same outcome, as seen by a later caller: nothing written by that call. */
         public Result unwritten() {
             return new Result(strategy, configMap, reload, notes, false, failureReason, failure, unservedAliases);
+        }
+
+        /** While the writer has not written the plan yet: the entries are pending (the strategy as last written). */
+        public static Result beingWritten(DnsSettings settings, Result previous) {
+            String where = settings.namespace() + "/" + settings.configMap();
+            return new Result(previous == null ? null : previous.strategy(), previous == null ? where : previous.configMap(),
+                    previous == null ? null : previous.reload(), List.of(), false, BEING_WRITTEN,
+                    "being written into CoreDNS's configuration (" + where + ")", Map.of());
         }
 
         public boolean applied() {

@@ -2,6 +2,7 @@ package io.networktopology.reconciler;
 
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.networktopology.api.v1alpha1.DnsStatus;
 import io.networktopology.api.v1alpha1.NetworkTopology;
@@ -39,7 +40,8 @@ final class DnsStep {
         if (!CoreDns.hasDns(topology)) {
             return Result.NONE;
         }
-        CoreDns.Outcome cluster = coreDns.outcome(() -> context.getPrimaryCache().list().toList(), context.getClient());
+        CoreDns.Outcome cluster = coreDns.outcome(ResourceID.fromResource(topology), () -> context.getPrimaryCache().list().toList(),
+                context.getClient());
         DnsSync.Result result = cluster.result();
         if (result.written()) {
             TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, "DnsUpdated",
@@ -62,7 +64,7 @@ final class DnsStep {
         if (!CoreDns.hasDns(topology)) {
             return false;
         }
-        return coreDns.outcome(() -> context.getPrimaryCache().list()
+        return coreDns.outcome(ResourceID.fromResource(topology), () -> context.getPrimaryCache().list()
                 .filter(t -> !(t.getMetadata().getName().equals(topology.getMetadata().getName())
                         && t.getMetadata().getNamespace().equals(topology.getMetadata().getNamespace())))
                 .toList(), context.getClient()).result().written();

@@ -2,14 +2,13 @@ package io.networktopology.reconciler;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.PrimaryUpdateAndCacheUtils;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -41,7 +40,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -108,12 +106,6 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         sources.addAll(dns.eventSources(context));
         return sources;
     }
-
-    /** The last status written per topology (by uid), with the resourceVersion it replaced. */
-    private record WrittenStatus(String replacedVersion, NetworkTopologyStatus status) {
-    }
-
-    private final Map<String, WrittenStatus> written = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** A write of CoreDNS's configuration: counted, and probe runs give DNS checks time to see it. */
     private void corefileWritten(Instant when) {
@@ -187,10 +179,8 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
     private UpdateControl<NetworkTopology> statusUpdate(NetworkTopology topology, NetworkTopologyStatus status,
             Duration recheck, Context<NetworkTopology> context) {
-        if (!Objects.equals(status, topology.getStatus()) && !alreadyWritten(topology, status)) {
-            String replaced = topology.getMetadata().getResourceVersion();
-            writeStatus(topology, status, context.getClient());
-            written.put(topology.getMetadata().getUid(), new WrittenStatus(replaced, status));
+        if (!Objects.equals(status, topology.getStatus())) {
+            writeStatus(topology, status, context);
             recordReadyTransition(topology, status, context);
         }
         UpdateControl<NetworkTopology> control = UpdateControl.noUpdate();
@@ -198,40 +188,22 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     }
 
     /**
-     * Replaces the status subresource with the new status. JOSDK's non-SSA status patch sends a JSON Patch computed
-     * against its cached copy, which fails when that copy is a version behind. The operator is the only writer of
-     * status, so it replaces status whole: first on the resourceVersion it reconciled, and when that is stale
-     * (409), on the latest one (Fabric8 reads it when none is given).
+     * Replaces the status subresource with the new status, the way JOSDK 5 intends for a status that is not
+     * server-side applied: a PUT on the version reconciled (optimistic locking; after a 409 the topology is taken
+     * again from the cache once it shows a newer version, and the status set on that), and the written topology put
+     * into the controller's cache, so that the next reconcile sees what was written and has nothing to write. The
+     * operator is the only writer of status; the spec goes along unchanged (the status subresource ignores it).
      */
-    private void writeStatus(NetworkTopology topology, NetworkTopologyStatus status, KubernetesClient client) {
-        NetworkTopology write = new NetworkTopology();
-        write.setMetadata(new ObjectMetaBuilder()
-                .withName(topology.getMetadata().getName())
-                .withNamespace(topology.getMetadata().getNamespace())
-                .withResourceVersion(topology.getMetadata().getResourceVersion())
-                .build());
-        write.setSpec(topology.getSpec());
-        write.setStatus(status);
-        try {
-            client.resource(write).updateStatus();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 409) {
-                throw e;
-            }
-            write.getMetadata().setResourceVersion(null);
-            client.resource(write).updateStatus();
-        }
+    private void writeStatus(NetworkTopology topology, NetworkTopologyStatus status, Context<NetworkTopology> context) {
+        PrimaryUpdateAndCacheUtils.updateStatusAndCacheResource(topology, context, current -> {
+            NetworkTopology write = new NetworkTopology();
+            write.setMetadata(new ObjectMetaBuilder().withName(current.getMetadata().getName())
+                    .withNamespace(current.getMetadata().getNamespace()).build());
+            write.setSpec(current.getSpec());
+            write.setStatus(status);
+            return write;
+        });
         statusWrites.increment();
-    }
-
-    /**
-     * Whether the cache still shows the version our last status write replaced, and that write already said this:
-     * then the difference is only the cache lagging behind our own write, and writing again would change nothing.
-     */
-    private boolean alreadyWritten(NetworkTopology topology, NetworkTopologyStatus status) {
-        WrittenStatus last = topology.getMetadata().getUid() == null ? null : written.get(topology.getMetadata().getUid());
-        return last != null && last.status().equals(status)
-                && Objects.equals(last.replacedVersion(), topology.getMetadata().getResourceVersion());
     }
 
     /** An Event when Ready changes reason: a Warning when it starts failing, Normal when it is Ready again. */
@@ -255,7 +227,6 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
      */
     @Override
     public DeleteControl cleanup(NetworkTopology topology, Context<NetworkTopology> context) {
-        written.remove(topology.getMetadata().getUid());
         countChildWrites(probes.cleanup(topology, context));
         if (dns.cleanup(topology, context)) {
             corefileWritten(Instant.now());
@@ -286,7 +257,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         }
         if (!Objects.equals(status, topology.getStatus())) {
             try {
-                writeStatus(topology, status, context.getClient());
+                writeStatus(topology, status, context);
             } catch (RuntimeException writeFailure) {
                 LOG.warnf("%s: could not record the reconcile error in status: %s", name, writeFailure.getMessage());
             }

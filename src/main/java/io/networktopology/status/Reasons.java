@@ -26,7 +26,7 @@ public final class Reasons {
     /** The cluster's DNS cannot be changed safely (no CoreDNS ConfigMap, or its owner reverts edits). */
     public static final String DNS_UNSUPPORTED = "DnsUnsupported";
     /** An entry cannot be served yet (e.g. its name goes to a server block without the kubernetes plugin). */
-    public static final String DNS_PENDING = "DnsPending";
+    public static final String DNS_PENDING = io.networktopology.dns.DnsSync.BEING_WRITTEN;
     /** A Service with a declared name exists and was not created by this topology; it was left untouched. */
     public static final String SERVICE_CONFLICT = "ServiceConflict";
     /** Waiting for an address (a load balancer's or an ingress controller's); progressing, not failed. */
