@@ -6,6 +6,7 @@ import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodCondition;
+import io.networktopology.api.v1alpha1.CheckStatus;
 import io.networktopology.api.v1alpha1.ProbesSpec.ProbePath;
 import io.networktopology.probe.ProbePods.Role;
 import io.networktopology.status.ConnectivityReport;
@@ -85,7 +86,7 @@ public final class ProbeReports {
         }
         List<ConnectivityReport.Outcome> outcomes = new ArrayList<>();
         for (ProbePods.Preset preset : ProbePods.presetResults(pod)) {
-            outcomes.add(new ConnectivityReport.Outcome(preset.check(), preset.result()));
+            outcomes.add(outcome(preset.check(), preset.result()));
         }
         for (ProbeCheck check : ProbePods.plannedChecks(pod)) {
             ProbeResult result = results.get(check.id());
@@ -95,7 +96,7 @@ public final class ProbeReports {
                         : unlistedPassed ? new ProbeResult(check.id(), ProbeResult.PASSED, null, "passed (details left out of the 4 KiB report)")
                         : new ProbeResult(check.id(), ProbeResult.SKIPPED, null, "not in the report (4 KiB limit)");
             }
-            outcomes.add(new ConnectivityReport.Outcome(check, result));
+            outcomes.add(outcome(check, result));
         }
         return outcomes;
     }
@@ -162,6 +163,16 @@ public final class ProbeReports {
         } else {
             check = ProbeCheck.tcp("load-balancing", null, 0).on(ProbePath.PodToService.name(), "probe client pod", "probe echo Service");
         }
-        return new ConnectivityReport.Outcome(check, new ProbeResult(check.id(), ProbeResult.FAILED, null, message));
+        return outcome(check, new ProbeResult(check.id(), ProbeResult.FAILED, null, message));
+    }
+
+    /** A check and its result as status reports them. */
+    public static ConnectivityReport.Outcome outcome(ProbeCheck check, ProbeResult result) {
+        CheckStatus.Result verdict = switch (result.result()) {
+            case ProbeResult.PASSED -> CheckStatus.Result.Passed;
+            case ProbeResult.SKIPPED -> CheckStatus.Result.Skipped;
+            default -> CheckStatus.Result.Failed;
+        };
+        return new ConnectivityReport.Outcome(check.id(), check.network(), check.from(), check.to(), verdict, result.millis(), result.message());
     }
 }

@@ -15,7 +15,7 @@ public record ProbeResult(@JsonProperty("id") String id, @JsonProperty("r") Stri
      * The start of the message of a check skipped because it does not apply to where it ran (a load balancer that admits
      * only other sources): not pending, unlike a check whose pod never ran, and not a failure.
      */
-    public static final String NOT_APPLICABLE = "not applicable: ";
+    public static final String NOT_APPLICABLE = io.networktopology.status.ConnectivityReport.NOT_APPLICABLE;
 
     public boolean passed() {
         return PASSED.equals(result);

@@ -210,7 +210,7 @@ public final class ProbeRun {
                 outcomes.addAll(ProbeReports.outcomes(pod, now, started));
             } else {
                 for (ProbeCheck check : entry.getValue()) {
-                    outcomes.add(new ConnectivityReport.Outcome(check, new ProbeResult(check.id(), ProbeResult.FAILED, null,
+                    outcomes.add(ProbeReports.outcome(check, new ProbeResult(check.id(), ProbeResult.FAILED, null,
                             "probe pod " + entry.getKey() + " disappeared before it reported")));
                 }
             }

@@ -3,8 +3,6 @@ package io.networktopology.status;
 import io.networktopology.api.v1alpha1.CheckStatus;
 import io.networktopology.api.v1alpha1.ConnectivityStatus;
 import io.networktopology.api.v1alpha1.OutageWindow;
-import io.networktopology.probe.ProbeCheck;
-import io.networktopology.probe.ProbeResult;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -21,9 +19,15 @@ import java.util.stream.Collectors;
  */
 public final class ConnectivityReport {
 
-    /** A planned check and what its probe reported. */
-    public record Outcome(ProbeCheck check, ProbeResult result) {
+    /**
+     * A planned check (its id, network path, from and to, as status shows them) and what its probe reported. Made by
+     * the probe side ({@code ProbeReports.outcome}): status knows nothing of probe checks.
+     */
+    public record Outcome(String id, String path, String from, String to, CheckStatus.Result result, Long millis, String message) {
     }
+
+    /** The start of the message of a check skipped because it does not apply where it ran: neither pending nor failed. */
+    public static final String NOT_APPLICABLE = "not applicable: ";
 
     /** The condition's verdict: status True, False or Unknown. */
     public record Verdict(String status, String reason, String message) {
@@ -141,17 +145,17 @@ public final class ConnectivityReport {
                 + (notApplicable > 0 ? ", " + notApplicable + " not applicable" : "");
     }
 
-    /** Skipped because it does not apply where it ran (see {@link ProbeResult#NOT_APPLICABLE}): neither pending nor failed. */
+    /** Skipped because it does not apply where it ran ({@link #NOT_APPLICABLE}): neither pending nor failed. */
     static boolean notApplicable(CheckStatus check) {
         return check.getResult() == CheckStatus.Result.Skipped && check.getMessage() != null
-                && check.getMessage().startsWith(ProbeResult.NOT_APPLICABLE);
+                && check.getMessage().startsWith(NOT_APPLICABLE);
     }
 
     /** Checks asked of several CoreDNS replicas ({@code id@replica}) are one check: passed only if every replica passed. */
     private static Map<String, List<Outcome>> byCheck(List<Outcome> outcomes) {
         Map<String, List<Outcome>> groups = new LinkedHashMap<>();
         for (Outcome outcome : outcomes) {
-            groups.computeIfAbsent(baseId(outcome.check().id()), k -> new ArrayList<>()).add(outcome);
+            groups.computeIfAbsent(baseId(outcome.id()), k -> new ArrayList<>()).add(outcome);
         }
         return groups;
     }
@@ -164,47 +168,39 @@ public final class ConnectivityReport {
     private static CheckStatus aggregate(List<Outcome> group) {
         Outcome first = group.get(0);
         CheckStatus check = new CheckStatus();
-        check.setId(baseId(first.check().id()));
-        check.setPath(first.check().network());
-        check.setFrom(first.check().from());
-        String to = first.check().to();
-        check.setLatencyMs(group.stream().map(o -> o.result().millis()).filter(java.util.Objects::nonNull).max(Long::compare).orElse(null));
-        if (group.size() == 1 && !first.check().id().contains("@")) {
+        check.setId(baseId(first.id()));
+        check.setPath(first.path());
+        check.setFrom(first.from());
+        String to = first.to();
+        check.setLatencyMs(group.stream().map(Outcome::millis).filter(java.util.Objects::nonNull).max(Long::compare).orElse(null));
+        if (group.size() == 1 && !first.id().contains("@")) {
             check.setTo(to);
-            check.setResult(result(first.result()));
-            check.setMessage(first.result().message());
+            check.setResult(first.result());
+            check.setMessage(first.message());
             return check;
         }
         int at = to == null ? -1 : to.indexOf(" from CoreDNS pod ");
         check.setTo(at < 0 ? to : to.substring(0, at));
-        List<Outcome> failed = group.stream().filter(o -> !o.result().passed()).toList();
+        List<Outcome> failed = group.stream().filter(o -> o.result() != CheckStatus.Result.Passed).toList();
         long passed = group.size() - failed.size();
         String served = "served by " + passed + "/" + group.size() + " CoreDNS pods";
         if (failed.isEmpty()) {
             check.setResult(CheckStatus.Result.Passed);
-            check.setMessage(served + ": " + first.result().message());
+            check.setMessage(served + ": " + first.message());
         } else {
-            boolean allSkipped = failed.stream().allMatch(o -> ProbeResult.SKIPPED.equals(o.result().result()));
+            boolean allSkipped = failed.stream().allMatch(o -> o.result() == CheckStatus.Result.Skipped);
             if (allSkipped && passed == 0) {
                 // Asked of no replica at all (one pod asks them all): why it did not run, once.
                 check.setResult(CheckStatus.Result.Skipped);
-                check.setMessage(first.result().message());
+                check.setMessage(first.message());
                 return check;
             }
             check.setResult(CheckStatus.Result.Failed);
             check.setMessage(served + "; " + failed.stream()
-                    .map(o -> o.check().id().substring(o.check().id().indexOf('@') + 1) + ": " + o.result().message())
+                    .map(o -> o.id().substring(o.id().indexOf('@') + 1) + ": " + o.message())
                     .collect(Collectors.joining("; ")));
         }
         return check;
-    }
-
-    private static CheckStatus.Result result(ProbeResult result) {
-        return switch (result.result()) {
-            case ProbeResult.PASSED -> CheckStatus.Result.Passed;
-            case ProbeResult.SKIPPED -> CheckStatus.Result.Skipped;
-            default -> CheckStatus.Result.Failed;
-        };
     }
 
     /**

@@ -16,7 +16,7 @@ class ConnectivityReportTest {
     static final ProbeCheck TCP = ProbeCheck.tcp("svc-ip-web-80", "10.96.0.10", 80).on("PodToService", "probe client pod", "ClusterIP 10.96.0.10:80");
 
     static ConnectivityReport.Outcome outcome(ProbeCheck check, String result, String message) {
-        return new ConnectivityReport.Outcome(check, new ProbeResult(check.id(), result, 5L, message));
+        return io.networktopology.probe.ProbeReports.outcome(check, new ProbeResult(check.id(), result, 5L, message));
     }
 
     static ConnectivityReport.Run run(ConnectivityStatus previous, int minute, ConnectivityReport.Outcome... outcomes) {
