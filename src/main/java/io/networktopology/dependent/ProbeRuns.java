@@ -176,8 +176,7 @@ public final class ProbeRuns {
         ProbeNodes.Coverage coverage = ProbeNodes.coverage(NodeAddresses.nodes(context), seed(topology), settings,
                 probes.effectivePaths());
         List<String> gaps = new ArrayList<>(coverage.gaps());
-        String localGap = ProbePlan.localTrafficGap(topology, probes.effectivePaths(),
-                ProbeNodes.sample(NodeAddresses.nodes(context), seed(topology), settings).size());
+        String localGap = ProbePlan.localTrafficGap(topology, probes.effectivePaths(), coverage.sampled());
         if (localGap != null) {
             gaps.add(localGap);
         }

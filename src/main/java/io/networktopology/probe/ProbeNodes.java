@@ -70,8 +70,9 @@ public final class ProbeNodes {
      * @param summary one sentence: the nodes probed, and every other node with why not
      * @param gaps    what the topology promises that no check covers (a node cordoned or not Ready; pod to pod across
      *                nodes when fewer than two nodes can run probe pods in a cluster of several)
+     * @param sampled how many nodes the run's probe pods went to
      */
-    public record Coverage(String summary, List<String> gaps) {
+    public record Coverage(String summary, List<String> gaps, int sampled) {
     }
 
     public static Coverage coverage(List<Node> nodes, String seed, ProbeSettings settings, List<ProbePath> paths) {
@@ -100,7 +101,7 @@ public final class ProbeNodes {
         }
         String summary = (sample.isEmpty() ? "no node can run probe pods" : "probed on " + String.join(", ", sample) + " (" + sample.size()
                 + " of " + nodes.size() + (nodes.size() == 1 ? " node)" : " nodes)")) + (others.isEmpty() ? "" : "; not on " + String.join(", ", others));
-        return new Coverage(summary, gaps);
+        return new Coverage(summary, gaps, sample.size());
     }
 
     /**
