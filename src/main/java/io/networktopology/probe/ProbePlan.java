@@ -100,16 +100,9 @@ public final class ProbePlan {
         String from = "node " + fromNode + " (hostNetwork)";
         List<NodeTarget> others = targets.nodes().stream().filter(n -> !n.name().equals(fromNode)).toList();
         for (String name : localTrafficServices(topology)) {
-            Service actual = targets.services().get(name);
-            if (actual == null || actual.getSpec() == null || actual.getSpec().getPorts() == null) {
-                continue;
-            }
             java.util.Set<String> withEndpoint = targets.endpointNodes() == null ? java.util.Set.of()
                     : targets.endpointNodes().getOrDefault(name, java.util.Set.of());
-            for (ServicePort port : actual.getSpec().getPorts()) {
-                if (port.getProtocol() != null && !"TCP".equals(port.getProtocol()) || port.getNodePort() == null) {
-                    continue;
-                }
+            for (ServicePort port : tcpNodePorts(targets.services().get(name))) {
                 for (NodeTarget node : others) {
                     boolean answers = withEndpoint.contains(node.name());
                     ProbeCheck.Tcp check = ProbeCheck.tcp("nodeport-local-" + name + "-" + port.getPort() + "-" + node.name(), node.address(),
@@ -326,10 +319,7 @@ public final class ProbePlan {
             List<NodeTarget> nodes = !local || targets.nodes().size() < 2 ? targets.nodes()
                     : clientNode == null ? List.of(new NodeTarget("own-node", "$NODE_IP", null))
                     : targets.nodes().stream().filter(n -> n.name().equals(clientNode)).toList();
-            for (ServicePort port : actual.getSpec().getPorts()) {
-                if (port.getProtocol() != null && !"TCP".equals(port.getProtocol()) || port.getNodePort() == null) {
-                    continue;
-                }
+            for (ServicePort port : tcpNodePorts(actual)) {
                 for (NodeTarget node : nodes) {
                     String address = node.address().startsWith("$") ? "the pod's own node" : node.address();
                     checks.add(ProbeCheck.tcp("nodeport-" + spec.getName() + "-" + port.getPort() + "-" + node.name(), node.address(),
@@ -340,6 +330,13 @@ public final class ProbePlan {
             }
         }
         return checks;
+    }
+
+    /** The TCP ports of a Service that have a node port (a TCP connect proves nothing about UDP or SCTP). */
+    private static List<ServicePort> tcpNodePorts(Service actual) {
+        return actual == null || actual.getSpec() == null || actual.getSpec().getPorts() == null ? List.of()
+                : actual.getSpec().getPorts().stream()
+                        .filter(p -> (p.getProtocol() == null || "TCP".equals(p.getProtocol())) && p.getNodePort() != null).toList();
     }
 
     /** The Pod-to-Service and DNS checks of the topology's own Services and DNS entries. */
