@@ -6,7 +6,6 @@ import io.networktopology.api.v1alpha1.DnsSpec;
 import io.networktopology.api.v1alpha1.IngressPathSpec;
 import io.networktopology.api.v1alpha1.IngressRuleSpec;
 import io.networktopology.api.v1alpha1.IngressSpec;
-import io.networktopology.api.v1alpha1.IngressTLSSpec;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.ServicePortSpec;
 import io.networktopology.api.v1alpha1.ServiceSpec;

@@ -2,7 +2,6 @@ package io.networktopology.dependent;
 
 import io.fabric8.kubernetes.api.model.discovery.v1.Endpoint;
 import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSlice;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -26,11 +25,7 @@ public final class EndpointSliceObserver {
     }
 
     public static InformerEventSource<EndpointSlice, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(EndpointSlice.class, NetworkTopology.class)
-                .withName("endpointslices")
-                .withLabelSelector(ChildLabels.SELECTOR)
-                .withSecondaryToPrimaryMapper(OwnedChildren.byTopologyLabel())
-                .build(), context);
+        return ChildLabels.informer(EndpointSlice.class, "endpointslices", null, context);
     }
 
     /** The addresses of the ready endpoints per Service name, sorted (what a headless Service's name resolves to). */

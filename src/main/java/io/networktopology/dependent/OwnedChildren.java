@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
-import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.model.Applied;
@@ -73,27 +72,6 @@ public class OwnedChildren<R extends HasMetadata> {
         return reconcile(topology, desired, frozen, context, (verb, what) -> { });
     }
 
-    /**
-     * Maps a child to its topology: by its controller owner reference when it has one (a hand edit of the topology
-     * label must not hide the child from the topology that owns it, which then puts the label back), else by the
-     * topology label, in the child's namespace.
-     */
-    public static <T extends HasMetadata> SecondaryToPrimaryMapper<T> byTopologyLabel() {
-        return child -> {
-            String namespace = child.getMetadata().getNamespace();
-            if (child.getMetadata().getOwnerReferences() != null) {
-                for (var owner : child.getMetadata().getOwnerReferences()) {
-                    if (NetworkTopology.KIND.equals(owner.getKind()) && owner.getApiVersion() != null
-                            && owner.getApiVersion().startsWith(NetworkTopology.GROUP + "/") && Boolean.TRUE.equals(owner.getController())) {
-                        return Set.of(new ResourceID(owner.getName(), namespace));
-                    }
-                }
-            }
-            Map<String, String> labels = child.getMetadata().getLabels();
-            String topology = labels == null ? null : labels.get(ChildLabels.TOPOLOGY);
-            return topology == null ? Set.of() : Set.of(new ResourceID(topology, namespace));
-        };
-    }
 
     /**
      * @param frozen names that must not be written (for example routes another topology owns): an existing child of

@@ -2,31 +2,18 @@ package io.networktopology.dependent;
 
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.networktopology.api.v1alpha1.NetworkTopology;
-import io.networktopology.model.ChildLabels;
 import io.fabric8.kubernetes.api.model.ServiceSpec;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
-/** The topology's Services: cached by the operator's label; which changes need a new Service. */
+/** Which changes to a topology's Service the API server cannot take as an update. */
 public final class ServicesDependent {
 
     private ServicesDependent() {
     }
 
-
-    public static InformerEventSource<Service, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(Service.class, NetworkTopology.class)
-                .withName("services")
-                .withLabelSelector(ChildLabels.SELECTOR)
-                .withSecondaryToPrimaryMapper(OwnedChildren.byTopologyLabel())
-                .build(), context);
-    }
 
     /**
      * Whether the change cannot be made by an update, because Kubernetes forbids changing the field once set:

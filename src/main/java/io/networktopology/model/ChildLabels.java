@@ -1,10 +1,18 @@
 package io.networktopology.model;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /** The labels that mark an object as created by the operator for one topology. */
@@ -50,7 +58,42 @@ public final class ChildLabels {
                 .build();
     }
 
-    public static boolean isProbeObject(io.fabric8.kubernetes.api.model.HasMetadata object) {
+    /**
+     * The informer of one kind of object the operator labelled ({@code extraSelector} narrows it, or is null), each
+     * mapped to its topology: only the operator's objects are cached.
+     */
+    public static <T extends HasMetadata> InformerEventSource<T, NetworkTopology> informer(Class<T> type, String name,
+            String extraSelector, EventSourceContext<NetworkTopology> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(type, NetworkTopology.class)
+                .withName(name)
+                .withLabelSelector(extraSelector == null ? SELECTOR : SELECTOR + "," + extraSelector)
+                .withSecondaryToPrimaryMapper(byTopologyLabel())
+                .build(), context);
+    }
+
+    /**
+     * Maps a child to its topology: by its controller owner reference when it has one (a hand edit of the topology
+     * label must not hide the child from the topology that owns it, which then puts the label back), else by the
+     * topology label, in the child's namespace.
+     */
+    private static <T extends HasMetadata> SecondaryToPrimaryMapper<T> byTopologyLabel() {
+        return child -> {
+            String namespace = child.getMetadata().getNamespace();
+            if (child.getMetadata().getOwnerReferences() != null) {
+                for (var owner : child.getMetadata().getOwnerReferences()) {
+                    if (NetworkTopology.KIND.equals(owner.getKind()) && owner.getApiVersion() != null
+                            && owner.getApiVersion().startsWith(NetworkTopology.GROUP + "/") && Boolean.TRUE.equals(owner.getController())) {
+                        return Set.of(new ResourceID(owner.getName(), namespace));
+                    }
+                }
+            }
+            Map<String, String> labels = child.getMetadata().getLabels();
+            String topology = labels == null ? null : labels.get(TOPOLOGY);
+            return topology == null ? Set.of() : Set.of(new ResourceID(topology, namespace));
+        };
+    }
+
+    public static boolean isProbeObject(HasMetadata object) {
         return object.getMetadata().getLabels() != null && object.getMetadata().getLabels().containsKey(PROBE_RUN);
     }
 

@@ -16,7 +16,6 @@ import io.networktopology.api.v1alpha1.TrafficPolicy;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 
 /**

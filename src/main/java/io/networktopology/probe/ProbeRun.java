@@ -26,7 +26,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /**
  * One probe run of a topology as a state machine: plan → pods → reports → results. It decides what comes next from
  * the run's pods as the cache shows them and says which objects to create; it never talks to the API
- * ({@code dependent.ProbeRuns} does, and tells it what was created or refused).
+ * ({@link ProbeRuns} does, and tells it what was created or refused).
  * <ol>
  * <li>{@link #firstObjects}: the echo pods on the sampled nodes, the local (container-to-container) pod, the run's echo
  *     Service and, with NodeToNode, hostNetwork echo pods;</li>

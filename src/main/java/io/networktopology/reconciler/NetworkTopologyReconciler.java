@@ -2,6 +2,8 @@ package io.networktopology.reconciler;
 
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -20,9 +22,8 @@ import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.NetworkTopologyStatus;
 import io.networktopology.config.OperatorConfig;
 import io.networktopology.dependent.EndpointSliceObserver;
-import io.networktopology.dependent.IngressesDependent;
 import io.networktopology.dependent.NodeAddresses;
-import io.networktopology.dependent.ServicesDependent;
+import io.networktopology.model.ChildLabels;
 import io.networktopology.dns.DnsSettings;
 import io.networktopology.model.SpecProblem;
 import io.networktopology.model.TopologyValidator;
@@ -100,8 +101,8 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
 
     @Override
     public List<EventSource<?, NetworkTopology>> prepareEventSources(EventSourceContext<NetworkTopology> context) {
-        List<EventSource<?, NetworkTopology>> sources = new ArrayList<>(List.of(ServicesDependent.eventSource(context),
-                IngressesDependent.eventSource(context), EndpointSliceObserver.eventSource(context), NodeAddresses.eventSource(context),
+        List<EventSource<?, NetworkTopology>> sources = new ArrayList<>(List.of(
+                ChildLabels.informer(Service.class, "services", null, context), ChildLabels.informer(Ingress.class, "ingresses", null, context), EndpointSliceObserver.eventSource(context), NodeAddresses.eventSource(context),
                 probes.eventSource(context)));
         sources.addAll(dns.eventSources(context));
         return sources;

@@ -4,7 +4,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.networktopology.api.v1alpha1.NetworkTopology;
-import io.networktopology.dependent.ProbeRuns;
+import io.networktopology.probe.ProbeRuns;
 import io.networktopology.probe.ProbeSettings;
 import io.networktopology.status.ConnectivityReport;
 import io.networktopology.status.Observed;

@@ -15,7 +15,7 @@ import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.ServiceType;
 import io.networktopology.embedded.EmbeddedKubernetes;
 import io.networktopology.cli.Yaml;
-import io.networktopology.dependent.ProbeRuns;
+import io.networktopology.probe.ProbeRuns;
 import io.networktopology.dns.DnsSettings;
 import io.networktopology.model.ChildLabels;
 import io.networktopology.probe.FakeKubelet;

@@ -1,4 +1,4 @@
-package io.networktopology.dependent;
+package io.networktopology.probe;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Node;
@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -15,13 +14,10 @@ import io.networktopology.api.v1alpha1.ConnectivityStatus;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.ProbesSpec;
 import io.networktopology.api.v1alpha1.ProbesSpec.ProbePath;
+import io.networktopology.dependent.EndpointSliceObserver;
+import io.networktopology.dependent.NodeAddresses;
+import io.networktopology.dependent.OwnedChildren;
 import io.networktopology.model.ChildLabels;
-import io.networktopology.probe.ProbeNodes;
-import io.networktopology.probe.ProbePlan;
-import io.networktopology.probe.ProbePods;
-import io.networktopology.probe.ProbeReports;
-import io.networktopology.probe.ProbeRun;
-import io.networktopology.probe.ProbeSettings;
 import io.networktopology.status.ConnectivityReport;
 import org.jboss.logging.Logger;
 
@@ -94,11 +90,7 @@ public final class ProbeRuns {
     }
 
     public static InformerEventSource<Pod, NetworkTopology> eventSource(EventSourceContext<NetworkTopology> context) {
-        return new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, NetworkTopology.class)
-                .withName("probe-pods")
-                .withLabelSelector(ChildLabels.SELECTOR + "," + ChildLabels.PROBE_RUN)
-                .withSecondaryToPrimaryMapper(OwnedChildren.byTopologyLabel())
-                .build(), context);
+        return ChildLabels.informer(Pod.class, "probe-pods", ChildLabels.PROBE_RUN, context);
     }
 
     /** Whether this topology is probed at all. */
