@@ -3,9 +3,13 @@ package io.networktopology.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.networktopology.api.ContentEquality;
+import lombok.Getter;
+import lombok.Setter;
 
 /** The latest result of one connectivity check, with its history. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class CheckStatus extends ContentEquality {
 
     /** The outcome of a check. */
@@ -42,84 +46,4 @@ public class CheckStatus extends ContentEquality {
 
     @JsonPropertyDescription("The last time this check was failing.")
     private OutageWindow lastOutage;
-
-    public String getId() {
-        return id;
-    }
-
-    public void setId(String id) {
-        this.id = id;
-    }
-
-    public String getPath() {
-        return path;
-    }
-
-    public void setPath(String path) {
-        this.path = path;
-    }
-
-    public String getFrom() {
-        return from;
-    }
-
-    public void setFrom(String from) {
-        this.from = from;
-    }
-
-    public String getTo() {
-        return to;
-    }
-
-    public void setTo(String to) {
-        this.to = to;
-    }
-
-    public Result getResult() {
-        return result;
-    }
-
-    public void setResult(Result result) {
-        this.result = result;
-    }
-
-    public Long getLatencyMs() {
-        return latencyMs;
-    }
-
-    public void setLatencyMs(Long latencyMs) {
-        this.latencyMs = latencyMs;
-    }
-
-    public String getMessage() {
-        return message;
-    }
-
-    public void setMessage(String message) {
-        this.message = message;
-    }
-
-    public Integer getConsecutiveFailures() {
-        return consecutiveFailures;
-    }
-
-    public void setConsecutiveFailures(Integer consecutiveFailures) {
-        this.consecutiveFailures = consecutiveFailures;
-    }
-
-    public String getLastTransitionTime() {
-        return lastTransitionTime;
-    }
-
-    public void setLastTransitionTime(String lastTransitionTime) {
-        this.lastTransitionTime = lastTransitionTime;
-    }
-
-    public OutageWindow getLastOutage() {
-        return lastOutage;
-    }
-
-    public void setLastOutage(OutageWindow lastOutage) {
-        this.lastOutage = lastOutage;
-    }
 }

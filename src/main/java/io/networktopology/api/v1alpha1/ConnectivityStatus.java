@@ -3,9 +3,13 @@ package io.networktopology.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.networktopology.api.ContentEquality;
+import lombok.Getter;
+import lombok.Setter;
 
 /** What the last connectivity probe run found, path by path. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class ConnectivityStatus extends ContentEquality {
 
     @JsonPropertyDescription("When the last probe run finished (RFC 3339).")
@@ -36,76 +40,4 @@ public class ConnectivityStatus extends ContentEquality {
 
     @JsonPropertyDescription("One entry per check of the last run.")
     private java.util.List<CheckStatus> checks;
-
-    public String getCoverage() {
-        return coverage;
-    }
-
-    public void setCoverage(String coverage) {
-        this.coverage = coverage;
-    }
-
-    public java.util.List<String> getNotChecked() {
-        return notChecked;
-    }
-
-    public void setNotChecked(java.util.List<String> notChecked) {
-        this.notChecked = notChecked;
-    }
-
-    public String getLastRun() {
-        return lastRun;
-    }
-
-    public void setLastRun(String lastRun) {
-        this.lastRun = lastRun;
-    }
-
-    public String getLastRunId() {
-        return lastRunId;
-    }
-
-    public void setLastRunId(String lastRunId) {
-        this.lastRunId = lastRunId;
-    }
-
-    public Long getObservedGeneration() {
-        return observedGeneration;
-    }
-
-    public void setObservedGeneration(Long observedGeneration) {
-        this.observedGeneration = observedGeneration;
-    }
-
-    public String getLastRequest() {
-        return lastRequest;
-    }
-
-    public void setLastRequest(String lastRequest) {
-        this.lastRequest = lastRequest;
-    }
-
-    public String getSummary() {
-        return summary;
-    }
-
-    public void setSummary(String summary) {
-        this.summary = summary;
-    }
-
-    public String getMessage() {
-        return message;
-    }
-
-    public void setMessage(String message) {
-        this.message = message;
-    }
-
-    public java.util.List<CheckStatus> getChecks() {
-        return checks;
-    }
-
-    public void setChecks(java.util.List<CheckStatus> checks) {
-        this.checks = checks;
-    }
 }

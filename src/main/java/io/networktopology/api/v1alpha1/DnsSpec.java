@@ -7,12 +7,16 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** DNS changes the topology asks of the cluster's CoreDNS; what is allowed is the cluster admin's policy. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class DnsSpec {
 
     public static final String NAME = "^([a-z0-9]([-a-z0-9]*[a-z0-9])?\\.)+[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
@@ -35,30 +39,6 @@ public class DnsSpec {
             reason = "FieldValueInvalid")
     private List<StubDomain> stubDomains = new ArrayList<>();
 
-    public List<Alias> getAliases() {
-        return aliases;
-    }
-
-    public void setAliases(List<Alias> aliases) {
-        this.aliases = aliases;
-    }
-
-    public List<Host> getHosts() {
-        return hosts;
-    }
-
-    public void setHosts(List<Host> hosts) {
-        this.hosts = hosts;
-    }
-
-    public List<StubDomain> getStubDomains() {
-        return stubDomains;
-    }
-
-    public void setStubDomains(List<StubDomain> stubDomains) {
-        this.stubDomains = stubDomains;
-    }
-
     @JsonIgnore
     public boolean isEmpty() {
         return (aliases == null || aliases.isEmpty()) && (hosts == null || hosts.isEmpty())
@@ -67,6 +47,8 @@ public class DnsSpec {
 
     /** A DNS name that resolves to a service of the topology. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Getter
+    @Setter
     public static class Alias {
         @JsonPropertyDescription("The name, e.g. web.shop.internal (lowercase, at least two labels).")
         @Required
@@ -86,26 +68,12 @@ public class DnsSpec {
             this.name = name;
             this.service = service;
         }
-
-        public String getName() {
-            return name;
-        }
-
-        public void setName(String name) {
-            this.name = name;
-        }
-
-        public String getService() {
-            return service;
-        }
-
-        public void setService(String service) {
-            this.service = service;
-        }
     }
 
     /** A static host record. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Getter
+    @Setter
     public static class Host {
         @JsonPropertyDescription("The name, e.g. legacy.shop.internal.")
         @Required
@@ -125,26 +93,12 @@ public class DnsSpec {
             this.hostname = hostname;
             this.addresses = addresses;
         }
-
-        public String getHostname() {
-            return hostname;
-        }
-
-        public void setHostname(String hostname) {
-            this.hostname = hostname;
-        }
-
-        public List<String> getAddresses() {
-            return addresses;
-        }
-
-        public void setAddresses(List<String> addresses) {
-            this.addresses = addresses;
-        }
     }
 
     /** A zone forwarded to other servers. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Getter
+    @Setter
     public static class StubDomain {
         @JsonPropertyDescription("The zone, e.g. corp.example.")
         @Required
@@ -162,22 +116,6 @@ public class DnsSpec {
 
         public StubDomain(String domain, List<String> upstreams) {
             this.domain = domain;
-            this.upstreams = upstreams;
-        }
-
-        public String getDomain() {
-            return domain;
-        }
-
-        public void setDomain(String domain) {
-            this.domain = domain;
-        }
-
-        public List<String> getUpstreams() {
-            return upstreams;
-        }
-
-        public void setUpstreams(List<String> upstreams) {
             this.upstreams = upstreams;
         }
     }

@@ -3,12 +3,16 @@ package io.networktopology.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.networktopology.api.ContentEquality;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** How the cluster's DNS was changed for this topology. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class DnsStatus extends ContentEquality {
 
     /** How the operator changes CoreDNS on this cluster. */
@@ -37,48 +41,10 @@ public class DnsStatus extends ContentEquality {
     @JsonPropertyDescription("One entry per declared alias, host and stub domain, in spec order (aliases, then hosts, then stub domains), with whether it is served.")
     private List<DnsEntryStatus> entries = new ArrayList<>();
 
-    public Strategy getStrategy() {
-        return strategy;
-    }
-
-    public void setStrategy(Strategy strategy) {
-        this.strategy = strategy;
-    }
-
-    public String getConfigMap() {
-        return configMap;
-    }
-
-    public void setConfigMap(String configMap) {
-        this.configMap = configMap;
-    }
-
-    public Boolean getReload() {
-        return reload;
-    }
-
-    public void setReload(Boolean reload) {
-        this.reload = reload;
-    }
-
-    public List<String> getNotes() {
-        return notes;
-    }
-
-    public void setNotes(List<String> notes) {
-        this.notes = notes;
-    }
-
-    public List<DnsEntryStatus> getEntries() {
-        return entries;
-    }
-
-    public void setEntries(List<DnsEntryStatus> entries) {
-        this.entries = entries;
-    }
-
     /** One alias, host or stub domain of the topology. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @Getter
+    @Setter
     public static class DnsEntryStatus extends ContentEquality {
         /** Alias, Host or StubDomain. */
         @JsonPropertyDescription("Alias, Host or StubDomain: the list of spec.dns the entry comes from.")
@@ -97,38 +63,6 @@ public class DnsStatus extends ContentEquality {
             this.kind = kind;
             this.name = name;
             this.state = state;
-            this.message = message;
-        }
-
-        public String getKind() {
-            return kind;
-        }
-
-        public void setKind(String kind) {
-            this.kind = kind;
-        }
-
-        public String getName() {
-            return name;
-        }
-
-        public void setName(String name) {
-            this.name = name;
-        }
-
-        public EntryState getState() {
-            return state;
-        }
-
-        public void setState(EntryState state) {
-            this.state = state;
-        }
-
-        public String getMessage() {
-            return message;
-        }
-
-        public void setMessage(String message) {
             this.message = message;
         }
     }

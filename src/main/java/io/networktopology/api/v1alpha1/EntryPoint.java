@@ -3,9 +3,13 @@ package io.networktopology.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.networktopology.api.ContentEquality;
+import lombok.Getter;
+import lombok.Setter;
 
 /** One way into the topology from outside the cluster, and where it leads. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class EntryPoint extends ContentEquality {
 
     /** How the traffic enters. */
@@ -29,38 +33,6 @@ public class EntryPoint extends ContentEquality {
         this.kind = kind;
         this.address = address;
         this.service = service;
-        this.path = path;
-    }
-
-    public Kind getKind() {
-        return kind;
-    }
-
-    public void setKind(Kind kind) {
-        this.kind = kind;
-    }
-
-    public String getAddress() {
-        return address;
-    }
-
-    public void setAddress(String address) {
-        this.address = address;
-    }
-
-    public String getService() {
-        return service;
-    }
-
-    public void setService(String service) {
-        this.service = service;
-    }
-
-    public String getPath() {
-        return path;
-    }
-
-    public void setPath(String path) {
         this.path = path;
     }
 }

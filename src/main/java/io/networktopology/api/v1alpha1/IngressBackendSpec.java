@@ -5,9 +5,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import lombok.Getter;
+import lombok.Setter;
 
 /** Where an ingress path sends traffic: a service declared in the same topology, and one of its ports. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class IngressBackendSpec {
 
     @JsonPropertyDescription("Name of a service declared in this topology's spec.services.")
@@ -26,22 +30,6 @@ public class IngressBackendSpec {
 
     public IngressBackendSpec(String service, IntOrString port) {
         this.service = service;
-        this.port = port;
-    }
-
-    public String getService() {
-        return service;
-    }
-
-    public void setService(String service) {
-        this.service = service;
-    }
-
-    public IntOrString getPort() {
-        return port;
-    }
-
-    public void setPort(IntOrString port) {
         this.port = port;
     }
 }

@@ -7,12 +7,16 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import lombok.Getter;
+import lombok.Setter;
 
 /** One path of an ingress rule and the backend it leads to. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "(has(self.pathType) && self.pathType == 'ImplementationSpecific') || !(self.path.contains('//') || self.path.contains('/./') || self.path.contains('/../') || self.path.contains('%2f') || self.path.contains('%2F') || self.path.endsWith('/..') || self.path.endsWith('/.'))",
         message = "an Exact or Prefix path must not contain '//', '/./', '/../' or '%2f', nor end with '/.' or '/..'",
         fieldPath = ".path", reason = "FieldValueInvalid")
+@Getter
+@Setter
 public class IngressPathSpec {
 
     @JsonPropertyDescription("The URL path; must start with '/'.")
@@ -46,44 +50,12 @@ public class IngressPathSpec {
         this.port = port;
     }
 
-    public String getPath() {
-        return path;
-    }
-
-    public void setPath(String path) {
-        this.path = path;
-    }
-
     public String effectivePath() {
         return path == null ? "/" : path;
     }
 
-    public PathType getPathType() {
-        return pathType;
-    }
-
-    public void setPathType(PathType pathType) {
-        this.pathType = pathType;
-    }
-
     public PathType effectivePathType() {
         return pathType == null ? PathType.Prefix : pathType;
-    }
-
-    public String getService() {
-        return service;
-    }
-
-    public void setService(String service) {
-        this.service = service;
-    }
-
-    public IntOrString getPort() {
-        return port;
-    }
-
-    public void setPort(IntOrString port) {
-        this.port = port;
     }
 
     public IngressBackendSpec backend() {

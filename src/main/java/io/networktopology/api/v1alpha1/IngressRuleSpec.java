@@ -5,11 +5,15 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.List;
 
 /** A host (or every host, when omitted) and the paths served for it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class IngressRuleSpec {
 
     public static final String HOST = "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
@@ -29,22 +33,6 @@ public class IngressRuleSpec {
 
     public IngressRuleSpec(String host, List<IngressPathSpec> paths) {
         this.host = host;
-        this.paths = paths;
-    }
-
-    public String getHost() {
-        return host;
-    }
-
-    public void setHost(String host) {
-        this.host = host;
-    }
-
-    public List<IngressPathSpec> getPaths() {
-        return paths;
-    }
-
-    public void setPaths(List<IngressPathSpec> paths) {
         this.paths = paths;
     }
 }

@@ -6,6 +6,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.List;
 import java.util.Map;
@@ -14,6 +16,8 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(value = "(has(self.rules) && size(self.rules) > 0) || has(self.defaultBackend)",
         message = "an ingress needs at least one rule or a defaultBackend", reason = "FieldValueRequired")
+@Getter
+@Setter
 public class IngressSpec {
 
     public static final int MAX_INGRESSES = 16;
@@ -47,60 +51,4 @@ public class IngressSpec {
 
     @JsonPropertyDescription("Extra annotations for the Ingress (e.g. controller settings).")
     private Map<String, String> annotations;
-
-    public String getName() {
-        return name;
-    }
-
-    public void setName(String name) {
-        this.name = name;
-    }
-
-    public String getClassName() {
-        return className;
-    }
-
-    public void setClassName(String className) {
-        this.className = className;
-    }
-
-    public IngressBackendSpec getDefaultBackend() {
-        return defaultBackend;
-    }
-
-    public void setDefaultBackend(IngressBackendSpec defaultBackend) {
-        this.defaultBackend = defaultBackend;
-    }
-
-    public List<IngressTLSSpec> getTls() {
-        return tls;
-    }
-
-    public void setTls(List<IngressTLSSpec> tls) {
-        this.tls = tls;
-    }
-
-    public List<IngressRuleSpec> getRules() {
-        return rules;
-    }
-
-    public void setRules(List<IngressRuleSpec> rules) {
-        this.rules = rules;
-    }
-
-    public Map<String, String> getLabels() {
-        return labels;
-    }
-
-    public void setLabels(Map<String, String> labels) {
-        this.labels = labels;
-    }
-
-    public Map<String, String> getAnnotations() {
-        return annotations;
-    }
-
-    public void setAnnotations(Map<String, String> annotations) {
-        this.annotations = annotations;
-    }
 }

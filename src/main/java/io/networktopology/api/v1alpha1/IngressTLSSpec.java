@@ -4,11 +4,15 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.List;
 
 /** Hosts served over TLS with the certificate in a Secret of the topology's namespace. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class IngressTLSSpec {
 
     @JsonPropertyDescription("Hosts the certificate covers; each should also appear in a rule.")
@@ -25,22 +29,6 @@ public class IngressTLSSpec {
 
     public IngressTLSSpec(List<String> hosts, String secretName) {
         this.hosts = hosts;
-        this.secretName = secretName;
-    }
-
-    public List<String> getHosts() {
-        return hosts;
-    }
-
-    public void setHosts(List<String> hosts) {
-        this.hosts = hosts;
-    }
-
-    public String getSecretName() {
-        return secretName;
-    }
-
-    public void setSecretName(String secretName) {
         this.secretName = secretName;
     }
 }

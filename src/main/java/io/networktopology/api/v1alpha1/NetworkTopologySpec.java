@@ -4,12 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** What the user declares. The operator never writes to it. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class NetworkTopologySpec {
 
     @JsonPropertyDescription("Services to create in the topology's namespace, one Service per entry.")
@@ -27,38 +31,6 @@ public class NetworkTopologySpec {
     @JsonPropertyDescription("Connectivity probes: which paths to verify and how often.")
     private ProbesSpec probes;
 
-    public ProbesSpec getProbes() {
-        return probes;
-    }
-
-    public void setProbes(ProbesSpec probes) {
-        this.probes = probes;
-    }
-
     @JsonPropertyDescription("DNS aliases, static hosts and stub domains, served by the cluster's CoreDNS.")
     private DnsSpec dns;
-
-    public DnsSpec getDns() {
-        return dns;
-    }
-
-    public void setDns(DnsSpec dns) {
-        this.dns = dns;
-    }
-
-    public List<IngressSpec> getIngresses() {
-        return ingresses;
-    }
-
-    public void setIngresses(List<IngressSpec> ingresses) {
-        this.ingresses = ingresses;
-    }
-
-    public List<ServiceSpec> getServices() {
-        return services;
-    }
-
-    public void setServices(List<ServiceSpec> services) {
-        this.services = services;
-    }
 }

@@ -4,12 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.networktopology.api.ContentEquality;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /** What the operator observed. Written only by the operator, and only when it changes. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class NetworkTopologyStatus extends ContentEquality {
 
     @JsonPropertyDescription("The metadata.generation of the spec this status describes.")
@@ -38,76 +42,4 @@ public class NetworkTopologyStatus extends ContentEquality {
 
     @JsonPropertyDescription("What the connectivity probes found: summary and one entry per check.")
     private ConnectivityStatus connectivity;
-
-    public ConnectivityStatus getConnectivity() {
-        return connectivity;
-    }
-
-    public void setConnectivity(ConnectivityStatus connectivity) {
-        this.connectivity = connectivity;
-    }
-
-    public DnsStatus getDns() {
-        return dns;
-    }
-
-    public void setDns(DnsStatus dns) {
-        this.dns = dns;
-    }
-
-    public String getIngressesReady() {
-        return ingressesReady;
-    }
-
-    public void setIngressesReady(String ingressesReady) {
-        this.ingressesReady = ingressesReady;
-    }
-
-    public List<IngressStatus> getIngresses() {
-        return ingresses;
-    }
-
-    public void setIngresses(List<IngressStatus> ingresses) {
-        this.ingresses = ingresses;
-    }
-
-    public List<EntryPoint> getEntryPoints() {
-        return entryPoints;
-    }
-
-    public void setEntryPoints(List<EntryPoint> entryPoints) {
-        this.entryPoints = entryPoints;
-    }
-
-    public Long getObservedGeneration() {
-        return observedGeneration;
-    }
-
-    public void setObservedGeneration(Long observedGeneration) {
-        this.observedGeneration = observedGeneration;
-    }
-
-    public List<Condition> getConditions() {
-        return conditions;
-    }
-
-    public void setConditions(List<Condition> conditions) {
-        this.conditions = conditions;
-    }
-
-    public String getServicesReady() {
-        return servicesReady;
-    }
-
-    public void setServicesReady(String servicesReady) {
-        this.servicesReady = servicesReady;
-    }
-
-    public List<ServiceStatus> getServices() {
-        return services;
-    }
-
-    public void setServices(List<ServiceStatus> services) {
-        this.services = services;
-    }
 }

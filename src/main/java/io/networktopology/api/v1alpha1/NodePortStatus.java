@@ -3,9 +3,13 @@ package io.networktopology.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.networktopology.api.ContentEquality;
+import lombok.Getter;
+import lombok.Setter;
 
 /** A node port as the API server allocated it for one service port. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class NodePortStatus extends ContentEquality {
 
     @JsonPropertyDescription("Name of the service port; absent for an unnamed port.")
@@ -24,38 +28,6 @@ public class NodePortStatus extends ContentEquality {
         this.name = name;
         this.port = port;
         this.protocol = protocol;
-        this.nodePort = nodePort;
-    }
-
-    public String getName() {
-        return name;
-    }
-
-    public void setName(String name) {
-        this.name = name;
-    }
-
-    public Integer getPort() {
-        return port;
-    }
-
-    public void setPort(Integer port) {
-        this.port = port;
-    }
-
-    public PortProtocol getProtocol() {
-        return protocol;
-    }
-
-    public void setProtocol(PortProtocol protocol) {
-        this.protocol = protocol;
-    }
-
-    public Integer getNodePort() {
-        return nodePort;
-    }
-
-    public void setNodePort(Integer nodePort) {
         this.nodePort = nodePort;
     }
 }

@@ -7,11 +7,15 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Size;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.List;
 
 /** Which network paths the topology's connectivity probes check, and how often. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class ProbesSpec {
 
     /** The paths of the Kubernetes networking model a probe can check. */
@@ -43,14 +47,6 @@ public class ProbesSpec {
     @Max(10)
     private Integer failureThreshold;
 
-    public Boolean getEnabled() {
-        return enabled;
-    }
-
-    public void setEnabled(Boolean enabled) {
-        this.enabled = enabled;
-    }
-
     @com.fasterxml.jackson.annotation.JsonIgnore
     public boolean isOn() {
         return !Boolean.FALSE.equals(enabled);
@@ -74,38 +70,6 @@ public class ProbesSpec {
 
     public int effectiveFailureThreshold() {
         return failureThreshold == null ? 2 : failureThreshold;
-    }
-
-    public String getInterval() {
-        return interval;
-    }
-
-    public void setInterval(String interval) {
-        this.interval = interval;
-    }
-
-    public List<ProbePath> getPaths() {
-        return paths;
-    }
-
-    public void setPaths(List<ProbePath> paths) {
-        this.paths = paths;
-    }
-
-    public Boolean getNodeToNode() {
-        return nodeToNode;
-    }
-
-    public void setNodeToNode(Boolean nodeToNode) {
-        this.nodeToNode = nodeToNode;
-    }
-
-    public Integer getFailureThreshold() {
-        return failureThreshold;
-    }
-
-    public void setFailureThreshold(Integer failureThreshold) {
-        this.failureThreshold = failureThreshold;
     }
 
     /** The paths to check: as declared, else every path; NodeToNode only with nodeToNode: true (hostNetwork pods). */

@@ -9,9 +9,13 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import lombok.Getter;
+import lombok.Setter;
 
 /** One port of a declared service. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class ServicePortSpec {
 
     public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
@@ -52,53 +56,5 @@ public class ServicePortSpec {
         this.name = name;
         this.port = port;
         this.targetPort = targetPort;
-    }
-
-    public String getName() {
-        return name;
-    }
-
-    public void setName(String name) {
-        this.name = name;
-    }
-
-    public Integer getPort() {
-        return port;
-    }
-
-    public void setPort(Integer port) {
-        this.port = port;
-    }
-
-    public IntOrString getTargetPort() {
-        return targetPort;
-    }
-
-    public void setTargetPort(IntOrString targetPort) {
-        this.targetPort = targetPort;
-    }
-
-    public PortProtocol getProtocol() {
-        return protocol;
-    }
-
-    public void setProtocol(PortProtocol protocol) {
-        this.protocol = protocol;
-    }
-
-    public Integer getNodePort() {
-        return nodePort;
-    }
-
-    public void setNodePort(Integer nodePort) {
-        this.nodePort = nodePort;
-    }
-
-    public String getAppProtocol() {
-        return appProtocol;
-    }
-
-    public void setAppProtocol(String appProtocol) {
-        this.appProtocol = appProtocol;
     }
 }

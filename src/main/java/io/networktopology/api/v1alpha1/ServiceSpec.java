@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.List;
 import java.util.Map;
@@ -36,6 +38,8 @@ import java.util.Map;
 @ValidationRule(value = "!has(self.ipFamilies) || size(self.ipFamilies) < 2 || (has(self.ipFamilyPolicy) && self.ipFamilyPolicy != 'SingleStack')",
         message = "two ipFamilies need ipFamilyPolicy PreferDualStack or RequireDualStack", fieldPath = ".ipFamilyPolicy",
         reason = "FieldValueInvalid")
+@Getter
+@Setter
 public class ServiceSpec {
 
     public static final int MAX_SERVICES = 64;
@@ -109,128 +113,8 @@ public class ServiceSpec {
     @JsonPropertyDescription("Extra annotations for the Service (e.g. cloud load balancer settings).")
     private Map<String, String> annotations;
 
-    public String getName() {
-        return name;
-    }
-
-    public void setName(String name) {
-        this.name = name;
-    }
-
-    public ServiceType getType() {
-        return type;
-    }
-
-    public void setType(ServiceType type) {
-        this.type = type;
-    }
-
     /** The type with the schema default applied, for API servers (and the offline renderer) that do not default. */
     public ServiceType effectiveType() {
         return type == null ? ServiceType.ClusterIP : type;
-    }
-
-    public Map<String, String> getSelector() {
-        return selector;
-    }
-
-    public void setSelector(Map<String, String> selector) {
-        this.selector = selector;
-    }
-
-    public List<ServicePortSpec> getPorts() {
-        return ports;
-    }
-
-    public void setPorts(List<ServicePortSpec> ports) {
-        this.ports = ports;
-    }
-
-    public String getExternalName() {
-        return externalName;
-    }
-
-    public void setExternalName(String externalName) {
-        this.externalName = externalName;
-    }
-
-    public IPFamilyPolicy getIpFamilyPolicy() {
-        return ipFamilyPolicy;
-    }
-
-    public void setIpFamilyPolicy(IPFamilyPolicy ipFamilyPolicy) {
-        this.ipFamilyPolicy = ipFamilyPolicy;
-    }
-
-    public List<IPFamily> getIpFamilies() {
-        return ipFamilies;
-    }
-
-    public void setIpFamilies(List<IPFamily> ipFamilies) {
-        this.ipFamilies = ipFamilies;
-    }
-
-    public SessionAffinity getSessionAffinity() {
-        return sessionAffinity;
-    }
-
-    public void setSessionAffinity(SessionAffinity sessionAffinity) {
-        this.sessionAffinity = sessionAffinity;
-    }
-
-    public TrafficPolicy getExternalTrafficPolicy() {
-        return externalTrafficPolicy;
-    }
-
-    public void setExternalTrafficPolicy(TrafficPolicy externalTrafficPolicy) {
-        this.externalTrafficPolicy = externalTrafficPolicy;
-    }
-
-    public TrafficPolicy getInternalTrafficPolicy() {
-        return internalTrafficPolicy;
-    }
-
-    public void setInternalTrafficPolicy(TrafficPolicy internalTrafficPolicy) {
-        this.internalTrafficPolicy = internalTrafficPolicy;
-    }
-
-    public String getLoadBalancerClass() {
-        return loadBalancerClass;
-    }
-
-    public void setLoadBalancerClass(String loadBalancerClass) {
-        this.loadBalancerClass = loadBalancerClass;
-    }
-
-    public List<String> getLoadBalancerSourceRanges() {
-        return loadBalancerSourceRanges;
-    }
-
-    public void setLoadBalancerSourceRanges(List<String> loadBalancerSourceRanges) {
-        this.loadBalancerSourceRanges = loadBalancerSourceRanges;
-    }
-
-    public Boolean getPublishNotReadyAddresses() {
-        return publishNotReadyAddresses;
-    }
-
-    public void setPublishNotReadyAddresses(Boolean publishNotReadyAddresses) {
-        this.publishNotReadyAddresses = publishNotReadyAddresses;
-    }
-
-    public Map<String, String> getLabels() {
-        return labels;
-    }
-
-    public void setLabels(Map<String, String> labels) {
-        this.labels = labels;
-    }
-
-    public Map<String, String> getAnnotations() {
-        return annotations;
-    }
-
-    public void setAnnotations(Map<String, String> annotations) {
-        this.annotations = annotations;
     }
 }

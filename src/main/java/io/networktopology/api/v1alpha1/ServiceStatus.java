@@ -3,11 +3,15 @@ package io.networktopology.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.networktopology.api.ContentEquality;
+import lombok.Getter;
+import lombok.Setter;
 
 import java.util.List;
 
 /** What one declared service became. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class ServiceStatus extends ContentEquality {
 
     /** Where the Service stands; also the reason shown for it in the ServicesReady condition. */
@@ -50,108 +54,4 @@ public class ServiceStatus extends ContentEquality {
     private Integer readyEndpoints;
     @JsonPropertyDescription("How traffic reaches the pods, one line per port.")
     private String path;
-
-    public String getName() {
-        return name;
-    }
-
-    public void setName(String name) {
-        this.name = name;
-    }
-
-    public ServiceType getType() {
-        return type;
-    }
-
-    public void setType(ServiceType type) {
-        this.type = type;
-    }
-
-    public State getState() {
-        return state;
-    }
-
-    public void setState(State state) {
-        this.state = state;
-    }
-
-    public String getMessage() {
-        return message;
-    }
-
-    public void setMessage(String message) {
-        this.message = message;
-    }
-
-    public List<String> getClusterIPs() {
-        return clusterIPs;
-    }
-
-    public void setClusterIPs(List<String> clusterIPs) {
-        this.clusterIPs = clusterIPs;
-    }
-
-    public String getFqdn() {
-        return fqdn;
-    }
-
-    public void setFqdn(String fqdn) {
-        this.fqdn = fqdn;
-    }
-
-    public List<String> getSrvNames() {
-        return srvNames;
-    }
-
-    public void setSrvNames(List<String> srvNames) {
-        this.srvNames = srvNames;
-    }
-
-    public List<String> getPtrNames() {
-        return ptrNames;
-    }
-
-    public void setPtrNames(List<String> ptrNames) {
-        this.ptrNames = ptrNames;
-    }
-
-    public List<NodePortStatus> getNodePorts() {
-        return nodePorts;
-    }
-
-    public void setNodePorts(List<NodePortStatus> nodePorts) {
-        this.nodePorts = nodePorts;
-    }
-
-    public List<String> getLoadBalancerAddresses() {
-        return loadBalancerAddresses;
-    }
-
-    public void setLoadBalancerAddresses(List<String> loadBalancerAddresses) {
-        this.loadBalancerAddresses = loadBalancerAddresses;
-    }
-
-    public String getExternalName() {
-        return externalName;
-    }
-
-    public void setExternalName(String externalName) {
-        this.externalName = externalName;
-    }
-
-    public Integer getReadyEndpoints() {
-        return readyEndpoints;
-    }
-
-    public void setReadyEndpoints(Integer readyEndpoints) {
-        this.readyEndpoints = readyEndpoints;
-    }
-
-    public String getPath() {
-        return path;
-    }
-
-    public void setPath(String path) {
-        this.path = path;
-    }
 }
