@@ -67,6 +67,41 @@ public final class GatewayRouteModel {
     private GatewayRouteModel() {
     }
 
+    /** What every declared route has, whatever its kind. */
+    public record Declared(String name, List<RouteParentRef> parents) {
+    }
+
+    /** The declared routes of one kind, by name and Gateways. */
+    public static List<Declared> declared(NetworkTopologySpec spec, Kind kind) {
+        List<Declared> out = new ArrayList<>();
+        for (Object route : spec == null || kind.routes(spec) == null ? List.of() : kind.routes(spec)) {
+            if (route instanceof HTTPRouteSpec r) {
+                out.add(new Declared(r.getName(), r.getParentRefs()));
+            } else if (route instanceof GRPCRouteSpec r) {
+                out.add(new Declared(r.getName(), r.getParentRefs()));
+            } else if (route instanceof StreamRouteSpec r) {
+                out.add(new Declared(r.getName(), r.getParentRefs()));
+            }
+        }
+        return out;
+    }
+
+    /** Whether the spec declares a route of any kind. */
+    public static boolean declaresRoutes(NetworkTopologySpec spec) {
+        return spec != null && java.util.Arrays.stream(Kind.values()).anyMatch(k -> k.declared(spec) > 0);
+    }
+
+    /** The Gateways a route names, as status shows them (namespace/name[/listener][:port]), in the topology's namespace when it names none. */
+    public static List<String> gateways(List<RouteParentRef> parents, String namespace) {
+        return parents == null ? List.of() : parents.stream().filter(java.util.Objects::nonNull)
+                .map(p -> gateway(p.getNamespace() == null ? namespace : p.getNamespace(), p.getName(), p.getSectionName(), p.getPort()))
+                .toList();
+    }
+
+    public static String gateway(String namespace, String name, String sectionName, Integer port) {
+        return namespace + "/" + name + (sectionName == null ? "" : "/" + sectionName) + (port == null ? "" : ":" + port);
+    }
+
     /** The routes of one kind, as objects of {@code apiVersion} (e.g. {@code gateway.networking.k8s.io/v1}). */
     public static List<GenericKubernetesResource> desiredRoutes(NetworkTopology topology, Kind kind, String apiVersion) {
         NetworkTopologySpec spec = topology.getSpec();
@@ -137,9 +172,13 @@ public final class GatewayRouteModel {
 
     private static Map<String, Object> httpRule(HTTPRouteSpec.Rule rule, Function<RouteBackendRef, Map<String, Object>> backend) {
         Map<String, Object> out = new LinkedHashMap<>();
-        if (rule.getMatches() != null && !rule.getMatches().isEmpty()) {
+        {
+            // A rule without matches matches every request: written as the API server would default it (the list is
+            // atomic, so the applied rules must be exactly what the server keeps, or every apply would differ).
+            List<HTTPRouteSpec.Match> declared = rule.getMatches() == null || rule.getMatches().isEmpty()
+                    ? List.of(new HTTPRouteSpec.Match()) : rule.getMatches();
             List<Map<String, Object>> matches = new ArrayList<>();
-            for (HTTPRouteSpec.Match match : rule.getMatches()) {
+            for (HTTPRouteSpec.Match match : declared) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 HTTPRouteSpec.PathMatch path = match.getPath() == null ? new HTTPRouteSpec.PathMatch() : match.getPath();
                 // Written whole, with its defaults: the API server would default it so, and an applied object that

@@ -18,7 +18,9 @@ import java.util.Map;
 /**
  * One declared HTTPRoute (Gateway API, {@code gateway.networking.k8s.io/v1}): the field names are the Gateway API's,
  * so that a user who knows HTTPRoute knows this; backends are services of the topology. The CEL rules repeat the
- * HTTPRoute CRD's own, so a route the API server would refuse is refused at admission of the topology.
+ * HTTPRoute CRD's own (v1.4), so a route the API server would refuse is refused at admission of the topology, and add
+ * two the CRD leaves to run time: a rule sends somewhere (backends or a redirect), and never both (a redirect answers
+ * every request, so its backends would never be reached).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Getter
