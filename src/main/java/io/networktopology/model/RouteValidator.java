@@ -144,7 +144,7 @@ final class RouteValidator {
         }
         for (int h = 0; !none && h < hostnames.size(); h++) {
             String host = hostnames.get(h);
-            if (host == null || host.length() > 253 || !HOSTNAME.matcher(host).matches()) {
+            if (host == null || host.length() > 253 || !HOSTNAME.matcher(host).matches() || host.matches("[0-9.]+")) {
                 problems.add(new SpecProblem(path + ".hostnames[" + h + "]", "\"" + host + "\" is not a hostname (lowercase, a wildcard only as its first label: *.example.com; no IP address, port or trailing dot)"));
             }
         }
@@ -249,7 +249,7 @@ final class RouteValidator {
                         + (port.getIntVal() != null ? String.valueOf(port.getIntVal()) : "named \"" + port.getStrVal() + "\"")));
             } else if ((found.getProtocol() == null ? PortProtocol.TCP : found.getProtocol()) != protocol) {
                 problems.add(new SpecProblem(bp + ".port", "port " + found.getPort() + " of service \"" + service.getName() + "\" is "
-                        + found.getProtocol() + "; this route carries " + protocol));
+                        + (found.getProtocol() == null ? PortProtocol.TCP : found.getProtocol()) + "; this route carries " + protocol));
             }
         }
     }

@@ -230,7 +230,7 @@ class RealApiServerTest {
         String wideOut = new String(wide.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(wide.waitFor()).as(wideOut).isZero();
         System.out.print("[kubectl get ntopo -n real -o wide]\n" + wideOut);
-        assertThat(wideOut.lines().findFirst().orElseThrow()).matches("NAME\\s+SERVICES\\s+INGRESSES\\s+CONNECTIVITY\\s+READY\\s+REASON\\s+AGE\\s+DNS\\s+LAST PROBE\\s*");
+        assertThat(wideOut.lines().findFirst().orElseThrow()).matches("NAME\\s+SERVICES\\s+INGRESSES\\s+CONNECTIVITY\\s+READY\\s+REASON\\s+AGE\\s+DNS\\s+ROUTES\\s+LAST PROBE\\s*");
         assertThat(wideOut).containsPattern("shop\\s+4/4\\s+0/1\\s+False\\s+AwaitingAddress\\s+\\S+\\s+NoDnsEntries");
 
         // kubectl explain reads the CRD's published schema: a description for the object, its spec and its fields.

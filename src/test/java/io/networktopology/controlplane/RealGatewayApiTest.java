@@ -127,7 +127,8 @@ class RealGatewayApiTest {
         assertThat(routes.getMessage()).startsWith("HTTPRoute web: this cluster does not serve httproutes.gateway.networking.k8s.io: install the"
                 + " Gateway API CRDs (standard channel");
         assertThat(current().getStatus().getRoutesReady()).isEqualTo("0/1");
-        System.out.println("[RoutesReady without the Gateway API] " + routes.getMessage());
+        System.out.print("[kubectl describe: RoutesReady without the Gateway API]\n" + kubectl("get", "ntopo", "shop", "-n", NS, "-o",
+                "jsonpath={range .status.conditions[*]}{.type}{\"\\t\"}{.status}{\"\\t\"}{.reason}{\"\\t\"}{.message}{\"\\n\"}{end}"));
     }
 
     @Test
@@ -182,6 +183,23 @@ class RealGatewayApiTest {
         assertThat(condition("RoutesReady").getMessage()).isEqualTo("1 route accepted by gateways/edge");
         assertThat(condition("Ready").getStatus()).isEqualTo("True");
         assertThat(current().getStatus().getRoutesReady()).isEqualTo("1/1");
+        String out = kubectl("get", "ntopo,httproute", "-n", NS, "-o", "wide");
+        System.out.print("[kubectl get ntopo,httproute -n routes -o wide]\n" + out);
+        assertThat(out).containsPattern("networktopology.networktopology.io/shop\\s+1/1\\s+0/0\\s+True\\s+TopologyReady\\s+\\S+\\s+NoDnsEntries\\s+1/1");
+        assertThat(out).containsPattern("httproute.gateway.networking.k8s.io/web\\s+\\[\"shop.example.com\"\\]");
+    }
+
+    static String kubectl(String... args) {
+        try {
+            List<String> command = new java.util.ArrayList<>(List.of(plane.bin("kubectl").toString(), "--kubeconfig", plane.kubeconfig().toString()));
+            command.addAll(List.of(args));
+            Process kubectl = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String out = new String(kubectl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(kubectl.waitFor()).as(out).isZero();
+            return out;
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new AssertionError(e);
+        }
     }
 
     @Test

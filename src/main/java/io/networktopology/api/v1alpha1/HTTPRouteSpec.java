@@ -225,7 +225,7 @@ public class HTTPRouteSpec {
 
         @JsonPropertyDescription("301 or 302 (default).")
         @Default("302")
-        @ValidationRule(value = "self == 301 || self == 302", message = "statusCode must be 301 or 302", reason = "FieldValueNotSupported")
+        @ValidationRule(value = "self == 301 || self == 302", message = "statusCode must be 301 or 302", reason = "FieldValueInvalid")
         private Integer statusCode;
     }
 }
