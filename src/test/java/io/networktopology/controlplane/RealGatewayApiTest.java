@@ -87,13 +87,11 @@ class RealGatewayApiTest {
         });
     }
 
-    /** The Gateway API module's directory in the Go module cache (downloaded from the module proxy the first time). */
-    static Path gatewayApiModule() throws Exception {
-        Process go = new ProcessBuilder("go", "mod", "download", "-json", "sigs.k8s.io/gateway-api@" + GATEWAY_API)
-                .redirectErrorStream(true).start();
-        String out = new String(go.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(go.waitFor()).as(out).isZero();
-        return Path.of(Serialization.unmarshal(out, Map.class).get("Dir").toString());
+    /** The Gateway API's CRDs, as tools/control-plane/build.sh took them from the Go module sigs.k8s.io/gateway-api. */
+    static Path gatewayApiCrds() {
+        Path crds = plane.bin("kubectl").getParent().getParent().resolve("gateway-api-" + GATEWAY_API);
+        assertThat(crds.resolve("standard")).as("built by tools/control-plane/build.sh").isDirectory();
+        return crds;
     }
 
     static NetworkTopology shop() {
@@ -134,7 +132,7 @@ class RealGatewayApiTest {
     @Test
     @Order(2)
     void onceTheCrdsAreInstalledTheRouteIsWrittenWithoutARestart() throws Exception {
-        Path crds = gatewayApiModule().resolve("config/crd");
+        Path crds = gatewayApiCrds();
         for (Path file : List.of(crds.resolve("standard/gateway.networking.k8s.io_gatewayclasses.yaml"),
                 crds.resolve("standard/gateway.networking.k8s.io_gateways.yaml"), crds.resolve("standard/gateway.networking.k8s.io_httproutes.yaml"),
                 crds.resolve("standard/gateway.networking.k8s.io_grpcroutes.yaml"), crds.resolve("experimental/gateway.networking.k8s.io_tlsroutes.yaml"),
