@@ -8,6 +8,7 @@ import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.NetworkTopologySpec;
 import io.networktopology.api.v1alpha1.RouteBackendRef;
 import io.networktopology.api.v1alpha1.RouteParentRef;
+import io.networktopology.api.v1alpha1.RouteSpec;
 import io.networktopology.api.v1alpha1.ServicePortSpec;
 import io.networktopology.api.v1alpha1.ServiceSpec;
 import io.networktopology.api.v1alpha1.StreamRouteSpec;
@@ -49,11 +50,16 @@ public final class GatewayRouteModel {
 
         /** How many routes of this kind the topology declares. */
         public int declared(NetworkTopologySpec spec) {
-            List<?> routes = routes(spec);
-            return routes == null ? 0 : routes.size();
+            return routes(spec).size();
         }
 
-        List<?> routes(NetworkTopologySpec spec) {
+        /** The declared routes of this kind, never null. */
+        public List<? extends RouteSpec> routes(NetworkTopologySpec spec) {
+            List<? extends RouteSpec> routes = spec == null ? null : declaredIn(spec);
+            return routes == null ? List.of() : routes;
+        }
+
+        private List<? extends RouteSpec> declaredIn(NetworkTopologySpec spec) {
             return switch (this) {
                 case HTTPRoute -> spec.getHttpRoutes();
                 case GRPCRoute -> spec.getGrpcRoutes();
@@ -65,25 +71,6 @@ public final class GatewayRouteModel {
     }
 
     private GatewayRouteModel() {
-    }
-
-    /** What every declared route has, whatever its kind. */
-    public record Declared(String name, List<RouteParentRef> parents) {
-    }
-
-    /** The declared routes of one kind, by name and Gateways. */
-    public static List<Declared> declared(NetworkTopologySpec spec, Kind kind) {
-        List<Declared> out = new ArrayList<>();
-        for (Object route : spec == null || kind.routes(spec) == null ? List.of() : kind.routes(spec)) {
-            if (route instanceof HTTPRouteSpec r) {
-                out.add(new Declared(r.getName(), r.getParentRefs()));
-            } else if (route instanceof GRPCRouteSpec r) {
-                out.add(new Declared(r.getName(), r.getParentRefs()));
-            } else if (route instanceof StreamRouteSpec r) {
-                out.add(new Declared(r.getName(), r.getParentRefs()));
-            }
-        }
-        return out;
     }
 
     /** Whether the spec declares a route of any kind. */
@@ -106,42 +93,24 @@ public final class GatewayRouteModel {
     public static List<GenericKubernetesResource> desiredRoutes(NetworkTopology topology, Kind kind, String apiVersion) {
         NetworkTopologySpec spec = topology.getSpec();
         List<GenericKubernetesResource> routes = new ArrayList<>();
-        if (spec == null || kind.routes(spec) == null) {
-            return routes;
-        }
         String namespace = ServiceModel.namespaceOf(topology);
         String topologyName = topology.getMetadata().getName();
         Function<RouteBackendRef, Map<String, Object>> backend = b -> backendRef(b, spec);
-        for (Object declared : kind.routes(spec)) {
+        for (RouteSpec declared : kind.routes(spec)) {
             Map<String, Object> body = new LinkedHashMap<>();
-            String name;
-            Map<String, String> labels;
-            Map<String, String> annotations;
+            common(body, declared.getParentRefs(), kind == Kind.TCPRoute || kind == Kind.UDPRoute ? null : declared.getHostnames(), namespace);
             if (declared instanceof HTTPRouteSpec http) {
-                name = http.getName();
-                labels = http.getLabels();
-                annotations = http.getAnnotations();
-                common(body, http.getParentRefs(), http.getHostnames(), namespace);
                 body.put("rules", http.getRules().stream().map(r -> httpRule(r, backend)).toList());
             } else if (declared instanceof GRPCRouteSpec grpc) {
-                name = grpc.getName();
-                labels = grpc.getLabels();
-                annotations = grpc.getAnnotations();
-                common(body, grpc.getParentRefs(), grpc.getHostnames(), namespace);
                 body.put("rules", grpc.getRules().stream().map(r -> grpcRule(r, backend)).toList());
             } else {
-                StreamRouteSpec stream = (StreamRouteSpec) declared;
-                name = stream.getName();
-                labels = stream.getLabels();
-                annotations = stream.getAnnotations();
-                common(body, stream.getParentRefs(), kind == Kind.TLSRoute ? stream.getHostnames() : null, namespace);
-                body.put("rules", stream.getRules().stream().map(r -> Map.<String, Object>of("backendRefs",
+                body.put("rules", ((StreamRouteSpec) declared).getRules().stream().map(r -> Map.<String, Object>of("backendRefs",
                         r.getBackendRefs().stream().map(backend).toList())).toList());
             }
             GenericKubernetesResource route = new GenericKubernetesResource();
             route.setApiVersion(apiVersion);
             route.setKind(kind.name());
-            route.setMetadata(ChildLabels.metadata(name, namespace, topologyName, labels, annotations));
+            route.setMetadata(ChildLabels.metadata(declared.getName(), namespace, topologyName, declared.getLabels(), declared.getAnnotations()));
             route.setAdditionalProperty("spec", body);
             routes.add(route);
         }

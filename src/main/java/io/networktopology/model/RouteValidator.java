@@ -7,6 +7,7 @@ import io.networktopology.api.v1alpha1.NetworkTopologySpec;
 import io.networktopology.api.v1alpha1.PortProtocol;
 import io.networktopology.api.v1alpha1.RouteBackendRef;
 import io.networktopology.api.v1alpha1.RouteParentRef;
+import io.networktopology.api.v1alpha1.RouteSpec;
 import io.networktopology.api.v1alpha1.ServicePortSpec;
 import io.networktopology.api.v1alpha1.ServiceSpec;
 import io.networktopology.api.v1alpha1.ServiceType;
@@ -39,26 +40,22 @@ final class RouteValidator {
                     .forEach(s -> services.putIfAbsent(s.getName(), s));
         }
         for (Kind kind : Kind.values()) {
-            List<?> routes = kind.routes(spec);
-            if (routes == null) {
-                continue;
-            }
+            List<? extends RouteSpec> routes = kind.routes(spec);
             if (routes.size() > HTTPRouteSpec.MAX_ROUTES) {
                 problems.add(new SpecProblem("spec." + kind.field, "at most " + HTTPRouteSpec.MAX_ROUTES + " " + kind.field + " per topology"));
             }
             Map<String, Integer> names = new HashMap<>();
             for (int i = 0; i < routes.size(); i++) {
                 String path = "spec." + kind.field + "[" + i + "]";
-                Object route = routes.get(i);
+                RouteSpec route = routes.get(i);
                 if (route == null) {
                     problems.add(new SpecProblem(path, "must not be null"));
                     continue;
                 }
-                Route common = Route.of(route);
-                name(common.name(), path, kind, names, i, problems);
-                parents(common.parents(), path, problems);
-                hostnames(common.hostnames(), path, kind, problems);
-                if (common.rules() == null || common.rules().isEmpty()) {
+                name(route.getName(), path, kind, names, i, problems);
+                parents(route.getParentRefs(), path, problems);
+                hostnames(route.getHostnames(), path, kind, problems);
+                if (route.rules() == null || route.rules().isEmpty()) {
                     problems.add(new SpecProblem(path + ".rules", "at least one rule is required"));
                 }
                 if (route instanceof HTTPRouteSpec http && http.getRules() != null) {
@@ -83,23 +80,8 @@ final class RouteValidator {
                         backends(stream.getRules().get(r).getBackendRefs(), path + ".rules[" + r + "]", true, protocol, services, problems);
                     }
                 }
-                TopologyValidator.validateMetadata(common.labels(), common.annotations(), path, problems);
+                TopologyValidator.validateMetadata(route.getLabels(), route.getAnnotations(), path, problems);
             }
-        }
-    }
-
-    /** What every route kind has. */
-    private record Route(String name, List<RouteParentRef> parents, List<String> hostnames, List<?> rules,
-            Map<String, String> labels, Map<String, String> annotations) {
-        static Route of(Object route) {
-            if (route instanceof HTTPRouteSpec r) {
-                return new Route(r.getName(), r.getParentRefs(), r.getHostnames(), r.getRules(), r.getLabels(), r.getAnnotations());
-            }
-            if (route instanceof GRPCRouteSpec r) {
-                return new Route(r.getName(), r.getParentRefs(), r.getHostnames(), r.getRules(), r.getLabels(), r.getAnnotations());
-            }
-            StreamRouteSpec r = (StreamRouteSpec) route;
-            return new Route(r.getName(), r.getParentRefs(), r.getHostnames(), r.getRules(), r.getLabels(), r.getAnnotations());
         }
     }
 

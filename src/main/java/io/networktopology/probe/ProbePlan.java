@@ -99,7 +99,7 @@ public final class ProbePlan {
         }
         List<String> routes = new ArrayList<>();
         for (io.networktopology.model.GatewayRouteModel.Kind kind : io.networktopology.model.GatewayRouteModel.Kind.values()) {
-            io.networktopology.model.GatewayRouteModel.declared(topology.getSpec(), kind).forEach(r -> routes.add(kind.name() + " " + r.name()));
+            kind.routes(topology.getSpec()).forEach(r -> routes.add(kind.name() + " " + r.getName()));
         }
         return routes.isEmpty() ? null : "Gateway API routes " + String.join(", ", routes)
                 + ": not probed by this version (their Gateways' acceptance is in RoutesReady)";

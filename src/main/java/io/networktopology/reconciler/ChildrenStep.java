@@ -10,6 +10,7 @@ import io.networktopology.api.v1alpha1.ServiceSpec;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.networktopology.api.v1alpha1.NetworkTopologySpec;
+import io.networktopology.api.v1alpha1.RouteSpec;
 import io.networktopology.dependent.EndpointSliceObserver;
 import io.networktopology.dependent.GatewayApi;
 import io.networktopology.model.ChildLabels;
@@ -127,10 +128,10 @@ final class ChildrenStep {
         boolean unsettled = false;
         int writes = 0;
         for (Kind kind : Kind.values()) {
-            List<GatewayRouteModel.Declared> routes = GatewayRouteModel.declared(spec, kind);
+            List<? extends RouteSpec> routes = kind.routes(spec);
             if (!served.serves(kind)) {
-                for (GatewayRouteModel.Declared route : routes) {
-                    observations.add(new RouteObservation(kind, route.name(), GatewayRouteModel.gateways(route.parents(), namespace), null,
+                for (RouteSpec route : routes) {
+                    observations.add(new RouteObservation(kind, route.getName(), GatewayRouteModel.gateways(route.getParentRefs(), namespace), null,
                             null, null, GatewayApi.notInstalled(kind)));
                 }
                 unsettled |= !routes.isEmpty();
@@ -142,9 +143,9 @@ final class ChildrenStep {
                     .reconcile(topology, GatewayRouteModel.desiredRoutes(topology, kind, apiVersion), Set.of(), context, changes);
             writes += outcome.writes();
             unsettled |= !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty() || !outcome.refused().isEmpty();
-            for (GatewayRouteModel.Declared route : routes) {
-                String name = route.name();
-                observations.add(new RouteObservation(kind, name, GatewayRouteModel.gateways(route.parents(), namespace),
+            for (RouteSpec route : routes) {
+                String name = route.getName();
+                observations.add(new RouteObservation(kind, name, GatewayRouteModel.gateways(route.getParentRefs(), namespace),
                         outcome.current().get(name), outcome.conflicts().get(name),
                         refusal(outcome.refused().get(name), outcome.current().containsKey(name)), null));
             }

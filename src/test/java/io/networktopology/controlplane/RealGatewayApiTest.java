@@ -54,9 +54,7 @@ class RealGatewayApiTest {
     static void start(ControlPlane controlPlane) throws Exception {
         plane = controlPlane;
         client = plane.client();
-        CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(Path.of(RealApiServerTest.CRD)), CustomResourceDefinition.class);
-        client.resource(crd).create();
-        awaitEstablished(crd.getMetadata().getName());
+        RealApiServerTest.installCrd(client);
         client.resource(new NamespaceBuilder().withNewMetadata().withName(NS).endMetadata().build()).create();
         startOperator();
     }
@@ -80,11 +78,7 @@ class RealGatewayApiTest {
     }
 
     static void awaitEstablished(String name) {
-        await().atMost(Duration.ofSeconds(60)).until(() -> {
-            CustomResourceDefinition c = client.apiextensions().v1().customResourceDefinitions().withName(name).get();
-            return c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-                    && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
-        });
+        await().atMost(Duration.ofSeconds(60)).until(() -> RealApiServerTest.established(client, name));
     }
 
     /** The Gateway API's CRDs, as tools/control-plane/build.sh took them from the Go module sigs.k8s.io/gateway-api. */

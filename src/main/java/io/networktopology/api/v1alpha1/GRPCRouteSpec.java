@@ -16,33 +16,17 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Getter
 @Setter
-public class GRPCRouteSpec {
-
-    @JsonPropertyDescription("Name of the GRPCRoute (DNS subdomain).")
-    @Required
-    @Pattern(ServiceSpec.DNS_1123_SUBDOMAIN)
-    @Size(min = 1, max = 253)
-    private String name;
-
-    @JsonPropertyDescription("The Gateways (and listeners) the route attaches to.")
-    @Required
-    @Size(min = 1, max = 32)
-    private List<RouteParentRef> parentRefs;
-
-    @JsonPropertyDescription("Hosts the route serves (the :authority), e.g. grpc.example.com or *.example.com.")
-    @Size(max = 16)
-    private List<String> hostnames;
+public class GRPCRouteSpec extends RouteSpec {
 
     @JsonPropertyDescription("What matches and where it goes.")
     @Required
     @Size(min = 1, max = 16)
     private List<Rule> rules;
 
-    @JsonPropertyDescription("Extra labels for the GRPCRoute.")
-    private Map<String, String> labels;
-
-    @JsonPropertyDescription("Extra annotations for the GRPCRoute.")
-    private Map<String, String> annotations;
+    @Override
+    public List<Rule> rules() {
+        return rules;
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Getter

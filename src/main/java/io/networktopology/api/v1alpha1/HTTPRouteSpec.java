@@ -25,38 +25,22 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Getter
 @Setter
-public class HTTPRouteSpec {
+public class HTTPRouteSpec extends RouteSpec {
 
     public static final int MAX_ROUTES = 16;
     public static final int MAX_RULES = 16;
     /** A hostname, or a wildcard of one leftmost label ({@code *.example.com}); no IP address, no port, no trailing dot. */
     public static final String HOSTNAME = "^(\\*\\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
-    @JsonPropertyDescription("Name of the HTTPRoute (DNS subdomain).")
-    @Required
-    @Pattern(ServiceSpec.DNS_1123_SUBDOMAIN)
-    @Size(min = 1, max = 253)
-    private String name;
-
-    @JsonPropertyDescription("The Gateways (and listeners) the route attaches to.")
-    @Required
-    @Size(min = 1, max = 32)
-    private List<RouteParentRef> parentRefs;
-
-    @JsonPropertyDescription("Hosts the route serves (Host header), e.g. shop.example.com or *.shop.example.com; every host its listeners accept when omitted.")
-    @Size(max = 16)
-    private List<String> hostnames;
-
     @JsonPropertyDescription("What matches and where it goes; one rule matching every request (prefix /) when a rule has no matches.")
     @Required
     @Size(min = 1, max = MAX_RULES)
     private List<Rule> rules;
 
-    @JsonPropertyDescription("Extra labels for the HTTPRoute.")
-    private Map<String, String> labels;
-
-    @JsonPropertyDescription("Extra annotations for the HTTPRoute.")
-    private Map<String, String> annotations;
+    @Override
+    public List<Rule> rules() {
+        return rules;
+    }
 
     /** One rule: requests that match any of its matches go to its backends, through its filters. */
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -19,33 +19,17 @@ import java.util.Map;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @Getter
 @Setter
-public class StreamRouteSpec {
-
-    @JsonPropertyDescription("Name of the route (DNS subdomain).")
-    @Required
-    @Pattern(ServiceSpec.DNS_1123_SUBDOMAIN)
-    @Size(min = 1, max = 253)
-    private String name;
-
-    @JsonPropertyDescription("The Gateways (and listeners) the route attaches to.")
-    @Required
-    @Size(min = 1, max = 32)
-    private List<RouteParentRef> parentRefs;
-
-    @JsonPropertyDescription("TLSRoute only, and required there: the SNI names it takes, e.g. db.example.com or *.example.com.")
-    @Size(max = 16)
-    private List<String> hostnames;
+public class StreamRouteSpec extends RouteSpec {
 
     @JsonPropertyDescription("Where the connections go (TCP and UDP routes of the standard channel take one rule).")
     @Required
     @Size(min = 1, max = 16)
     private List<Rule> rules;
 
-    @JsonPropertyDescription("Extra labels for the route.")
-    private Map<String, String> labels;
-
-    @JsonPropertyDescription("Extra annotations for the route.")
-    private Map<String, String> annotations;
+    @Override
+    public List<Rule> rules() {
+        return rules;
+    }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Getter
