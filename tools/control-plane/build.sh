@@ -44,6 +44,8 @@ fi
 CACHE_ROOT="${NTO_CACHE:-$HOME/.cache/network-topology-operator}/control-plane"
 DIR="$CACHE_ROOT/$KEY"
 BIN="$DIR/bin"
+# The Gateway API's CRDs (YAML from the Go module, no build): RealGatewayApiTest installs them.
+GATEWAY_API_VERSION="${GATEWAY_API_VERSION:-v1.4.1}"
 BINARIES=(kube-apiserver kube-controller-manager kubectl etcd coredns kubelet kube-proxy kube-scheduler traefik)
 if [[ "${CONTAINERD:-1}" == 2 ]]; then
   : "${CONTAINERD2_VERSION:?versions.env must set CONTAINERD2_VERSION}"
@@ -56,7 +58,8 @@ all_present() {
   for b in "${BINARIES[@]}"; do
     [[ -x "$BIN/$b" ]] || return 1
   done
-  [[ "$(cat "$BIN/.traefik-version" 2>/dev/null)" == "$TRAEFIK_VERSION" ]] &&
+  [[ -f "$DIR/gateway-api-$GATEWAY_API_VERSION/standard/gateway.networking.k8s.io_httproutes.yaml" ]] &&
+    [[ "$(cat "$BIN/.traefik-version" 2>/dev/null)" == "$TRAEFIK_VERSION" ]] &&
     { [[ "${CONTAINERD:-1}" != 2 ]] || [[ "$(cat "$BIN/containerd2/.version" 2>/dev/null)" == "$CONTAINERD2_VERSION" ]]; }
 }
 
@@ -275,6 +278,15 @@ if [[ "${CONTAINERD:-1}" == 2 ]]; then
       "-X github.com/containerd/containerd/v2/version.Version=$CONTAINERD2_VERSION" -v
   done
   echo "$CONTAINERD2_VERSION" >"$BIN/containerd2/.version"
+fi
+
+# --- the Gateway API's CRDs (YAML only, from the module sigs.k8s.io/gateway-api): RealGatewayApiTest installs them ---
+if [[ ! -f "$DIR/gateway-api-$GATEWAY_API_VERSION/standard/gateway.networking.k8s.io_httproutes.yaml" ]]; then
+  gdir="$(cd "$DIR" && go mod download -json "sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p')"
+  [[ -d "$gdir/config/crd" ]] || { log "cannot download sigs.k8s.io/gateway-api@$GATEWAY_API_VERSION from the Go module proxy"; exit 1; }
+  rm -rf "$DIR/gateway-api-$GATEWAY_API_VERSION"
+  cp -r "$gdir/config/crd" "$DIR/gateway-api-$GATEWAY_API_VERSION"
+  chmod -R u+w "$DIR/gateway-api-$GATEWAY_API_VERSION"
 fi
 
 all_present || { log "some binaries are missing in $BIN"; exit 1; }

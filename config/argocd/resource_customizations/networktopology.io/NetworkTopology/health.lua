@@ -6,7 +6,7 @@
 --                                                       (unless Ready reports a failure reason below for that generation)
 --   Ready=True                                       -> Healthy, the condition's message
 --   Ready=False, a failure reason (below)            -> Degraded "<reason>: <message>"
---   Ready=False, AwaitingAddress or any other reason -> Progressing "<reason>: <message>"
+--   Ready=False, AwaitingAddress, AwaitingGateway or any other reason -> Progressing "<reason>: <message>"
 --   Ready=Unknown (or anything else)                 -> Progressing
 local degradedReasons = {
   InvalidSpec = true,
@@ -15,6 +15,10 @@ local degradedReasons = {
   ReconcileFailed = true,
   ServiceRejected = true,
   IngressRejected = true,
+  RouteConflict = true,
+  RouteRejected = true,
+  RouteNotAccepted = true,
+  GatewayAPINotInstalled = true,
   DnsConflict = true,
   DnsPolicyViolation = true,
   DnsUnsupported = true,

@@ -62,6 +62,50 @@ public final class Topologies {
         return spec;
     }
 
+    /** An HTTPRoute on Gateway {@code gateway} (namespace/name) for {@code host} with one PathPrefix rule per "path=service:port". */
+    public static io.networktopology.api.v1alpha1.HTTPRouteSpec httpRoute(String name, String gateway, String host, String... routes) {
+        io.networktopology.api.v1alpha1.HTTPRouteSpec spec = new io.networktopology.api.v1alpha1.HTTPRouteSpec();
+        spec.setName(name);
+        spec.setParentRefs(new ArrayList<>(List.of(parentRef(gateway))));
+        spec.setHostnames(host == null ? null : new ArrayList<>(List.of(host)));
+        List<io.networktopology.api.v1alpha1.HTTPRouteSpec.Rule> rules = new ArrayList<>();
+        for (String route : routes) {
+            String[] parts = route.split("[=:]");
+            io.networktopology.api.v1alpha1.HTTPRouteSpec.Match match = new io.networktopology.api.v1alpha1.HTTPRouteSpec.Match();
+            match.setPath(new io.networktopology.api.v1alpha1.HTTPRouteSpec.PathMatch(null, parts[0]));
+            io.networktopology.api.v1alpha1.HTTPRouteSpec.Rule rule = new io.networktopology.api.v1alpha1.HTTPRouteSpec.Rule();
+            rule.setMatches(new ArrayList<>(List.of(match)));
+            rule.setBackendRefs(new ArrayList<>(List.of(backendRef(parts[1], parts[2]))));
+            rules.add(rule);
+        }
+        spec.setRules(rules);
+        return spec;
+    }
+
+    /** A TLS, TCP or UDP route on {@code gateway} (namespace/name) to "service:port". */
+    public static io.networktopology.api.v1alpha1.StreamRouteSpec streamRoute(String name, String gateway, List<String> hostnames, String backend) {
+        io.networktopology.api.v1alpha1.StreamRouteSpec spec = new io.networktopology.api.v1alpha1.StreamRouteSpec();
+        spec.setName(name);
+        spec.setParentRefs(new ArrayList<>(List.of(parentRef(gateway))));
+        spec.setHostnames(hostnames);
+        io.networktopology.api.v1alpha1.StreamRouteSpec.Rule rule = new io.networktopology.api.v1alpha1.StreamRouteSpec.Rule();
+        String[] parts = backend.split(":");
+        rule.setBackendRefs(new ArrayList<>(List.of(backendRef(parts[0], parts[1]))));
+        spec.setRules(new ArrayList<>(List.of(rule)));
+        return spec;
+    }
+
+    public static io.networktopology.api.v1alpha1.RouteParentRef parentRef(String gateway) {
+        String[] parts = gateway.split("/");
+        return parts.length == 1 ? new io.networktopology.api.v1alpha1.RouteParentRef(parts[0], null, null, null)
+                : new io.networktopology.api.v1alpha1.RouteParentRef(parts[1], parts[0], parts.length > 2 ? parts[2] : null, null);
+    }
+
+    public static io.networktopology.api.v1alpha1.RouteBackendRef backendRef(String service, String port) {
+        return new io.networktopology.api.v1alpha1.RouteBackendRef(service,
+                port.matches("\\d+") ? new IntOrString(Integer.parseInt(port)) : new IntOrString(port), null);
+    }
+
     public static NetworkTopology withIngresses(NetworkTopology topology, io.networktopology.api.v1alpha1.IngressSpec... ingresses) {
         topology.getSpec().setIngresses(new ArrayList<>(List.of(ingresses)));
         return topology;

@@ -10,6 +10,7 @@ import io.networktopology.dns.CorefileSyntaxException;
 import io.networktopology.dns.DnsPlan;
 import io.networktopology.dns.DnsSettings;
 import io.networktopology.dns.DnsSync;
+import io.networktopology.model.GatewayRouteModel;
 import io.networktopology.model.IngressModel;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.model.SpecProblem;
@@ -152,6 +153,13 @@ public final class RenderCommand implements Callable<Integer> {
     private static void appendObjects(NetworkTopology topology, StringBuilder output) {
         List<HasMetadata> objects = new ArrayList<>(ServiceModel.desiredServices(topology));
         objects.addAll(IngressModel.desiredIngresses(topology));
+        // Offline there is no cluster to ask which versions it serves: the Gateway API v1.4 ones (HTTP and gRPC routes
+        // in the standard channel's v1, the others in the experimental channel's v1alpha2). The operator writes the
+        // version the cluster serves.
+        for (GatewayRouteModel.Kind kind : GatewayRouteModel.Kind.values()) {
+            objects.addAll(GatewayRouteModel.desiredRoutes(topology, kind, GatewayRouteModel.GROUP + "/"
+                    + (kind == GatewayRouteModel.Kind.HTTPRoute || kind == GatewayRouteModel.Kind.GRPCRoute ? "v1" : "v1alpha2")));
+        }
         for (HasMetadata object : objects) {
             output.append("---\n# NetworkTopology ").append(ServiceModel.namespaceOf(topology)).append('/')
                     .append(topology.getMetadata().getName()).append(" → ").append(object.getKind()).append(' ')

@@ -1,5 +1,6 @@
 package io.networktopology.dependent;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -54,7 +55,16 @@ public class OwnedChildren<R extends HasMetadata> {
         String of(R desired, R actual, KubernetesClientException refusal);
     }
 
+    /** Reads one child from the API server, or null. */
+    interface Lookup<R> {
+        R get(KubernetesClient client, String namespace, String name);
+    }
+
     private final Class<R> type;
+    private final String kindName;
+    /** The name of the informer of this kind when several informers share its class (generic objects), else null. */
+    private final String sourceName;
+    private final Lookup<R> lookup;
     private final Recreate<R> recreate;
     private final Collisions<R> collisions;
 
@@ -63,9 +73,27 @@ public class OwnedChildren<R extends HasMetadata> {
     }
 
     public OwnedChildren(Class<R> type, Recreate<R> recreate, Collisions<R> collisions) {
+        this(type, type.getSimpleName(), null, (client, namespace, name) -> client.resources(type).inNamespace(namespace).withName(name).get(),
+                recreate, collisions);
+    }
+
+    private OwnedChildren(Class<R> type, String kindName, String sourceName, Lookup<R> lookup, Recreate<R> recreate, Collisions<R> collisions) {
         this.type = type;
+        this.kindName = kindName;
+        this.sourceName = sourceName;
+        this.lookup = lookup;
         this.recreate = recreate;
         this.collisions = collisions;
+    }
+
+    /**
+     * Children of a kind the operator knows only at run time (a Gateway API route in the version the cluster serves), read
+     * from the informer named {@code sourceName}.
+     */
+    public static OwnedChildren<GenericKubernetesResource> generic(String apiVersion, String kind, String sourceName) {
+        return new OwnedChildren<>(GenericKubernetesResource.class, kind, sourceName,
+                (client, namespace, name) -> client.genericKubernetesResources(apiVersion, kind).inNamespace(namespace).withName(name).get(),
+                (desired, actual) -> false, (desired, actual, refusal) -> null);
     }
 
     public Outcome<R> reconcile(NetworkTopology topology, List<R> desired, Set<String> frozen, Context<NetworkTopology> context) {
@@ -80,14 +108,13 @@ public class OwnedChildren<R extends HasMetadata> {
     public Outcome<R> reconcile(NetworkTopology topology, List<R> desired, Set<String> frozen, Context<NetworkTopology> context,
             Changes changes) {
         KubernetesClient client = context.getClient();
-        String kindName = type.getSimpleName();
         @SuppressWarnings("unchecked")
-        InformerEventSource<R, NetworkTopology> cache =
-                (InformerEventSource<R, NetworkTopology>) context.eventSourceRetriever().getEventSourceFor(type);
+        InformerEventSource<R, NetworkTopology> cache = (InformerEventSource<R, NetworkTopology>) (sourceName == null
+                ? context.eventSourceRetriever().getEventSourceFor(type) : context.eventSourceRetriever().getEventSourceFor(type, sourceName));
         String namespace = ServiceModel.namespaceOf(topology);
         String fieldManager = Applied.fieldManager(topology.getMetadata().getUid());
         Map<String, R> owned = new LinkedHashMap<>();
-        for (R child : context.getSecondaryResources(type)) {
+        for (R child : cache.getSecondaryResources(topology)) {
             if (isOwnedBy(child, topology) && namespace.equals(child.getMetadata().getNamespace()) && !ChildLabels.isProbeObject(child)) {
                 owned.put(child.getMetadata().getName(), child);
             }
@@ -103,7 +130,7 @@ public class OwnedChildren<R extends HasMetadata> {
             R have = owned.get(name);
             if (have == null) {
                 // Not in the cache: new, foreign, or ours with its labels edited away. Ask the API server.
-                have = client.resources(type).inNamespace(namespace).withName(name).get();
+                have = lookup.get(client, namespace, name);
                 if (have != null && !isOwnedBy(have, topology)) {
                     conflicts.put(name, conflictMessage(have, topology));
                     continue;
@@ -128,7 +155,7 @@ public class OwnedChildren<R extends HasMetadata> {
                     continue;
                 }
                 if (created == null) {
-                    R existing = client.resources(type).inNamespace(namespace).withName(name).get();
+                    R existing = lookup.get(client, namespace, name);
                     if (existing != null && !isOwnedBy(existing, topology)) {
                         conflicts.put(name, conflictMessage(existing, topology));
                     } else {

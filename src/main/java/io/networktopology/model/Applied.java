@@ -71,10 +71,11 @@ public final class Applied {
     /**
      * Fields the API server replaces whole on apply ({@code +mapType=atomic}, {@code +listType=atomic}): an entry
      * someone else added is a change of the operator's field, not a field of its own, so they must be equal. Service
-     * {@code ipFamilies} is atomic too, but a dual-stack cluster adds the second family itself.
+     * {@code ipFamilies} is atomic too, but a dual-stack cluster adds the second family itself. A Gateway API route's
+     * lists have no list type in its CRD, which makes them atomic.
      */
     static final java.util.Set<String> ATOMIC = java.util.Set.of(".spec.selector", ".spec.loadBalancerSourceRanges", ".spec.rules",
-            ".spec.tls", ".spec.defaultBackend");
+            ".spec.tls", ".spec.defaultBackend", ".spec.parentRefs", ".spec.hostnames");
 
     static boolean contains(JsonNode have, JsonNode want, String path) {
         if (have == null || have.isNull()) {

@@ -1,10 +1,12 @@
 package io.networktopology.model;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.SecondaryToPrimaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -76,6 +78,16 @@ public final class ChildLabels {
      * label must not hide the child from the topology that owns it, which then puts the label back), else by the
      * topology label, in the child's namespace.
      */
+    /** The informer of one kind known only at run time (a Gateway API route in the version the cluster serves). */
+    public static InformerEventSource<GenericKubernetesResource, NetworkTopology> informer(GroupVersionKind kind, String name,
+            EventSourceContext<NetworkTopology> context) {
+        return new InformerEventSource<>(InformerEventSourceConfiguration.from(kind, NetworkTopology.class)
+                .withName(name)
+                .withLabelSelector(SELECTOR)
+                .withSecondaryToPrimaryMapper(byTopologyLabel())
+                .build(), context);
+    }
+
     private static <T extends HasMetadata> SecondaryToPrimaryMapper<T> byTopologyLabel() {
         return child -> {
             String namespace = child.getMetadata().getNamespace();

@@ -48,6 +48,7 @@ public final class TopologyValidator {
         }
         validateServices(spec, problems);
         IngressValidator.validate(spec, problems);
+        RouteValidator.validate(spec, problems);
         DnsValidator.validate(spec, problems);
         if (spec.getProbes() != null && spec.getProbes().getInterval() != null
                 && spec.getProbes().intervalDuration().compareTo(MIN_PROBE_INTERVAL) < 0) {

@@ -172,6 +172,10 @@ public final class ProbeRuns {
         if (localGap != null) {
             gaps.add(localGap);
         }
+        String routesGap = ProbePlan.gatewayRoutesGap(topology, probes.effectivePaths());
+        if (routesGap != null) {
+            gaps.add(routesGap);
+        }
         ConnectivityReport.Run result = ConnectivityReport.merge(previous, ((ProbeRun.Finish) next).outcomes(), now, run.runId(),
                 run.generation(), run.request(), run.refusals(), coverage.summary(), gaps);
         lastResult.put(uid, result.status());

@@ -7,7 +7,15 @@ import io.networktopology.api.v1alpha1.EntryPoint;
 import io.networktopology.api.v1alpha1.IngressSpec;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.ServiceSpec;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.networktopology.api.v1alpha1.NetworkTopologySpec;
+import io.networktopology.api.v1alpha1.RouteSpec;
 import io.networktopology.dependent.EndpointSliceObserver;
+import io.networktopology.dependent.GatewayApi;
+import io.networktopology.model.ChildLabels;
+import io.networktopology.model.GatewayRouteModel;
+import io.networktopology.model.GatewayRouteModel.Kind;
 import io.networktopology.dependent.NodeAddresses;
 import io.networktopology.dependent.OwnedChildren;
 import io.networktopology.dependent.ServicesDependent;
@@ -17,6 +25,7 @@ import io.networktopology.model.RouteOwnership;
 import io.networktopology.model.ServiceModel;
 import io.networktopology.status.ApiRefusal;
 import io.networktopology.status.IngressObservation;
+import io.networktopology.status.RouteObservation;
 import io.networktopology.status.ServiceObservation;
 
 import java.util.ArrayList;
@@ -36,12 +45,21 @@ final class ChildrenStep {
      *     operator when that ends, so it looks again later
      */
     record Result(Map<String, Service> services, Map<String, Ingress> ingresses, List<ServiceObservation> serviceObservations,
-            List<IngressObservation> ingressObservations, List<EntryPoint> entryPoints, boolean unsettled, int writes) {
+            List<IngressObservation> ingressObservations, List<RouteObservation> routeObservations, List<EntryPoint> entryPoints,
+            boolean unsettled, int writes) {
+    }
+
+    /** The Gateway API routes' part of a reconcile. */
+    private record RoutesOutcome(List<RouteObservation> observations, boolean unsettled, int writes) {
+        static final RoutesOutcome NONE = new RoutesOutcome(List.of(), false, 0);
     }
 
     private final OwnedChildren<Service> services = new OwnedChildren<>(Service.class, ServicesDependent::needsRecreate,
             ServicesDependent::collidingPorts);
     private final OwnedChildren<Ingress> ingresses = new OwnedChildren<>(Ingress.class, (desired, actual) -> false);
+    private final GatewayApi gatewayApi = new GatewayApi();
+    /** The route kinds whose informer is registered (once the cluster serves them). */
+    private final Set<Kind> watched = java.util.EnumSet.noneOf(Kind.class);
 
     Result reconcile(NetworkTopology topology, Context<NetworkTopology> context) {
         // One Event per kind of change, naming every child it touched: an Event per Service made creating a topology of
@@ -50,12 +68,14 @@ final class ChildrenStep {
         OwnedChildren.Changes changes = (verb, what) -> changed.computeIfAbsent(verb, v -> new ArrayList<>()).add(what);
         OwnedChildren.Outcome<Service> serviceOutcome;
         OwnedChildren.Outcome<Ingress> ingressOutcome;
+        RoutesOutcome routeOutcome;
         Map<String, String> routeConflicts;
         try {
             serviceOutcome = services.reconcile(topology, ServiceModel.desiredServices(topology), Set.of(), context, changes);
             routeConflicts = RouteOwnership.conflicts(topology, context.getPrimaryCache().list(topology.getMetadata().getNamespace()).toList());
             ingressOutcome = ingresses.reconcile(topology, IngressModel.desiredIngresses(topology), routeConflicts.keySet(), context,
                     changes);
+            routeOutcome = routes(topology, context, changes);
         } finally {
             // Also when the Ingresses fail (an admission webhook refusing one): the Services changed all the same.
             changed.forEach((verb, what) -> TopologyEvents.record(context.getClient(), topology, TopologyEvents.NORMAL, verb,
@@ -81,8 +101,69 @@ final class ChildrenStep {
         boolean unsettled = !serviceOutcome.conflicts().isEmpty() || !serviceOutcome.pending().isEmpty()
                 || !ingressOutcome.conflicts().isEmpty() || !ingressOutcome.pending().isEmpty() || !routeConflicts.isEmpty()
                 || !serviceOutcome.refused().isEmpty() || !ingressOutcome.refused().isEmpty();
-        return new Result(serviceOutcome.current(), ingressOutcome.current(), serviceObservations, ingressObservations, entryPoints,
-                unsettled, serviceOutcome.writes() + ingressOutcome.writes());
+        return new Result(serviceOutcome.current(), ingressOutcome.current(), serviceObservations, ingressObservations,
+                routeOutcome.observations(), entryPoints, unsettled || routeOutcome.unsettled(),
+                serviceOutcome.writes() + ingressOutcome.writes() + routeOutcome.writes());
+    }
+
+    /**
+     * The Gateway API routes, kind by kind as the cluster serves them: written like the other children (and the stale
+     * ones of every served kind deleted); a declared kind the cluster does not serve is reported, and looked at again
+     * every minute (the CRDs may be installed at any time).
+     */
+    private RoutesOutcome routes(NetworkTopology topology, Context<NetworkTopology> context, OwnedChildren.Changes changes) {
+        NetworkTopologySpec spec = topology.getSpec();
+        Set<Kind> declared = java.util.EnumSet.noneOf(Kind.class);
+        for (Kind kind : Kind.values()) {
+            if (kind.declared(spec) > 0) {
+                declared.add(kind);
+            }
+        }
+        GatewayApi.Served served = gatewayApi.served(context.getClient(), declared, java.time.Instant.now());
+        if (declared.isEmpty() && served.apiVersions().isEmpty()) {
+            return RoutesOutcome.NONE;
+        }
+        String namespace = ServiceModel.namespaceOf(topology);
+        List<RouteObservation> observations = new ArrayList<>();
+        boolean unsettled = false;
+        int writes = 0;
+        for (Kind kind : Kind.values()) {
+            List<? extends RouteSpec> routes = kind.routes(spec);
+            if (!served.serves(kind)) {
+                for (RouteSpec route : routes) {
+                    observations.add(new RouteObservation(kind, route.getName(), GatewayRouteModel.gateways(route.getParentRefs(), namespace), null,
+                            null, null, GatewayApi.notInstalled(kind)));
+                }
+                unsettled |= !routes.isEmpty();
+                continue;
+            }
+            String apiVersion = served.apiVersion(kind);
+            watch(kind, apiVersion, context);
+            OwnedChildren.Outcome<GenericKubernetesResource> outcome = OwnedChildren.generic(apiVersion, kind.name(), kind.plural)
+                    .reconcile(topology, GatewayRouteModel.desiredRoutes(topology, kind, apiVersion), Set.of(), context, changes);
+            writes += outcome.writes();
+            unsettled |= !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty() || !outcome.refused().isEmpty();
+            for (RouteSpec route : routes) {
+                String name = route.getName();
+                observations.add(new RouteObservation(kind, name, GatewayRouteModel.gateways(route.getParentRefs(), namespace),
+                        outcome.current().get(name), outcome.conflicts().get(name),
+                        refusal(outcome.refused().get(name), outcome.current().containsKey(name)), null));
+            }
+        }
+        return new RoutesOutcome(observations, unsettled, writes);
+    }
+
+    /** Registers the informer of a route kind the first time the cluster is found to serve it. */
+    private void watch(Kind kind, String apiVersion, Context<NetworkTopology> context) {
+        synchronized (watched) {
+            if (watched.contains(kind)) {
+                return;
+            }
+            var sources = context.eventSourceRetriever();
+            sources.dynamicallyRegisterEventSource(ChildLabels.informer(new GroupVersionKind(apiVersion.substring(0, apiVersion.indexOf('/')),
+                    apiVersion.substring(apiVersion.indexOf('/') + 1), kind.name()), kind.plural, sources.eventSourceContextForDynamicRegistration()));
+            watched.add(kind);
+        }
     }
 
     /** A refused write in words; tried again at the next change and every minute (a taken nodePort may be freed any time). */

@@ -170,7 +170,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         ProbeStep.Result probed = probes.reconcile(topology, context, applied, now);
         countChildWrites(probed.writes());
         NetworkTopologyStatus status = statusBuilder.build(topology, new Observed(applied.serviceObservations(),
-                applied.ingressObservations(), applied.entryPoints(), named.part(), probed.part()), now);
+                applied.ingressObservations(), applied.entryPoints(), named.part(), probed.part(), applied.routeObservations()), now);
         Duration recheck = applied.unsettled() || named.unsettled() ? CONFLICT_RECHECK : null;
         if (probed.recheck() != null && (recheck == null || probed.recheck().compareTo(recheck) < 0)) {
             recheck = probed.recheck();

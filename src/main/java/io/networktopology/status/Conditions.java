@@ -9,6 +9,11 @@ public final class Conditions {
     public static final String SERVICES_READY = "ServicesReady";
     /** Every declared Ingress exists, is the operator's, matches the spec and has an address from its controller. */
     public static final String INGRESSES_READY = "IngressesReady";
+    /**
+     * Every declared Gateway API route exists, is the operator's, and was accepted by each Gateway it names, which also
+     * resolved its backends. Only on topologies that declare routes.
+     */
+    public static final String ROUTES_READY = "RoutesReady";
     /** Every DNS entry of the topology is served by the cluster's CoreDNS configuration. */
     public static final String DNS_CONFIGURED = "DnsConfigured";
 

@@ -13,7 +13,13 @@ import java.util.List;
  * @param connectivity what probing found; {@link Connectivity#NOT_WIRED} leaves the ConnectivityVerified condition out
  */
 public record Observed(List<ServiceObservation> services, List<IngressObservation> ingresses, List<EntryPoint> entryPoints,
-        Dns dns, Connectivity connectivity) {
+        Dns dns, Connectivity connectivity, List<RouteObservation> routes) {
+
+    /** Without Gateway API routes. */
+    public Observed(List<ServiceObservation> services, List<IngressObservation> ingresses, List<EntryPoint> entryPoints, Dns dns,
+            Connectivity connectivity) {
+        this(services, ingresses, entryPoints, dns, connectivity, List.of());
+    }
 
     /** The topology's DNS entries and the DnsConfigured verdict on them. */
     public record Dns(DnsStatus status, DnsReport.Verdict verdict) {

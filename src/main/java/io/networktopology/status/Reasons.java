@@ -53,6 +53,19 @@ public final class Reasons {
     /** ConnectivityVerified=True: the topology (or the operator) switched probes off. */
     public static final String PROBES_DISABLED = "ProbesDisabled";
 
+    /** RoutesReady True: every route accepted by its Gateways. */
+    public static final String ALL_ROUTES_ACCEPTED = "AllRoutesAccepted";
+    /** RoutesReady False: the cluster does not serve a declared route kind (its Gateway API CRD is not installed). */
+    public static final String GATEWAY_API_NOT_INSTALLED = "GatewayAPINotInstalled";
+    /** RoutesReady False: the API server refused a route. */
+    public static final String ROUTE_REJECTED = "RouteRejected";
+    /** RoutesReady False: a route's name is taken, or another topology routes its hostname on that Gateway. */
+    public static final String ROUTE_CONFLICT = "RouteConflict";
+    /** RoutesReady False: a Gateway refused a route, or cannot resolve its backends. */
+    public static final String ROUTE_NOT_ACCEPTED = "RouteNotAccepted";
+    /** RoutesReady False: no Gateway controller has answered for a route yet. */
+    public static final String AWAITING_GATEWAY = "AwaitingGateway";
+
     private Reasons() {
     }
 }

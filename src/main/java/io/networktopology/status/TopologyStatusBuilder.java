@@ -8,6 +8,8 @@ import io.networktopology.api.v1alpha1.IngressPathSpec;
 import io.networktopology.api.v1alpha1.IngressRuleSpec;
 import io.networktopology.api.v1alpha1.IngressSpec;
 import io.networktopology.api.v1alpha1.IngressStatus;
+import io.networktopology.api.v1alpha1.RouteStatus;
+import io.networktopology.model.GatewayRouteModel;
 import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.NetworkTopologyStatus;
 import io.networktopology.api.v1alpha1.NodePortStatus;
@@ -56,6 +58,9 @@ public final class TopologyStatusBuilder {
         java.util.Map<String, String> parts = new java.util.LinkedHashMap<>();
         parts.put(Conditions.SERVICES_READY, "spec.services");
         parts.put(Conditions.INGRESSES_READY, "spec.ingresses");
+        if (GatewayRouteModel.declaresRoutes(topology.getSpec()) || previous != null && previous.getRoutes() != null) {
+            parts.put(Conditions.ROUTES_READY, ROUTE_FIELDS);
+        }
         parts.put(Conditions.DNS_CONFIGURED, "spec.dns");
         parts.put(Conditions.CONNECTIVITY_VERIFIED, "spec.probes");
         List<SpecProblem> unplaced = problems.stream().filter(p -> parts.values().stream().noneMatch(prefix -> within(p, prefix))).toList();
@@ -86,10 +91,15 @@ public final class TopologyStatusBuilder {
         return status;
     }
 
-    /** The problem is about {@code prefix} or a field under it. */
-    private static boolean within(SpecProblem problem, String prefix) {
+    /** Where the routes of every kind are declared: one part of the status, RoutesReady. */
+    private static final String ROUTE_FIELDS = java.util.Arrays.stream(GatewayRouteModel.Kind.values()).map(k -> "spec." + k.field)
+            .collect(Collectors.joining(", "));
+
+    /** The problem is about {@code prefixes} (one, or several joined by ", ") or a field under one. */
+    private static boolean within(SpecProblem problem, String prefixes) {
         String path = problem.path() == null ? "" : problem.path();
-        return path.equals(prefix) || path.startsWith(prefix + ".") || path.startsWith(prefix + "[");
+        return java.util.Arrays.stream(prefixes.split(", "))
+                .anyMatch(prefix -> path.equals(prefix) || path.startsWith(prefix + ".") || path.startsWith(prefix + "["));
     }
 
     /**
@@ -115,6 +125,8 @@ public final class TopologyStatusBuilder {
             status.setServicesReady(previous.getServicesReady());
             status.setIngresses(previous.getIngresses());
             status.setIngressesReady(previous.getIngressesReady());
+            status.setRoutes(previous.getRoutes());
+            status.setRoutesReady(previous.getRoutesReady());
             status.setEntryPoints(previous.getEntryPoints());
             status.setDns(previous.getDns());
             status.setConnectivity(previous.getConnectivity());
@@ -155,7 +167,14 @@ public final class TopologyStatusBuilder {
                 ? ConditionList.condition(Conditions.DNS_CONFIGURED, true, Reasons.NO_DNS_ENTRIES, "no DNS entries declared", generation, old, now)
                 : ConditionList.condition(Conditions.DNS_CONFIGURED, dnsVerdict.ok(), dnsVerdict.reason(), dnsVerdict.message(), generation, old, now);
         List<Condition> parts = new ArrayList<>(List.of(servicesCondition(services, generation, old, now),
-                ingressesCondition(ingresses, generation, old, now), dnsCondition));
+                ingressesCondition(ingresses, generation, old, now)));
+        if (!observed.routes().isEmpty()) {
+            List<RouteStatus> routes = observed.routes().stream().map(RouteReport::status).toList();
+            status.setRoutes(routes);
+            status.setRoutesReady(routes.stream().filter(r -> r.getState() == RouteStatus.State.Ready).count() + "/" + routes.size());
+            parts.add(RouteReport.condition(routes, generation, old, now));
+        }
+        parts.add(dnsCondition);
         status.setConnectivity(observed.connectivity().status());
         if (connectivityVerdict != null) {
             parts.add(ConditionList.condition(Conditions.CONNECTIVITY_VERIFIED, connectivityVerdict.status(), connectivityVerdict.reason(),

@@ -48,10 +48,10 @@ class ArgoCdHealthCheckTest {
     static final String CM_KEY = "resource.customizations.health.networktopology.io_NetworkTopology";
 
     /** Ready=False reasons that mean "progressing, not failed"; every other failure reason in {@link Reasons} must be Degraded. */
-    static final Set<String> PROGRESSING_REASONS = Set.of(Reasons.AWAITING_ADDRESS, Reasons.DNS_PENDING);
+    static final Set<String> PROGRESSING_REASONS = Set.of(Reasons.AWAITING_ADDRESS, Reasons.DNS_PENDING, Reasons.AWAITING_GATEWAY);
     /** Reasons only True conditions carry. */
     static final Set<String> TRUE_REASONS = Set.of(Reasons.DNS_APPLIED, Reasons.NO_DNS_ENTRIES, Reasons.ALL_PATHS_VERIFIED, Reasons.VERIFIED_WITH_GAPS,
-            Reasons.PROBES_DISABLED, Reasons.PROBES_PENDING, Reasons.FAILURES_BELOW_THRESHOLD, Reasons.NOTHING_TO_PROBE); // ProbesPending: ConnectivityVerified=Unknown, which never fails Ready
+            Reasons.PROBES_DISABLED, Reasons.PROBES_PENDING, Reasons.FAILURES_BELOW_THRESHOLD, Reasons.NOTHING_TO_PROBE, Reasons.ALL_ROUTES_ACCEPTED); // ProbesPending: ConnectivityVerified=Unknown, which never fails Ready
 
     static final YAMLMapper YAML = new YAMLMapper();
 

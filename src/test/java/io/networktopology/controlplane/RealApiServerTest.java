@@ -61,6 +61,15 @@ class RealApiServerTest {
     @BeforeAll
     static void installCrdAndStartTheOperator(ControlPlane plane) throws Exception {
         client = plane.client();
+        installCrd(client);
+        for (String ns : List.of(NS, "admission")) {
+            client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+        }
+        startOperator(plane);
+    }
+
+    /** Creates the committed CRD and waits until the API server serves it. */
+    static void installCrd(KubernetesClient client) throws Exception {
         CustomResourceDefinition crd = Serialization.unmarshal(Files.readString(Path.of(CRD)), CustomResourceDefinition.class);
         client.resource(crd).create();
         await().atMost(Duration.ofSeconds(60)).conditionEvaluationListener(e -> {
@@ -68,15 +77,13 @@ class RealApiServerTest {
                 System.out.println("CRD now: " + Serialization.asYaml(client.apiextensions().v1().customResourceDefinitions()
                         .withName(crd.getMetadata().getName()).get().getStatus()));
             }
-        }).until(() -> {
-            CustomResourceDefinition c = client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get();
-            return c != null && c.getStatus() != null && c.getStatus().getConditions() != null
-                    && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
-        });
-        for (String ns : List.of(NS, "admission")) {
-            client.resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
-        }
-        startOperator(plane);
+        }).until(() -> established(client, crd.getMetadata().getName()));
+    }
+
+    static boolean established(KubernetesClient client, String crd) {
+        CustomResourceDefinition c = client.apiextensions().v1().customResourceDefinitions().withName(crd).get();
+        return c != null && c.getStatus() != null && c.getStatus().getConditions() != null
+                && c.getStatus().getConditions().stream().anyMatch(x -> "Established".equals(x.getType()) && "True".equals(x.getStatus()));
     }
 
     static void startOperator(ControlPlane plane) {
@@ -230,7 +237,7 @@ class RealApiServerTest {
         String wideOut = new String(wide.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(wide.waitFor()).as(wideOut).isZero();
         System.out.print("[kubectl get ntopo -n real -o wide]\n" + wideOut);
-        assertThat(wideOut.lines().findFirst().orElseThrow()).matches("NAME\\s+SERVICES\\s+INGRESSES\\s+CONNECTIVITY\\s+READY\\s+REASON\\s+AGE\\s+DNS\\s+LAST PROBE\\s*");
+        assertThat(wideOut.lines().findFirst().orElseThrow()).matches("NAME\\s+SERVICES\\s+INGRESSES\\s+CONNECTIVITY\\s+READY\\s+REASON\\s+AGE\\s+DNS\\s+ROUTES\\s+LAST PROBE\\s*");
         assertThat(wideOut).containsPattern("shop\\s+4/4\\s+0/1\\s+False\\s+AwaitingAddress\\s+\\S+\\s+NoDnsEntries");
 
         // kubectl explain reads the CRD's published schema: a description for the object, its spec and its fields.

@@ -43,6 +43,10 @@ public final class EmbeddedKubernetes implements AutoCloseable {
                 if (countedUserAgent == null || (agent != null && agent.startsWith(countedUserAgent))) {
                     recorded.add(request.getMethod() + " " + request.getPath());
                 }
+                MockResponse discovery = gatewayApi ? gatewayApiDiscovery(request) : null;
+                if (discovery != null) {
+                    return discovery;
+                }
                 io.fabric8.kubernetes.api.model.Status refusal = refusals.get(request.getMethod() + " " + request.getPath().replaceFirst("\\?.*", ""));
                 if (refusal != null) {
                     return new MockResponse().setResponseCode(refusal.getCode()).setBody(Serialization.asJson(refusal));
@@ -78,6 +82,46 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         };
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
         server.init(InetAddress.getLoopbackAddress(), 0);
+    }
+
+    private volatile boolean gatewayApi;
+
+    /**
+     * Serves the Gateway API's discovery as a cluster with its experimental channel installed does (HTTP and gRPC routes
+     * in v1, TLS, TCP and UDP routes in v1alpha2); the mock stores the routes themselves like any other object.
+     */
+    public EmbeddedKubernetes serveGatewayApi() {
+        gatewayApi = true;
+        return this;
+    }
+
+    private static MockResponse gatewayApiDiscovery(RecordedRequest request) {
+        if (!"GET".equals(request.getMethod())) {
+            return null;
+        }
+        String path = request.getPath().replaceFirst("\\?.*", "");
+        String group = "gateway.networking.k8s.io";
+        var versions = List.of(new io.fabric8.kubernetes.api.model.GroupVersionForDiscovery(group + "/v1", "v1"),
+                new io.fabric8.kubernetes.api.model.GroupVersionForDiscovery(group + "/v1alpha2", "v1alpha2"));
+        var apiGroup = new io.fabric8.kubernetes.api.model.APIGroupBuilder().withName(group).withVersions(versions)
+                .withPreferredVersion(versions.get(0)).build();
+        Object body = switch (path) {
+            case "/apis" -> new io.fabric8.kubernetes.api.model.APIGroupListBuilder().withGroups(apiGroup).build();
+            case "/apis/gateway.networking.k8s.io" -> apiGroup;
+            case "/apis/gateway.networking.k8s.io/v1" -> resources(group + "/v1", "HTTPRoute", "GRPCRoute");
+            case "/apis/gateway.networking.k8s.io/v1alpha2" -> resources(group + "/v1alpha2", "TLSRoute", "TCPRoute", "UDPRoute");
+            default -> null;
+        };
+        return body == null ? null : new MockResponse().setResponseCode(200).setBody(Serialization.asJson(body));
+    }
+
+    private static io.fabric8.kubernetes.api.model.APIResourceList resources(String groupVersion, String... kinds) {
+        var list = new io.fabric8.kubernetes.api.model.APIResourceListBuilder().withGroupVersion(groupVersion);
+        for (String kind : kinds) {
+            list.addNewResource().withName(kind.toLowerCase() + "s").withKind(kind).withNamespaced(true).withSingularName(kind.toLowerCase())
+                    .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endResource();
+        }
+        return list.build();
     }
 
     private static RecordedRequest jsonRequest(RecordedRequest original, HttpMethod method, String path,

@@ -14,7 +14,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Version(NetworkTopology.VERSION)
 @Plural("networktopologies")
 @ShortNames("ntopo")
-// kubectl shows the columns in this order: NAME SERVICES INGRESSES CONNECTIVITY READY REASON AGE (-o wide: + DNS,
+// kubectl shows the columns in this order: NAME SERVICES INGRESSES CONNECTIVITY READY REASON AGE (-o wide: + DNS, ROUTES,
 // LAST PROBE). The CRD generator sorts them by jsonPath; CrdDriftTest puts the committed CRD's back in this order.
 @AdditionalPrinterColumn(name = "Services", jsonPath = ".status.servicesReady", type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(name = "Ingresses", jsonPath = ".status.ingressesReady", type = AdditionalPrinterColumn.Type.STRING)
@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 @AdditionalPrinterColumn(name = "DNS", jsonPath = ".status.conditions[?(@.type==\"DnsConfigured\")].reason", type = AdditionalPrinterColumn.Type.STRING,
         priority = 1)
+@AdditionalPrinterColumn(name = "Routes", jsonPath = ".status.routesReady", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
 @AdditionalPrinterColumn(name = "Last Probe", jsonPath = ".status.connectivity.lastRun", type = AdditionalPrinterColumn.Type.DATE, priority = 1)
 // Every child carries the topology's name in a label value, which Kubernetes limits to 63 characters: refuse longer
 // names at admission instead of failing every create afterwards.

@@ -28,6 +28,40 @@ public class NetworkTopologySpec {
             message = "ingress names must be unique within a topology", reason = "FieldValueInvalid")
     private List<IngressSpec> ingresses = new ArrayList<>();
 
+    @JsonPropertyDescription("Gateway API HTTPRoutes to create in the topology's namespace, attached to existing Gateways; their backends are services of this topology.")
+    @Size(max = HTTPRouteSpec.MAX_ROUTES)
+    @ValidationRule(value = "self.all(r, self.exists_one(q, q.name == r.name))",
+            message = "httpRoute names must be unique within a topology", reason = "FieldValueInvalid")
+    private List<HTTPRouteSpec> httpRoutes;
+
+    @JsonPropertyDescription("Gateway API GRPCRoutes, as httpRoutes.")
+    @Size(max = HTTPRouteSpec.MAX_ROUTES)
+    @ValidationRule(value = "self.all(r, self.exists_one(q, q.name == r.name))",
+            message = "grpcRoute names must be unique within a topology", reason = "FieldValueInvalid")
+    private List<GRPCRouteSpec> grpcRoutes;
+
+    @JsonPropertyDescription("Gateway API TLSRoutes (TLS passthrough by SNI); hostnames are required.")
+    @Size(max = HTTPRouteSpec.MAX_ROUTES)
+    @ValidationRule(value = "self.all(r, self.exists_one(q, q.name == r.name))",
+            message = "tlsRoute names must be unique within a topology", reason = "FieldValueInvalid")
+    @ValidationRule(value = "self.all(r, has(r.hostnames) && size(r.hostnames) > 0)",
+            message = "a tlsRoute needs hostnames (the SNI names it takes)", reason = "FieldValueRequired")
+    private List<StreamRouteSpec> tlsRoutes;
+
+    @JsonPropertyDescription("Gateway API TCPRoutes: every connection to the listener goes to the backends.")
+    @Size(max = HTTPRouteSpec.MAX_ROUTES)
+    @ValidationRule(value = "self.all(r, self.exists_one(q, q.name == r.name))",
+            message = "tcpRoute names must be unique within a topology", reason = "FieldValueInvalid")
+    @ValidationRule(value = "self.all(r, !has(r.hostnames))", message = "a tcpRoute takes no hostnames", reason = "FieldValueForbidden")
+    private List<StreamRouteSpec> tcpRoutes;
+
+    @JsonPropertyDescription("Gateway API UDPRoutes: every datagram to the listener goes to the backends.")
+    @Size(max = HTTPRouteSpec.MAX_ROUTES)
+    @ValidationRule(value = "self.all(r, self.exists_one(q, q.name == r.name))",
+            message = "udpRoute names must be unique within a topology", reason = "FieldValueInvalid")
+    @ValidationRule(value = "self.all(r, !has(r.hostnames))", message = "a udpRoute takes no hostnames", reason = "FieldValueForbidden")
+    private List<StreamRouteSpec> udpRoutes;
+
     @JsonPropertyDescription("Connectivity probes: which paths to verify and how often.")
     private ProbesSpec probes;
 

@@ -34,6 +34,12 @@ public class NetworkTopologyStatus extends ContentEquality {
     @JsonPropertyDescription("One entry per declared ingress: hosts, addresses and URLs.")
     private List<IngressStatus> ingresses = new ArrayList<>();
 
+    @JsonPropertyDescription("Gateway API routes accepted by their Gateways out of those declared, e.g. 2/3; absent without routes.")
+    private String routesReady;
+
+    @JsonPropertyDescription("One entry per declared Gateway API route: its Gateways and what they said of it.")
+    private List<RouteStatus> routes;
+
     @JsonPropertyDescription("Every way into the topology from outside the cluster: NodePorts, load balancers, ingress URLs.")
     private List<EntryPoint> entryPoints = new ArrayList<>();
 
