@@ -54,17 +54,35 @@ public final class GatewayApi {
 
     private volatile Served served;
     private volatile Instant foundAt = Instant.MIN;
+    private final java.util.concurrent.atomic.AtomicBoolean asking = new java.util.concurrent.atomic.AtomicBoolean();
 
-    /** What the API server serves, asking again only when {@code wanted} is not all served and the answer is old. */
-    public synchronized Served served(KubernetesClient client, java.util.Set<Kind> wanted, Instant now) {
+    /**
+     * What the API server serves. Asked once at the first call (the reconciles that come meanwhile wait for that one
+     * answer); after that, again only when {@code wanted} is not all served and the answer is older than {@link #RECHECK},
+     * by one reconcile while the others go on with what is known: no reconcile waits on another's request.
+     */
+    public Served served(KubernetesClient client, java.util.Set<Kind> wanted, Instant now) {
         Served known = served;
-        boolean missing = known == null || wanted.stream().anyMatch(k -> !known.serves(k));
-        if (known != null && (!missing || foundAt.plus(RECHECK).isAfter(now))) {
-            return known;
+        if (known == null) {
+            synchronized (this) {
+                if (served == null) {
+                    served = discover(client);
+                    foundAt = now;
+                }
+                return served;
+            }
         }
-        served = discover(client);
-        foundAt = now;
-        return served;
+        boolean missing = wanted.stream().anyMatch(k -> !known.serves(k));
+        if (missing && !foundAt.plus(RECHECK).isAfter(now) && asking.compareAndSet(false, true)) {
+            try {
+                served = discover(client);
+                foundAt = now;
+                return served;
+            } finally {
+                asking.set(false);
+            }
+        }
+        return known;
     }
 
     static Served discover(KubernetesClient client) {

@@ -193,6 +193,20 @@ public final class ControlPlane implements AutoCloseable {
     }
 
     /** A fresh admin client that reads and writes as the operator's own client does ({@link ClientSerialization}). */
+    /**
+     * Edits a topology as a user would, again on a conflict: the operator writes the topology too (its finalizer, its
+     * status), and Fabric8's edit is optimistically locked, so an edit right after a create can meet a 409.
+     */
+    public static void editTopology(KubernetesClient client, String namespace, String name,
+            java.util.function.UnaryOperator<io.networktopology.api.v1alpha1.NetworkTopology> change) {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .ignoreExceptionsMatching(e -> e instanceof io.fabric8.kubernetes.client.KubernetesClientException k && k.getCode() == 409)
+                .until(() -> {
+                    client.resources(io.networktopology.api.v1alpha1.NetworkTopology.class).inNamespace(namespace).withName(name).edit(change);
+                    return true;
+                });
+    }
+
     public KubernetesClient operatorClient() {
         return new KubernetesClientBuilder().withConfig(adminConfig()).withKubernetesSerialization(ClientSerialization.create()).build();
     }

@@ -208,7 +208,7 @@ class RealGatewayApiTest {
     @Test
     @Order(5)
     void aRouteRemovedFromTheSpecIsDeleted() {
-        client.resources(NetworkTopology.class).inNamespace(NS).withName("shop").edit(t -> {
+        ControlPlane.editTopology(client, NS, "shop", t -> {
             t.getSpec().setHttpRoutes(null);
             return t;
         });

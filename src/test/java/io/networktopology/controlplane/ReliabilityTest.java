@@ -285,8 +285,7 @@ class ReliabilityTest {
             List<NetworkTopology> all = admin.resources(NetworkTopology.class).inAnyNamespace().list().getItems();
             String poke = "quiet-" + round + "-" + System.nanoTime();
             for (NetworkTopology t : all) {
-                admin.resources(NetworkTopology.class).inNamespace(t.getMetadata().getNamespace()).withName(t.getMetadata().getName())
-                        .edit(e -> {
+                ControlPlane.editTopology(admin, t.getMetadata().getNamespace(), t.getMetadata().getName(), e -> {
                             e.getMetadata().setAnnotations(new java.util.HashMap<>(e.getMetadata().getAnnotations() == null ? Map.of()
                                     : e.getMetadata().getAnnotations()));
                             e.getMetadata().getAnnotations().put("reliability.test/poke", poke);
