@@ -6,11 +6,13 @@ import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GroupVersionForDiscovery;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.model.GatewayRouteModel;
 import io.networktopology.model.GatewayRouteModel.Kind;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -20,12 +22,13 @@ import java.util.Map;
  * Which Gateway API route kinds the API server serves, and in which version: found by discovery, not assumed — a cluster
  * may have no Gateway API at all, only the standard channel (HTTP and gRPC routes), or the experimental channel too
  * (TLS, TCP, UDP routes, v1alpha2 in v1.4, v1 in newer releases). What was found is kept; while a kind a topology
- * declares is missing, it is looked up again at most every {@link #RECHECK} (the CRDs may be installed at any time, and
- * the routes are then created without a restart), never more often, however many topologies ask.
+ * declares is missing, one thread asks again every {@link #RECHECK} (the CRDs may be installed at any time) and wakes
+ * the waiting topologies when it appears, so their routes are created without a restart — one request per interval,
+ * however many topologies wait, and none of them rescheduled meanwhile.
  */
 public final class GatewayApi {
 
-    /** How old a discovery may be when a kind someone asks for was missing in it. */
+    /** How often the API server is asked again while a topology waits for a kind. */
     public static final Duration RECHECK = Duration.ofSeconds(30);
     /** Preferred first: the newest stable version a kind is served in. */
     static final List<String> VERSIONS = List.of("v1", "v1beta1", "v1alpha2");
@@ -53,36 +56,70 @@ public final class GatewayApi {
     }
 
     private volatile Served served;
-    private volatile Instant foundAt = Instant.MIN;
-    private final java.util.concurrent.atomic.AtomicBoolean asking = new java.util.concurrent.atomic.AtomicBoolean();
+    /** Topologies that declare a kind the cluster does not serve: woken when it does. */
+    private final java.util.Set<ResourceID> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final SimpleInboundEventSource<NetworkTopology> wake = new SimpleInboundEventSource<>("gateway-api");
+    private java.util.concurrent.ScheduledExecutorService asker;
+
+    /** The source that wakes the topologies waiting for a kind (register it with the controller's event sources). */
+    public SimpleInboundEventSource<NetworkTopology> wakeSource() {
+        return wake;
+    }
 
     /**
-     * What the API server serves. Asked once at the first call (the reconciles that come meanwhile wait for that one
-     * answer); after that, again only when {@code wanted} is not all served and the answer is older than {@link #RECHECK},
-     * by one reconcile while the others go on with what is known: no reconcile waits on another's request.
+     * What the API server serves: asked once, at the first call (the reconciles that come meanwhile wait for that one
+     * answer); after that the known answer, never a request in a reconcile.
      */
-    public Served served(KubernetesClient client, java.util.Set<Kind> wanted, Instant now) {
+    public Served served(KubernetesClient client) {
         Served known = served;
-        if (known == null) {
-            synchronized (this) {
-                if (served == null) {
-                    served = discover(client);
-                    foundAt = now;
-                }
-                return served;
-            }
+        if (known != null) {
+            return known;
         }
-        boolean missing = wanted.stream().anyMatch(k -> !known.serves(k));
-        if (missing && !foundAt.plus(RECHECK).isAfter(now) && asking.compareAndSet(false, true)) {
-            try {
+        synchronized (this) {
+            if (served == null) {
                 served = discover(client);
-                foundAt = now;
-                return served;
-            } finally {
-                asking.set(false);
             }
+            return served;
         }
-        return known;
+    }
+
+    /**
+     * {@code topology} declares a kind the cluster does not serve: while any topology waits, one thread of the operator's
+     * own asks the API server again every {@link #RECHECK} and wakes every waiting topology when a kind appears — one
+     * request per interval however many wait, and no topology is looked at again before then.
+     */
+    public synchronized void waitFor(ResourceID topology, KubernetesClient client) {
+        waiting.add(topology);
+        if (asker == null) {
+            asker = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "gateway-api-discovery");
+                thread.setDaemon(true);
+                return thread;
+            });
+            asker.scheduleWithFixedDelay(() -> askAgain(client), RECHECK.toMillis(), RECHECK.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** {@code topology} waits for nothing (any more). */
+    public void satisfied(ResourceID topology) {
+        waiting.remove(topology);
+    }
+
+    private void askAgain(KubernetesClient client) {
+        if (waiting.isEmpty()) {
+            return;
+        }
+        try {
+            Served now = discover(client);
+            if (!now.equals(served)) {
+                served = now;
+                java.util.List<ResourceID> woken = java.util.List.copyOf(waiting);
+                waiting.removeAll(woken);
+                woken.forEach(wake::propagateEvent);
+            }
+        } catch (RuntimeException e) {
+            // The API server away: asked again at the next interval.
+        }
     }
 
     static Served discover(KubernetesClient client) {

@@ -9,6 +9,7 @@ import io.networktopology.api.v1alpha1.NetworkTopology;
 import io.networktopology.api.v1alpha1.ServiceSpec;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.networktopology.api.v1alpha1.NetworkTopologySpec;
 import io.networktopology.api.v1alpha1.RouteSpec;
 import io.networktopology.dependent.EndpointSliceObserver;
@@ -60,6 +61,11 @@ final class ChildrenStep {
     private final GatewayApi gatewayApi = new GatewayApi();
     /** The route kinds whose informer is registered (once the cluster serves them). */
     private final Set<Kind> watched = java.util.EnumSet.noneOf(Kind.class);
+
+    /** Wakes the topologies that wait for a Gateway API kind the cluster did not serve. */
+    io.javaoperatorsdk.operator.processing.event.source.EventSource<Void, NetworkTopology> eventSource() {
+        return gatewayApi.wakeSource();
+    }
 
     Result reconcile(NetworkTopology topology, Context<NetworkTopology> context) {
         // One Event per kind of change, naming every child it touched: an Event per Service made creating a topology of
@@ -119,7 +125,13 @@ final class ChildrenStep {
                 declared.add(kind);
             }
         }
-        GatewayApi.Served served = gatewayApi.served(context.getClient(), declared, java.time.Instant.now());
+        GatewayApi.Served served = gatewayApi.served(context.getClient());
+        ResourceID id = ResourceID.fromResource(topology);
+        if (declared.stream().allMatch(served::serves)) {
+            gatewayApi.satisfied(id);
+        } else {
+            gatewayApi.waitFor(id, context.getClient()); // woken when the kind appears: no recheck meanwhile
+        }
         if (declared.isEmpty() && served.apiVersions().isEmpty()) {
             return RoutesOutcome.NONE;
         }
@@ -134,7 +146,6 @@ final class ChildrenStep {
                     observations.add(new RouteObservation(kind, route.getName(), GatewayRouteModel.gateways(route.getParentRefs(), namespace), null,
                             null, null, GatewayApi.notInstalled(kind)));
                 }
-                unsettled |= !routes.isEmpty();
                 continue;
             }
             String apiVersion = served.apiVersion(kind);

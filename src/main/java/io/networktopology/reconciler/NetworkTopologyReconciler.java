@@ -103,7 +103,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     public List<EventSource<?, NetworkTopology>> prepareEventSources(EventSourceContext<NetworkTopology> context) {
         List<EventSource<?, NetworkTopology>> sources = new ArrayList<>(List.of(
                 ChildLabels.informer(Service.class, "services", null, context), ChildLabels.informer(Ingress.class, "ingresses", null, context), EndpointSliceObserver.eventSource(context), NodeAddresses.eventSource(context),
-                probes.eventSource(context)));
+                probes.eventSource(context), children.eventSource()));
         sources.addAll(dns.eventSources(context));
         return sources;
     }

@@ -136,8 +136,8 @@ class RealGatewayApiTest {
             awaitEstablished(crd.getMetadata().getName());
         }
         long start = System.nanoTime();
-        // The topology looks again every minute while a kind is missing; discovery is asked at most every 30 s.
-        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).until(() -> route() != null);
+        // Discovery is asked again every 30 s while a topology waits; the waiting topologies are woken when the kind appears.
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> route() != null);
         System.out.printf("[route written %.1f s after the CRDs were installed]%n", (System.nanoTime() - start) / 1e9);
         GenericKubernetesResource route = route();
         assertThat(route.getMetadata().getOwnerReferences()).singleElement().satisfies(o -> assertThat(o.getName()).isEqualTo("shop"));
