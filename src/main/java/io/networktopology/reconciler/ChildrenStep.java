@@ -114,8 +114,8 @@ final class ChildrenStep {
 
     /**
      * The Gateway API routes, kind by kind as the cluster serves them: written like the other children (and the stale
-     * ones of every served kind deleted); a declared kind the cluster does not serve is reported, and looked at again
-     * every minute (the CRDs may be installed at any time).
+     * ones of every served kind deleted); a declared kind the cluster does not serve is reported, and the topology is
+     * woken when the cluster serves it ({@link GatewayApi#waitFor}).
      */
     private RoutesOutcome routes(NetworkTopology topology, Context<NetworkTopology> context, OwnedChildren.Changes changes) {
         NetworkTopologySpec spec = topology.getSpec();
@@ -171,8 +171,8 @@ final class ChildrenStep {
                 return;
             }
             var sources = context.eventSourceRetriever();
-            sources.dynamicallyRegisterEventSource(ChildLabels.informer(new GroupVersionKind(apiVersion.substring(0, apiVersion.indexOf('/')),
-                    apiVersion.substring(apiVersion.indexOf('/') + 1), kind.name()), kind.plural, sources.eventSourceContextForDynamicRegistration()));
+            sources.dynamicallyRegisterEventSource(ChildLabels.informer(new GroupVersionKind(apiVersion, kind.name()), kind.plural,
+                    sources.eventSourceContextForDynamicRegistration()));
             watched.add(kind);
         }
     }

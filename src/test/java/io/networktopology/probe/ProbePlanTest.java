@@ -244,4 +244,15 @@ class ProbePlanTest {
         assertThat(ProbePlan.clientChecks(topology, Map.of(), Map.of(), "cluster.local", List.of(ProbePath.DNS)))
                 .extracting(ProbeCheck::id).containsExactly("dns-srv-db-pg");
     }
+
+    @Test
+    void gatewayRoutesAreSaidNotProbedSoATopologyWithRoutesIsNeverFullyVerified() {
+        NetworkTopology topology = topology("shop", "shop", clusterIp("web"));
+        assertThat(ProbePlan.gatewayRoutesGap(topology, List.of(ProbePath.ExternalToService))).as("no routes, no gap").isNull();
+        topology.getSpec().setHttpRoutes(List.of(io.networktopology.Topologies.httpRoute("web", "gateways/edge", "shop.example.com", "/=web:80")));
+        topology.getSpec().setTcpRoutes(List.of(io.networktopology.Topologies.streamRoute("db", "gateways/edge", null, "web:80")));
+        assertThat(ProbePlan.gatewayRoutesGap(topology, List.of(ProbePath.ExternalToService)))
+                .isEqualTo("Gateway API routes HTTPRoute web, TCPRoute db: not probed by this version (their Gateways' acceptance is in RoutesReady)");
+        assertThat(ProbePlan.gatewayRoutesGap(topology, List.of(ProbePath.PodToService))).as("external paths not asked for").isNull();
+    }
 }
