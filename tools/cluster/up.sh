@@ -8,7 +8,7 @@
 # Images come from tools/cluster/images.sh (no registry). Everything listens on virtual addresses inside this
 # machine, CoreDNS has no upstream, and an nftables guard drops forwarded traffic leaving the cluster's ranges.
 #
-# Usage: tools/cluster/up.sh [STAGE...]   stages: prereq net pki images etcd apiserver kcm scheduler node1 node2 addons (+lb, ingress)
+# Usage: tools/cluster/up.sh [STAGE...]   stages: prereq net pki images etcd apiserver kcm scheduler node1 node2 addons (+lb, ingress, gateway)
 #                                         (addons includes ingress; `up.sh ingress` redeploys only Traefik)
 #        NODES=1 for one node, PROXY_MODE=nftables for kube-proxy's nftables mode. Stop with down.sh (always).
 # Prints the admin kubeconfig's path last. Stage timings go to $W/times.txt.
@@ -442,7 +442,7 @@ stage_lb() {
   wait_for 10 "the load balancer controller" grep -q "load balancer addresses" "$W/logs/lb.log"
 }
 
-# Traefik, the ingress controller: hostNetwork on node1, listening on node1's address only, publishing that address
+# Traefik, the ingress controller (and the Gateway's, below): hostNetwork on node1, listening on node1's address only, publishing that address
 # in the status of the Ingresses of its class.
 stage_ingress() {
   [[ -f "$IMAGES/traefik.tar" ]] || { log "no Traefik image (tools/control-plane/build.sh builds traefik): no ingress controller"; return 0; }
@@ -463,6 +463,9 @@ rules:
 - {apiGroups: [discovery.k8s.io], resources: [endpointslices], verbs: [list, watch]}
 - {apiGroups: [networking.k8s.io], resources: [ingresses, ingressclasses], verbs: [get, list, watch]}
 - {apiGroups: [networking.k8s.io], resources: [ingresses/status], verbs: [update]}
+- {apiGroups: [""], resources: [namespaces, configmaps], verbs: [get, list, watch]}
+- {apiGroups: [gateway.networking.k8s.io], resources: ["*"], verbs: [get, list, watch]}
+- {apiGroups: [gateway.networking.k8s.io], resources: ["*/status"], verbs: [update, patch]}
 ---
 apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
@@ -508,10 +511,59 @@ spec:
         - --ping=true
         - --providers.kubernetesingress=true
         - --providers.kubernetesingress.ingressendpoint.ip=$NODE1_IP
+        - --entryPoints.tlspass.address=$NODE1_IP:8443
+        - --entryPoints.tcp.address=$NODE1_IP:9100
+        - --providers.kubernetesgateway=true
+        - --providers.kubernetesgateway.experimentalchannel=true
+        - --providers.kubernetesgateway.statusaddress.ip=$NODE1_IP
         - --log.level=INFO
         readinessProbe: {httpGet: {host: $NODE1_IP, path: /ping, port: 9000}, periodSeconds: 2}
 YAML
   kc -n traefik rollout status deploy/traefik --timeout=120s >&2
+  stage_gateway
+}
+
+# The Gateway API beside Ingress: the CRDs of the module sigs.k8s.io/gateway-api (experimental channel: TLS and TCP
+# routes too; tools/control-plane/build.sh copied them next to the binaries), Traefik's Gateway provider (its
+# GatewayClass traefik), and one shared Gateway in namespace traefik that admits routes from every namespace. Its
+# listeners map to Traefik's entry points by port: http 80 and https 443 (HTTPRoute, GRPCRoute; the certificate is a
+# self-signed one for *.gateway.test, made here), tls 8443 (TLSRoute, passthrough by SNI) and tcp 9100 (TCPRoute).
+# Traefik implements no UDPRoute. Traefik publishes node1's address in the Gateway's status.
+stage_gateway() {
+  local crds; crds="$(dirname "$(bin_dir)")/gateway-api-v1.4.1/experimental"
+  [[ -f "$crds/gateway.networking.k8s.io_httproutes.yaml" ]] || { log "no Gateway API CRDs at $crds (tools/control-plane/build.sh copies them): no Gateway"; return 0; }
+  kc apply --server-side -k "$crds" >/dev/null
+  kc wait --for=condition=Established --timeout=60s crd/gateways.gateway.networking.k8s.io crd/httproutes.gateway.networking.k8s.io \
+    crd/grpcroutes.gateway.networking.k8s.io crd/tlsroutes.gateway.networking.k8s.io crd/tcproutes.gateway.networking.k8s.io >/dev/null
+  if ! kc -n traefik get secret gateway-tls >/dev/null 2>&1; then
+    local d; d="$(mktemp -d)"
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=*.gateway.test" -addext "subjectAltName=DNS:*.gateway.test" \
+      -keyout "$d/tls.key" -out "$d/tls.crt" 2>/dev/null
+    kc -n traefik create secret tls gateway-tls --cert "$d/tls.crt" --key "$d/tls.key" >/dev/null
+    rm -rf "$d"
+  fi
+  kc apply -f - >/dev/null <<YAML
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: traefik}
+spec: {controllerName: traefik.io/gateway-controller}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: shared, namespace: traefik}
+spec:
+  gatewayClassName: traefik
+  listeners:
+  - {name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}
+  - name: https
+    protocol: HTTPS
+    port: 443
+    tls: {mode: Terminate, certificateRefs: [{name: gateway-tls}]}
+    allowedRoutes: {namespaces: {from: All}}
+  - {name: tls, protocol: TLS, port: 8443, tls: {mode: Passthrough}, allowedRoutes: {namespaces: {from: All}}}
+  - {name: tcp, protocol: TCP, port: 9100, allowedRoutes: {namespaces: {from: All}}}
+YAML
+  kc -n traefik wait --for=condition=Programmed --timeout=120s gateway/shared >&2
 }
 
 STAGES=("$@")
