@@ -33,9 +33,16 @@ public final class GatewayApi {
     /** Preferred first: the newest stable version a kind is served in. */
     static final List<String> VERSIONS = List.of("v1", "v1beta1", "v1alpha2");
 
-    /** The version of each served kind ({@code gateway.networking.k8s.io/v1}), or none. */
-    public record Served(Map<Kind, String> apiVersions) {
-        public static final Served NONE = new Served(Map.of());
+    /**
+     * The version of each served kind ({@code gateway.networking.k8s.io/v1}), or none; and of Gateways (where routes
+     * are reached from: their listeners and addresses), or null.
+     */
+    public record Served(Map<Kind, String> apiVersions, String gateways) {
+        public static final Served NONE = new Served(Map.of(), null);
+
+        public Served(Map<Kind, String> apiVersions) {
+            this(apiVersions, null);
+        }
 
         public boolean serves(Kind kind) {
             return apiVersions.containsKey(kind);
@@ -136,6 +143,7 @@ public final class GatewayApi {
             return Served.NONE;
         }
         Map<Kind, String> versions = new EnumMap<>(Kind.class);
+        String gateways = null;
         List<String> offered = group.getVersions().stream().map(GroupVersionForDiscovery::getVersion).toList();
         for (String version : VERSIONS) {
             if (!offered.contains(version)) {
@@ -148,8 +156,11 @@ public final class GatewayApi {
                         versions.putIfAbsent(kind, GatewayRouteModel.GROUP + "/" + version);
                     }
                 }
+                if (gateways == null && "gateways".equals(resource.getName())) {
+                    gateways = GatewayRouteModel.GROUP + "/" + version;
+                }
             }
         }
-        return new Served(Collections.unmodifiableMap(versions));
+        return new Served(Collections.unmodifiableMap(versions), gateways);
     }
 }

@@ -9,6 +9,8 @@ import io.networktopology.api.v1alpha1.IngressPathSpec;
 import io.networktopology.api.v1alpha1.IngressRuleSpec;
 import io.networktopology.api.v1alpha1.IngressSpec;
 import io.networktopology.api.v1alpha1.NetworkTopologySpec;
+import io.networktopology.api.v1alpha1.RouteBackendRef;
+import io.networktopology.api.v1alpha1.RouteSpec;
 import io.networktopology.api.v1alpha1.ServicePortSpec;
 import io.networktopology.api.v1alpha1.ServiceSpec;
 import io.networktopology.api.v1alpha1.ServiceType;
@@ -75,6 +77,71 @@ public final class EntryPoints {
             }
         }
         return entries;
+    }
+
+    /**
+     * The Gateway API routes' ways in: per route, per listener of its Gateways it attaches to, per hostname, with the
+     * Gateway's address and the listener's port and protocol; a route with no listener to reach it by says so.
+     *
+     * @param listeners per route ({@code Kind/name}) the listeners it attaches to (see {@link GatewayListeners})
+     */
+    public static List<EntryPoint> ofRoutes(NetworkTopologySpec spec, Map<String, List<GatewayListeners.Listener>> listeners) {
+        List<EntryPoint> entries = new ArrayList<>();
+        List<ServiceSpec> serviceSpecs = spec == null || spec.getServices() == null ? List.of() : spec.getServices();
+        for (GatewayRouteModel.Kind kind : GatewayRouteModel.Kind.values()) {
+            for (RouteSpec route : kind.routes(spec)) {
+                List<List<RouteBackendRef>> rules = backends(route);
+                String service = rules.stream().flatMap(List::stream).map(RouteBackendRef::getName).findFirst().orElse(null);
+                // Per rule its backends (split by weight when there are several); rules with the same backends said once.
+                String to = kind.name() + " " + route.getName() + " → " + rules.stream().map(backends -> backends.isEmpty() ? "a redirect (no backend)"
+                        : backends.stream().map(b -> backendText(serviceSpecs, new IngressBackendSpec(b.getName(), b.getPort()))
+                                + (backends.size() > 1 && b.getWeight() != null ? " (weight " + b.getWeight() + ")" : ""))
+                        .collect(java.util.stream.Collectors.joining(" + "))).distinct().collect(java.util.stream.Collectors.joining(" | "));
+                List<GatewayListeners.Listener> attached = listeners.getOrDefault(kind.name() + "/" + route.getName(), List.of());
+                if (attached.isEmpty()) {
+                    String gateways = String.join(", ", GatewayRouteModel.gateways(route.getParentRefs(), "<own namespace>"));
+                    entries.add(new EntryPoint(EntryPoint.Kind.Gateway, "<no listener of " + gateways + ">", service,
+                            "Gateway " + gateways + " (no listener seen that takes " + kind.name() + "s) → " + to));
+                    continue;
+                }
+                for (GatewayListeners.Listener listener : attached) {
+                    String address = listener.addresses().isEmpty() ? "<pending address>" : String.join("|", listener.addresses().stream()
+                            .map(DnsNames::bracketed).toList());
+                    String via = "Gateway " + listener.gateway() + " listener " + listener.name() + " (" + listener.protocol() + " " + address
+                            + ":" + listener.port() + ")";
+                    List<String> names = route.getHostnames() == null || route.getHostnames().isEmpty() ? java.util.Collections.singletonList(null)
+                            : route.getHostnames();
+                    for (String hostname : names) {
+                        String host = hostname != null ? hostname : listener.hostname() != null ? listener.hostname() : "*";
+                        String entry = switch (kind) {
+                            case HTTPRoute, GRPCRoute -> (listener.tls() ? "https://" : "http://") + host + portSuffix(listener)
+                                    + (kind == GatewayRouteModel.Kind.GRPCRoute ? " (gRPC)" : "");
+                            case TLSRoute -> "tls://" + host + ":" + listener.port();
+                            case TCPRoute -> "tcp://" + address + ":" + listener.port();
+                            case UDPRoute -> "udp://" + address + ":" + listener.port();
+                        };
+                        entries.add(new EntryPoint(EntryPoint.Kind.Gateway, entry, service, entry + " → " + via + " → " + to));
+                    }
+                }
+            }
+        }
+        return entries;
+    }
+
+    private static String portSuffix(GatewayListeners.Listener listener) {
+        return listener.port() == (listener.tls() ? 443 : 80) ? "" : ":" + listener.port();
+    }
+
+    /** Per rule, its backends (empty for a redirect). */
+    private static List<List<RouteBackendRef>> backends(RouteSpec route) {
+        List<List<RouteBackendRef>> backends = new ArrayList<>();
+        for (Object rule : route.rules() == null ? List.of() : route.rules()) {
+            List<RouteBackendRef> refs = rule instanceof io.networktopology.api.v1alpha1.HTTPRouteSpec.Rule r ? r.getBackendRefs()
+                    : rule instanceof io.networktopology.api.v1alpha1.GRPCRouteSpec.Rule r ? r.getBackendRefs()
+                    : rule instanceof io.networktopology.api.v1alpha1.StreamRouteSpec.Rule r ? r.getBackendRefs() : null;
+            backends.add(refs == null ? List.of() : refs);
+        }
+        return backends;
     }
 
     private static String matchSuffix(IngressPathSpec path) {

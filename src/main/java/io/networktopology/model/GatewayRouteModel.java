@@ -89,6 +89,21 @@ public final class GatewayRouteModel {
         return namespace + "/" + name + (sectionName == null ? "" : "/" + sectionName) + (port == null ? "" : ":" + port);
     }
 
+    /** Whether a route of the topology names the Gateway {@code namespace}/{@code name} as a parent. */
+    public static boolean namesGateway(NetworkTopology topology, String namespace, String name) {
+        String own = ServiceModel.namespaceOf(topology);
+        for (Kind kind : Kind.values()) {
+            for (RouteSpec route : kind.routes(topology.getSpec())) {
+                for (RouteParentRef ref : route.getParentRefs() == null ? List.<RouteParentRef>of() : route.getParentRefs()) {
+                    if (name.equals(ref.getName()) && namespace.equals(ref.getNamespace() == null ? own : ref.getNamespace())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     /** The routes of one kind, as objects of {@code apiVersion} (e.g. {@code gateway.networking.k8s.io/v1}). */
     public static List<GenericKubernetesResource> desiredRoutes(NetworkTopology topology, Kind kind, String apiVersion) {
         NetworkTopologySpec spec = topology.getSpec();

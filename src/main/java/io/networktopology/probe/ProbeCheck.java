@@ -13,7 +13,7 @@ import java.util.List;
 /**
  * One check a probe pod runs, as the operator plans it: one record per kind, each with only the fields it reads, and
  * what every kind shares in {@link Common}. On the wire (the pod's {@code PROBE_CHECKS}) it is one flat JSON object
- * whose {@code type} names the kind: {@code tcp}, {@code http}, {@code dns}, {@code endpoints} or {@code echo}.
+ * whose {@code type} names the kind: {@code tcp}, {@code http}, {@code dns}, {@code endpoints}, {@code echo} or {@code tls}.
  *
  * <p>With {@code retryForMs}, a failing check is tried again (once a second) until it passes or that time is up: for
  * DNS entries the operator just wrote, which CoreDNS serves only once the kubelet has synced its ConfigMap and it
@@ -26,8 +26,8 @@ import java.util.List;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.EXISTING_PROPERTY, property = "type")
 @JsonSubTypes({@JsonSubTypes.Type(value = ProbeCheck.Tcp.class, name = "tcp"), @JsonSubTypes.Type(value = ProbeCheck.Http.class, name = "http"),
         @JsonSubTypes.Type(value = ProbeCheck.Dns.class, name = "dns"), @JsonSubTypes.Type(value = ProbeCheck.Endpoints.class, name = "endpoints"),
-        @JsonSubTypes.Type(value = ProbeCheck.Echo.class, name = "echo")})
-public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, ProbeCheck.Dns, ProbeCheck.Endpoints, ProbeCheck.Echo {
+        @JsonSubTypes.Type(value = ProbeCheck.Echo.class, name = "echo"), @JsonSubTypes.Type(value = ProbeCheck.Tls.class, name = "tls")})
+public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, ProbeCheck.Dns, ProbeCheck.Endpoints, ProbeCheck.Echo, ProbeCheck.Tls {
 
     int DEFAULT_TIMEOUT_MS = 3000;
 
@@ -106,19 +106,31 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
     /**
      * Connect to {@code host}:{@code port}; with {@code expectNoConnection}, passes only when no connection opens
      * within the timeout (a path that must be closed, e.g. a node without a local endpoint of an
-     * {@code externalTrafficPolicy: Local} Service).
+     * {@code externalTrafficPolicy: Local} Service). With {@code holdMs}, the connection must also stay open (or bring
+     * data) that long: a proxy in the way (a Gateway's TCP listener) accepts every connection and closes it at once
+     * when it cannot reach a backend.
      */
     @JsonTypeName("tcp")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Tcp(@JsonUnwrapped Common common, String host, int port, Boolean expectNoConnection) implements ProbeCheck {
+    record Tcp(@JsonUnwrapped Common common, String host, int port, Boolean expectNoConnection, Integer holdMs) implements ProbeCheck {
         @Override
         public Tcp with(Common other) {
-            return new Tcp(other, host, port, expectNoConnection);
+            return new Tcp(other, host, port, expectNoConnection, holdMs);
         }
 
         /** Passes when the connection does not open: the path must be closed. */
         public Tcp withExpectNoConnection() {
-            return new Tcp(common, host, port, true);
+            return new Tcp(common, host, port, true, holdMs);
+        }
+
+        /** Passes only when the connection is not closed by the other end within this time. */
+        public Tcp withHoldMs(int ms) {
+            return new Tcp(common, host, port, expectNoConnection, ms);
+        }
+
+        @Override
+        public long bound() {
+            return timeout() + (holdMs == null ? 0 : holdMs);
         }
     }
 
@@ -127,33 +139,73 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
      * passes when the status is in {@code expectStatusClass} (2, 3, 4 or 5; default 2), or, with {@code maxStatusClass},
      * in any class up to it (an ingress that answers 404 for a path still routed it). With {@code unroutedHost} the
      * same request is first made for a host nobody routes, and an answer just like that one (status and body; over TLS
-     * also the certificate) fails: the controller answered, but not from the route's backend.
+     * also the certificate, unless {@code sharedCertificate}: a Gateway listener's one certificate serves every host)
+     * fails: the controller answered, but not from the route's backend. {@code request} shapes the request a route's
+     * match asks for (method, headers), or makes it a gRPC call.
      */
     @JsonTypeName("http")
     @JsonInclude(JsonInclude.Include.NON_NULL)
     record Http(@JsonUnwrapped Common common, String host, int port, String scheme, String path, String hostHeader,
-            Integer expectStatusClass, Integer maxStatusClass, String unroutedHost) implements ProbeCheck {
+            Integer expectStatusClass, Integer maxStatusClass, String unroutedHost, Request request) implements ProbeCheck {
         @Override
         public Http with(Common other) {
-            return new Http(other, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, unroutedHost);
+            return new Http(other, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, unroutedHost, request);
         }
 
         public Http withScheme(String newScheme) {
-            return new Http(common, host, port, newScheme, path, hostHeader, expectStatusClass, maxStatusClass, unroutedHost);
+            return new Http(common, host, port, newScheme, path, hostHeader, expectStatusClass, maxStatusClass, unroutedHost, request);
         }
 
         public Http withExpectStatusClass(int statusClass) {
-            return new Http(common, host, port, scheme, path, hostHeader, statusClass, null, unroutedHost);
+            return new Http(common, host, port, scheme, path, hostHeader, statusClass, null, unroutedHost, request);
         }
 
         /** Passes on any HTTP status up to this class (4: anything but a server error). */
         public Http withMaxStatusClass(int statusClass) {
-            return new Http(common, host, port, scheme, path, hostHeader, null, statusClass, unroutedHost);
+            return new Http(common, host, port, scheme, path, hostHeader, null, statusClass, unroutedHost, request);
         }
 
         /** Compares the answer with the one for this host, which nothing routes (see the record's comment). */
         public Http withUnroutedHost(String host) {
-            return new Http(common, this.host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, host);
+            return new Http(common, this.host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, host, request);
+        }
+
+        public Http withRequest(Request newRequest) {
+            return new Http(common, host, port, scheme, path, hostHeader, expectStatusClass, maxStatusClass, unroutedHost, newRequest);
+        }
+
+        public boolean grpc() {
+            return request != null && Boolean.TRUE.equals(request.grpc());
+        }
+    }
+
+    /**
+     * The request of an {@link Http} check beyond a GET: {@code method} and {@code headers} a route's match requires;
+     * with {@code grpc}, a gRPC call (POST, {@code content-type: application/grpc}, an empty message), which passes on any
+     * gRPC answer — a gRPC status, even an error, comes from a gRPC server, never from a proxy with no route.
+     * {@code sharedCertificate}: over TLS, the certificate is the listener's, the same for every host.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Request(String method, java.util.Map<String, String> headers, Boolean grpc, Boolean sharedCertificate) {
+    }
+
+    /**
+     * A TLS handshake with {@code host}:{@code port}, naming {@code serverName} in SNI (a Gateway's TLS listener that
+     * passes the connection through to the backend chosen by that name). With {@code unroutedName} the handshake is
+     * first made for a name nobody routes: a handshake that then fails or presents another certificate shows that the
+     * route's answer came from its backend; the same certificate fails the check.
+     */
+    @JsonTypeName("tls")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Tls(@JsonUnwrapped Common common, String host, int port, String serverName, String unroutedName) implements ProbeCheck {
+        @Override
+        public Tls with(Common other) {
+            return new Tls(other, host, port, serverName, unroutedName);
+        }
+
+        @Override
+        public long bound() {
+            return 2L * timeout();
         }
     }
 
@@ -222,11 +274,15 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
     }
 
     static Tcp tcp(String id, String host, int port) {
-        return new Tcp(Common.of(id), host, port, null);
+        return new Tcp(Common.of(id), host, port, null, null);
     }
 
     static Http http(String id, String host, int port, String path, String hostHeader) {
-        return new Http(Common.of(id), host, port, "http", path, hostHeader, 2, null, null);
+        return new Http(Common.of(id), host, port, "http", path, hostHeader, 2, null, null, null);
+    }
+
+    static Tls tls(String id, String host, int port, String serverName, String unroutedName) {
+        return new Tls(Common.of(id), host, port, serverName, unroutedName);
     }
 
     static Dns dns(String id, String server, String name, String recordType, List<String> expect) {

@@ -90,19 +90,37 @@ public final class ProbePlan {
     }
 
     /**
-     * The Gateway API routes, which this version of the operator writes and reports (RoutesReady) but does not probe yet:
-     * said in {@code notChecked}, so a topology with routes never reads as fully verified.
+     * The Gateway API routes no check covers, said in {@code notChecked} so that a topology with such a route never reads
+     * as fully verified: UDP routes (no answer to wait for), and routes with no listener to ask through — their Gateway
+     * not visible to the operator, without an address yet, or with no listener that takes them.
      */
-    public static String gatewayRoutesGap(NetworkTopology topology, List<ProbePath> paths) {
+    public static String gatewayRoutesGap(NetworkTopology topology, List<ProbePath> paths,
+            Map<String, List<io.networktopology.model.GatewayListeners.Listener>> routeListeners) {
         if (!paths.contains(ProbePath.ExternalToService)) {
             return null;
         }
-        List<String> routes = new ArrayList<>();
+        List<String> udp = new ArrayList<>();
+        List<String> unreached = new ArrayList<>();
         for (io.networktopology.model.GatewayRouteModel.Kind kind : io.networktopology.model.GatewayRouteModel.Kind.values()) {
-            kind.routes(topology.getSpec()).forEach(r -> routes.add(kind.name() + " " + r.getName()));
+            for (var route : kind.routes(topology.getSpec())) {
+                String name = kind.name() + " " + route.getName();
+                if (kind == io.networktopology.model.GatewayRouteModel.Kind.UDPRoute) {
+                    udp.add(name);
+                } else if (routeListeners.getOrDefault(RouteChecks.key(kind, route.getName()), List.of()).stream()
+                        .noneMatch(l -> !l.addresses().isEmpty())) {
+                    unreached.add(name);
+                }
+            }
         }
-        return routes.isEmpty() ? null : "Gateway API routes " + String.join(", ", routes)
-                + ": not probed by this version (their Gateways' acceptance is in RoutesReady)";
+        List<String> gaps = new ArrayList<>();
+        if (!udp.isEmpty()) {
+            gaps.add("Gateway API routes " + String.join(", ", udp) + ": not probed (UDP has no answer to wait for without knowing the backend's protocol)");
+        }
+        if (!unreached.isEmpty()) {
+            gaps.add("Gateway API routes " + String.join(", ", unreached) + ": not probed, no listener to ask through (their Gateway not"
+                    + " visible to the operator, without an address, or with no listener that takes them; see RoutesReady)");
+        }
+        return gaps.isEmpty() ? null : String.join("; ", gaps);
     }
 
     /**
@@ -159,11 +177,21 @@ public final class ProbePlan {
      * @param affinityService the cluster IP of the run's echo Service with sessionAffinity: ClientIP, or null
      * @param endpointNodes   the nodes with a ready endpoint, per Service
      * @param localNodePort   the node port of the run's echo Service with externalTrafficPolicy: Local, or null
+     * @param routeListeners  per Gateway API route ({@code Kind/name}), the Gateway listeners it attaches to
      */
     public record Targets(Map<String, Service> services, Map<String, List<String>> endpoints, Map<String, Ingress> ingresses, List<NodeTarget> nodes,
             List<EchoTarget> echoes, String echoService, int echoPort, List<EchoTarget> hostEchoes, int hostEchoPort,
             List<DnsReplica> dnsReplicas, String clusterDomain, Map<String, List<String>> endpointTargets, java.time.Duration dnsSettling,
-            String affinityService, Map<String, java.util.Set<String>> endpointNodes, Integer localNodePort) {
+            String affinityService, Map<String, java.util.Set<String>> endpointNodes, Integer localNodePort,
+            Map<String, List<io.networktopology.model.GatewayListeners.Listener>> routeListeners) {
+
+        public Targets(Map<String, Service> services, Map<String, List<String>> endpoints, Map<String, Ingress> ingresses, List<NodeTarget> nodes,
+                List<EchoTarget> echoes, String echoService, int echoPort, List<EchoTarget> hostEchoes, int hostEchoPort,
+                List<DnsReplica> dnsReplicas, String clusterDomain, Map<String, List<String>> endpointTargets, java.time.Duration dnsSettling,
+                String affinityService, Map<String, java.util.Set<String>> endpointNodes, Integer localNodePort) {
+            this(services, endpoints, ingresses, nodes, echoes, echoService, echoPort, hostEchoes, hostEchoPort, dnsReplicas, clusterDomain,
+                    endpointTargets, dnsSettling, affinityService, endpointNodes, localNodePort, Map.of());
+        }
     }
 
     private ProbePlan() {
@@ -307,6 +335,7 @@ public final class ProbePlan {
                         Routes.url(ingress, route.host(), route.path()) + " via " + address));
             }
         }
+        checks.addAll(RouteChecks.of(topology, targets.routeListeners() == null ? Map.of() : targets.routeListeners()));
         return checks;
     }
 

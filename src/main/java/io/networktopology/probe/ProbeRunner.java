@@ -134,6 +134,8 @@ public final class ProbeRunner {
                 message = dns(dns);
             } else if (check instanceof ProbeCheck.Echo echo) {
                 message = echo(echo);
+            } else if (check instanceof ProbeCheck.Tls tls) {
+                message = tls(tls);
             } else {
                 message = endpoints((ProbeCheck.Endpoints) check);
             }
@@ -198,7 +200,59 @@ public final class ProbeRunner {
             throw new ProbeFailure(connected);
         }
         try (Socket socket = connect(check.host(), check.port(), check.timeout())) {
-            return "connected to " + socket.getRemoteSocketAddress();
+            if (check.holdMs() == null) {
+                return "connected to " + socket.getRemoteSocketAddress();
+            }
+            socket.setSoTimeout(check.holdMs());
+            int first;
+            try {
+                first = socket.getInputStream().read();
+            } catch (SocketTimeoutException e) {
+                return "connected to " + socket.getRemoteSocketAddress() + " and held open " + check.holdMs() + " ms";
+            } catch (java.net.SocketException e) {
+                throw new ProbeFailure("connected to " + socket.getRemoteSocketAddress() + ", then reset (" + e.getMessage()
+                        + "): the proxy there has no reachable backend for it");
+            }
+            if (first < 0) {
+                throw new ProbeFailure("connected to " + socket.getRemoteSocketAddress() + ", then closed at once without a byte: the proxy"
+                        + " there has no reachable backend for it");
+            }
+            return "connected to " + socket.getRemoteSocketAddress() + ", which spoke first";
+        }
+    }
+
+    /** A TLS handshake naming a server; compared with one for a name nobody routes (see {@link ProbeCheck.Tls}). */
+    static String tls(ProbeCheck.Tls check) throws IOException {
+        String unrouted = null;
+        if (check.unroutedName() != null) {
+            try (Socket plain = connect(check.host(), check.port(), check.timeout());
+                    SSLSocket socket = handshake(plain, check.host(), check.port(), check.unroutedName())) {
+                unrouted = fingerprint(socket);
+            } catch (IOException e) {
+                unrouted = null; // no handshake for a name nobody routes: what a passthrough listener does
+            }
+        }
+        try (Socket plain = connect(check.host(), check.port(), check.timeout());
+                SSLSocket socket = handshake(plain, check.host(), check.port(), check.serverName())) {
+            String certificate = fingerprint(socket);
+            String subject = socket.getSession().getPeerCertificates()[0] instanceof X509Certificate x509
+                    ? x509.getSubjectX500Principal().getName() : "?";
+            if (certificate != null && certificate.equals(unrouted)) {
+                throw new ProbeFailure("TLS with " + subject + ", the certificate a name nobody routes gets too: not the route's backend");
+            }
+            return "TLS handshake for " + check.serverName() + " with " + subject + (check.unroutedName() == null ? ""
+                    : unrouted == null ? " (a name nobody routes: no handshake)" : " (a name nobody routes: another certificate)");
+        } catch (javax.net.ssl.SSLException e) {
+            throw new ProbeFailure("no TLS handshake for " + check.serverName() + ": " + e.getMessage());
+        }
+    }
+
+    private static String fingerprint(SSLSocket socket) throws IOException {
+        java.security.cert.Certificate[] chain = socket.getSession().getPeerCertificates();
+        try {
+            return chain.length == 0 ? null : java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(chain[0].getEncoded()));
+        } catch (java.security.GeneralSecurityException e) {
+            return null;
         }
     }
 
@@ -212,9 +266,20 @@ public final class ProbeRunner {
         Answer unrouted = check.unroutedHost() == null ? null : fetch(check, check.unroutedHost());
         Answer answer = fetch(check, host);
         int code = answer.code();
+        if (check.grpc()) {
+            if (answer.grpcStatus() != null) {
+                return "gRPC answer (HTTP " + code + ", grpc-status " + answer.grpcStatus() + "): a gRPC server behind the route";
+            }
+            if (answer.contentType() != null && answer.contentType().startsWith("application/grpc")) {
+                return "gRPC answer (HTTP " + code + ", " + answer.contentType() + "): a gRPC server behind the route";
+            }
+            throw new ProbeFailure("HTTP " + code + (answer.contentType() == null ? "" : " (" + answer.contentType() + ")")
+                    + ", not a gRPC answer: no gRPC server behind the route");
+        }
         if (check.maxStatusClass() != null) {
             if (code / 100 > check.maxStatusClass()) {
-                throw new ProbeFailure("HTTP " + code + ", expected " + check.maxStatusClass() + "xx or less");
+                throw new ProbeFailure("HTTP " + code + ", expected " + check.maxStatusClass() + "xx or less" + (code == 502 || code == 503
+                        ? " (what a proxy answers when the route's backend has no ready endpoint or does not answer)" : ""));
             }
         } else {
             int expected = check.expectStatusClass() == null ? 2 : check.expectStatusClass();
@@ -229,7 +294,8 @@ public final class ProbeRunner {
             throw new ProbeFailure("HTTP " + code + " as for a host nobody routes (" + answer.body().length + " bytes alike): the controller"
                     + " has no route to a backend for it (no ready endpoint, or the route not taken up)");
         }
-        if (answer.certificate() != null && answer.certificate().equals(unrouted.certificate())) {
+        boolean shared = check.request() != null && Boolean.TRUE.equals(check.request().sharedCertificate());
+        if (!shared && answer.certificate() != null && answer.certificate().equals(unrouted.certificate())) {
             throw new ProbeFailure("HTTP " + code + " but with the certificate of a host nobody routes (" + answer.subject()
                     + "): the controller's default, not one for " + host + " (is the TLS Secret there and valid?)");
         }
@@ -237,7 +303,7 @@ public final class ProbeRunner {
     }
 
     /** An HTTP answer: its status, its body (up to 64 KiB) and, over TLS, the server certificate's hash and subject. */
-    record Answer(int code, byte[] body, String certificate, String subject) {
+    record Answer(int code, byte[] body, String certificate, String subject, String contentType, String grpcStatus) {
     }
 
     private static final int MAX_BODY = 64 * 1024;
@@ -245,9 +311,7 @@ public final class ProbeRunner {
     private static Answer fetch(ProbeCheck.Http check, String host) throws IOException {
         try (Socket plain = connect(check.host(), check.port(), check.timeout()); Socket socket = "https".equals(check.scheme()) ? tls(plain, check, host) : plain) {
             OutputStream out = socket.getOutputStream();
-            String request = "GET " + (check.path() == null ? "/" : check.path()) + " HTTP/1.1\r\nHost: " + host
-                    + "\r\nUser-Agent: network-topology-probe\r\nConnection: close\r\n\r\n";
-            out.write(request.getBytes(StandardCharsets.US_ASCII));
+            out.write(request(check, host));
             out.flush();
             java.io.InputStream in = new java.io.BufferedInputStream(socket.getInputStream());
             String status = line(in);
@@ -257,8 +321,14 @@ public final class ProbeRunner {
             String[] parts = status.split(" ", 3);
             int code = Integer.parseInt(parts[1]);
             int length = -1;
+            String contentType = null;
+            String grpcStatus = null;
             for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
-                if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
+                if (header.regionMatches(true, 0, "Content-Type:", 0, 13)) {
+                    contentType = header.substring(13).trim();
+                } else if (header.regionMatches(true, 0, "Grpc-Status:", 0, 12)) {
+                    grpcStatus = header.substring(12).trim();
+                } else if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
                     try {
                         length = Integer.parseInt(header.substring(15).trim());
                     } catch (NumberFormatException e) {
@@ -289,8 +359,35 @@ public final class ProbeRunner {
                     subject = chain[0] instanceof X509Certificate x509 ? x509.getSubjectX500Principal().getName() : "?";
                 }
             }
-            return new Answer(code, body.toByteArray(), certificate, subject);
+            return new Answer(code, body.toByteArray(), certificate, subject, contentType, grpcStatus);
         }
+    }
+
+    /**
+     * The request's bytes: a GET, or the method and headers a route's match asks for, or a gRPC call (POST with an
+     * empty length-prefixed message; HTTP/1.1 to the proxy, which speaks HTTP/2 to a gRPC backend).
+     */
+    static byte[] request(ProbeCheck.Http check, String host) {
+        ProbeCheck.Request shape = check.request();
+        boolean grpc = check.grpc();
+        String method = grpc ? "POST" : shape != null && shape.method() != null ? shape.method() : "GET";
+        StringBuilder text = new StringBuilder(method).append(' ').append(check.path() == null ? "/" : check.path()).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(host).append("\r\nUser-Agent: network-topology-probe\r\nConnection: close\r\n");
+        if (shape != null && shape.headers() != null) {
+            shape.headers().forEach((name, value) -> text.append(name).append(": ").append(value).append("\r\n"));
+        }
+        byte[] body = grpc ? new byte[5] : new byte[0]; // gRPC: not compressed, length 0
+        if (grpc) {
+            text.append("Content-Type: application/grpc\r\nTE: trailers\r\n");
+        }
+        if (grpc || !"GET".equals(method) && !"HEAD".equals(method)) {
+            text.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        text.append("\r\n");
+        byte[] head = text.toString().getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
     }
 
     /** One header line (ISO-8859-1, without its CRLF), or null at the end of the stream. */
@@ -309,6 +406,11 @@ public final class ProbeRunner {
     }
 
     private static Socket tls(Socket plain, ProbeCheck.Http check, String serverName) throws IOException {
+        return handshake(plain, check.host(), check.port(), serverName);
+    }
+
+    /** A TLS session over {@code plain}, naming {@code serverName} in SNI (unless it is an address); no trust checked. */
+    private static SSLSocket handshake(Socket plain, String host, int port, String serverName) throws IOException {
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(null, new TrustManager[] {new X509TrustManager() {
@@ -322,7 +424,7 @@ public final class ProbeRunner {
                     return new X509Certificate[0];
                 }
             }}, new SecureRandom());
-            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, check.host(), check.port(), true);
+            SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
             SSLParameters parameters = socket.getSSLParameters();
             if (!serverName.matches("[0-9.:]+")) {
                 parameters.setServerNames(List.of(new SNIHostName(serverName)));

@@ -18,6 +18,7 @@ import io.networktopology.dependent.EndpointSliceObserver;
 import io.networktopology.dependent.NodeAddresses;
 import io.networktopology.dependent.OwnedChildren;
 import io.networktopology.model.ChildLabels;
+import io.networktopology.model.GatewayListeners;
 import io.networktopology.status.ConnectivityReport;
 import org.jboss.logging.Logger;
 
@@ -106,7 +107,7 @@ public final class ProbeRuns {
     }
 
     public Outcome step(NetworkTopology topology, Context<NetworkTopology> context, Map<String, Service> services,
-            Map<String, Ingress> ingresses, Instant now) {
+            Map<String, Ingress> ingresses, Map<String, List<GatewayListeners.Listener>> routeListeners, Instant now) {
         String uid = topology.getMetadata().getUid();
         KubernetesClient client = context.getClient();
         List<Pod> mine = context.getSecondaryResources(Pod.class).stream()
@@ -143,7 +144,7 @@ public final class ProbeRuns {
         }
         if (next instanceof ProbeRun.StartClients) {
             ProbeRun.Echoes up = run.echoes(runPods, settings, now);
-            ProbePlan.Targets targets = targets(topology, run, probes.effectivePaths(), up, context, services, ingresses, now);
+            ProbePlan.Targets targets = targets(topology, run, probes.effectivePaths(), up, context, services, ingresses, routeListeners, now);
             boolean toServices = probes.effectivePaths().contains(ProbePath.PodToService);
             boolean affinity = toServices && ProbePlan.declaresClientIpAffinity(topology);
             boolean waiting = !up.pods().isEmpty() && (toServices && targets.echoService() == null || affinity && targets.affinityService() == null
@@ -172,7 +173,7 @@ public final class ProbeRuns {
         if (localGap != null) {
             gaps.add(localGap);
         }
-        String routesGap = ProbePlan.gatewayRoutesGap(topology, probes.effectivePaths());
+        String routesGap = ProbePlan.gatewayRoutesGap(topology, probes.effectivePaths(), routeListeners);
         if (routesGap != null) {
             gaps.add(routesGap);
         }
@@ -184,7 +185,8 @@ public final class ProbeRuns {
 
     /** What the client pods check, from what the cluster assigned: the read side of planning them. */
     private ProbePlan.Targets targets(NetworkTopology topology, ProbeRun run, List<ProbePath> paths, ProbeRun.Echoes up,
-            Context<NetworkTopology> context, Map<String, Service> services, Map<String, Ingress> ingresses, Instant now) {
+            Context<NetworkTopology> context, Map<String, Service> services, Map<String, Ingress> ingresses,
+            Map<String, List<GatewayListeners.Listener>> routeListeners, Instant now) {
         KubernetesClient client = context.getClient();
         boolean toServices = paths.contains(ProbePath.PodToService);
         String echoServiceIp = toServices ? clusterIp(echoService(client, topology, ProbePods.echoServiceName(topology, run.runId()))) : null;
@@ -196,7 +198,7 @@ public final class ProbeRuns {
                 up.pods(), echoServiceIp, settings.echoPort(), up.hosts(), settings.hostEchoPort(),
                 paths.contains(ProbePath.DNS) ? dnsReplicas(client) : List.of(), settings.clusterDomain(),
                 EndpointSliceObserver.readyTargets(context), dnsSettling(now, run.started()), affinityIp,
-                EndpointSliceObserver.readyNodes(context), localNodePort);
+                EndpointSliceObserver.readyNodes(context), localNodePort, routeListeners);
     }
 
     private static Service echoService(KubernetesClient client, NetworkTopology topology, String name) {

@@ -1,26 +1,30 @@
 package io.networktopology.reconciler;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.GroupVersionKind;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import io.networktopology.api.v1alpha1.EntryPoint;
 import io.networktopology.api.v1alpha1.IngressSpec;
 import io.networktopology.api.v1alpha1.NetworkTopology;
-import io.networktopology.api.v1alpha1.ServiceSpec;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.javaoperatorsdk.operator.processing.GroupVersionKind;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.networktopology.api.v1alpha1.NetworkTopologySpec;
+import io.networktopology.api.v1alpha1.RouteParentRef;
 import io.networktopology.api.v1alpha1.RouteSpec;
+import io.networktopology.api.v1alpha1.ServiceSpec;
 import io.networktopology.dependent.EndpointSliceObserver;
 import io.networktopology.dependent.GatewayApi;
-import io.networktopology.model.ChildLabels;
-import io.networktopology.model.GatewayRouteModel;
-import io.networktopology.model.GatewayRouteModel.Kind;
 import io.networktopology.dependent.NodeAddresses;
 import io.networktopology.dependent.OwnedChildren;
 import io.networktopology.dependent.ServicesDependent;
+import io.networktopology.model.ChildLabels;
 import io.networktopology.model.EntryPoints;
+import io.networktopology.model.GatewayListeners;
+import io.networktopology.model.GatewayRouteModel.Kind;
+import io.networktopology.model.GatewayRouteModel;
 import io.networktopology.model.IngressModel;
 import io.networktopology.model.RouteOwnership;
 import io.networktopology.model.ServiceModel;
@@ -47,12 +51,13 @@ final class ChildrenStep {
      */
     record Result(Map<String, Service> services, Map<String, Ingress> ingresses, List<ServiceObservation> serviceObservations,
             List<IngressObservation> ingressObservations, List<RouteObservation> routeObservations, List<EntryPoint> entryPoints,
-            boolean unsettled, int writes) {
+            boolean unsettled, int writes, Map<String, List<GatewayListeners.Listener>> routeListeners) {
     }
 
     /** The Gateway API routes' part of a reconcile. */
-    private record RoutesOutcome(List<RouteObservation> observations, boolean unsettled, int writes) {
-        static final RoutesOutcome NONE = new RoutesOutcome(List.of(), false, 0);
+    private record RoutesOutcome(List<RouteObservation> observations, boolean unsettled, int writes,
+            Map<String, List<GatewayListeners.Listener>> listeners) {
+        static final RoutesOutcome NONE = new RoutesOutcome(List.of(), false, 0, Map.of());
     }
 
     private final OwnedChildren<Service> services = new OwnedChildren<>(Service.class, ServicesDependent::needsRecreate,
@@ -61,6 +66,8 @@ final class ChildrenStep {
     private final GatewayApi gatewayApi = new GatewayApi();
     /** The route kinds whose informer is registered (once the cluster serves them). */
     private final Set<Kind> watched = java.util.EnumSet.noneOf(Kind.class);
+    /** The Gateways' informer, once registered (guarded by {@link #watched}). */
+    private InformerEventSource<GenericKubernetesResource, NetworkTopology> gatewayInformer;
 
     /** Wakes the topologies that wait for a Gateway API kind the cluster did not serve. */
     io.javaoperatorsdk.operator.processing.event.source.EventSource<Void, NetworkTopology> eventSource() {
@@ -104,12 +111,13 @@ final class ChildrenStep {
         }
         List<EntryPoint> entryPoints = EntryPoints.of(topology.getSpec(), serviceOutcome.current(), ingressOutcome.current(),
                 NodeAddresses.of(context));
+        entryPoints.addAll(EntryPoints.ofRoutes(topology.getSpec(), routeOutcome.listeners()));
         boolean unsettled = !serviceOutcome.conflicts().isEmpty() || !serviceOutcome.pending().isEmpty()
                 || !ingressOutcome.conflicts().isEmpty() || !ingressOutcome.pending().isEmpty() || !routeConflicts.isEmpty()
                 || !serviceOutcome.refused().isEmpty() || !ingressOutcome.refused().isEmpty();
         return new Result(serviceOutcome.current(), ingressOutcome.current(), serviceObservations, ingressObservations,
                 routeOutcome.observations(), entryPoints, unsettled || routeOutcome.unsettled(),
-                serviceOutcome.writes() + ingressOutcome.writes() + routeOutcome.writes());
+                serviceOutcome.writes() + ingressOutcome.writes() + routeOutcome.writes(), routeOutcome.listeners());
     }
 
     /**
@@ -161,7 +169,55 @@ final class ChildrenStep {
                         refusal(outcome.refused().get(name), outcome.current().containsKey(name)), null));
             }
         }
-        return new RoutesOutcome(observations, unsettled, writes);
+        return new RoutesOutcome(observations, unsettled, writes, listeners(topology, served, context));
+    }
+
+    /**
+     * Per declared route ({@code Kind/name}), the listeners of its Gateways it attaches to, from the Gateways' informer
+     * (registered the first time a topology with routes meets a cluster that serves Gateways). A Gateway the operator
+     * cannot see (another namespace, with the operator watching its own) gives none: its routes are not probed, and
+     * status says so.
+     */
+    private Map<String, List<GatewayListeners.Listener>> listeners(NetworkTopology topology, GatewayApi.Served served,
+            Context<NetworkTopology> context) {
+        if (served.gateways() == null || !GatewayRouteModel.declaresRoutes(topology.getSpec())) {
+            return Map.of();
+        }
+        InformerEventSource<GenericKubernetesResource, NetworkTopology> gateways = watchGateways(served.gateways(), context);
+        String namespace = ServiceModel.namespaceOf(topology);
+        Map<String, List<GatewayListeners.Listener>> listeners = new LinkedHashMap<>();
+        for (Kind kind : Kind.values()) {
+            for (RouteSpec route : kind.routes(topology.getSpec())) {
+                List<GatewayListeners.Listener> attached = new ArrayList<>();
+                for (RouteParentRef ref : orEmpty(route.getParentRefs())) {
+                    GenericKubernetesResource gateway = gateways.get(new ResourceID(ref.getName(),
+                            ref.getNamespace() == null ? namespace : ref.getNamespace())).orElse(null);
+                    attached.addAll(GatewayListeners.attached(kind, ref, GatewayListeners.of(gateway)));
+                }
+                listeners.put(kind.name() + "/" + route.getName(), attached);
+            }
+        }
+        return listeners;
+    }
+
+    /** The Gateways' informer: each Gateway mapped to the topologies whose routes name it. Registered once. */
+    private InformerEventSource<GenericKubernetesResource, NetworkTopology> watchGateways(String apiVersion, Context<NetworkTopology> context) {
+        synchronized (watched) {
+            if (gatewayInformer == null) {
+                var primaries = context.getPrimaryCache();
+                var sources = context.eventSourceRetriever();
+                InformerEventSource<GenericKubernetesResource, NetworkTopology> informer = new InformerEventSource<>(
+                        InformerEventSourceConfiguration.from(new GroupVersionKind(apiVersion, "Gateway"), NetworkTopology.class)
+                                .withName("gateways")
+                                .withSecondaryToPrimaryMapper(gateway -> primaries.list()
+                                        .filter(t -> GatewayRouteModel.namesGateway(t, gateway.getMetadata().getNamespace(), gateway.getMetadata().getName()))
+                                        .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet()))
+                                .build(), sources.eventSourceContextForDynamicRegistration());
+                sources.dynamicallyRegisterEventSource(informer);
+                gatewayInformer = informer;
+            }
+            return gatewayInformer;
+        }
     }
 
     /** Registers the informer of a route kind the first time the cluster is found to serve it. */

@@ -48,7 +48,7 @@ final class ProbeStep {
     Result reconcile(NetworkTopology topology, Context<NetworkTopology> context, ChildrenStep.Result children, Instant now) {
         ProbeRuns.Outcome probe;
         try {
-            probe = runs.step(topology, context, children.services(), children.ingresses(), now);
+            probe = runs.step(topology, context, children.services(), children.ingresses(), children.routeListeners(), now);
         } catch (RuntimeException e) {
             // A probe step that fails (an API error) must not cost the rest of the status; it is tried again soon.
             LOG.warnf(e, "%s/%s: probe step failed, retrying in %s", topology.getMetadata().getNamespace(),

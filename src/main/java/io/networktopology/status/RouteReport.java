@@ -63,9 +63,9 @@ public final class RouteReport {
             if (accepted == null || stale(accepted, generation)) {
                 waiting.add(gateway);
             } else if (!"True".equals(accepted.get("status"))) {
-                refusals.add(gateway + " did not accept it: " + accepted.get("reason") + ": " + accepted.get("message"));
+                refusals.add(gateway + " did not accept it: " + said(accepted));
             } else if (resolved != null && !stale(resolved, generation) && !"True".equals(resolved.get("status"))) {
-                refusals.add(gateway + " cannot resolve its backends: " + resolved.get("reason") + ": " + resolved.get("message"));
+                refusals.add(gateway + " cannot resolve its backends: " + said(resolved));
             }
         }
         if (!refusals.isEmpty()) {
@@ -87,6 +87,12 @@ public final class RouteReport {
         Object port = r.get("port");
         return GatewayRouteModel.gateway(String.valueOf(namespace), String.valueOf(r.get("name")), r.get("sectionName") == null ? null
                 : String.valueOf(r.get("sectionName")), port instanceof Number n ? n.intValue() : null);
+    }
+
+    /** A condition's reason and, when the controller wrote one, its message. */
+    private static String said(Map<String, Object> condition) {
+        Object message = condition.get("message");
+        return condition.get("reason") + (message == null || String.valueOf(message).isBlank() ? "" : ": " + message);
     }
 
     private static Map<String, Object> find(List<Map<String, Object>> conditions, String type) {

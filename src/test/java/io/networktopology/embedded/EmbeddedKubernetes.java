@@ -108,7 +108,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         Object body = switch (path) {
             case "/apis" -> new io.fabric8.kubernetes.api.model.APIGroupListBuilder().withGroups(apiGroup).build();
             case "/apis/gateway.networking.k8s.io" -> apiGroup;
-            case "/apis/gateway.networking.k8s.io/v1" -> resources(group + "/v1", "HTTPRoute", "GRPCRoute");
+            case "/apis/gateway.networking.k8s.io/v1" -> resources(group + "/v1", "HTTPRoute", "GRPCRoute", "Gateway");
             case "/apis/gateway.networking.k8s.io/v1alpha2" -> resources(group + "/v1alpha2", "TLSRoute", "TCPRoute", "UDPRoute");
             default -> null;
         };

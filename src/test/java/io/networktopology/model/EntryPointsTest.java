@@ -57,4 +57,22 @@ class EntryPointsTest {
         assertThat(entries).extracting(EntryPoint::getAddress)
                 .containsExactly("<any-node-ip>:<pending>", "<pending load balancer>:443");
     }
+    @Test
+    void aRouteIsReachedThroughEachListenerItAttachesToOrSaysItHasNone() {
+        NetworkTopology topology = topology("shop", "shop", clusterIp("web"));
+        var web = io.networktopology.Topologies.httpRoute("web", "gateways/edge", "shop.example.com", "/=web:80");
+        var tcp = io.networktopology.Topologies.streamRoute("db", "gateways/edge/nope", null, "web:80");
+        topology.getSpec().setHttpRoutes(List.of(web));
+        topology.getSpec().setTcpRoutes(List.of(tcp));
+        var http = new GatewayListeners.Listener("gateways/edge", "http", "HTTP", 80, null, false, null, List.of("10.99.0.1"));
+        var https = new GatewayListeners.Listener("gateways/edge", "https", "HTTPS", 8443, null, false, null, List.of());
+        List<io.networktopology.api.v1alpha1.EntryPoint> entries = EntryPoints.ofRoutes(topology.getSpec(),
+                java.util.Map.of("HTTPRoute/web", List.of(http, https), "TCPRoute/db", List.of()));
+        assertThat(entries).extracting(io.networktopology.api.v1alpha1.EntryPoint::getPath).containsExactly(
+                "http://shop.example.com → Gateway gateways/edge listener http (HTTP 10.99.0.1:80) → HTTPRoute web → service web:80 → pods app=web :8080",
+                "https://shop.example.com:8443 → Gateway gateways/edge listener https (HTTPS <pending address>:8443) → HTTPRoute web → service web:80 → pods app=web :8080",
+                "Gateway gateways/edge/nope (no listener seen that takes TCPRoutes) → TCPRoute db → service web:80 → pods app=web :8080");
+        assertThat(entries).allSatisfy(e -> assertThat(e.getKind()).isEqualTo(io.networktopology.api.v1alpha1.EntryPoint.Kind.Gateway));
+        assertThat(entries.get(2).getAddress()).isEqualTo("<no listener of gateways/edge/nope>");
+    }
 }

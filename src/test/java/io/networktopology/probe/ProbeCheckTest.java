@@ -36,6 +36,6 @@ class ProbeCheckTest {
     @Test
     void anUnknownKindIsRefusedNamingTheKnownOnes() {
         assertThatThrownBy(() -> JSON.readValue("[{\"type\":\"icmp\",\"id\":\"x\"}]", ProbeCheck[].class))
-                .isInstanceOf(InvalidTypeIdException.class).hasMessageContaining("'icmp'").hasMessageContaining("[dns, echo, endpoints, http, tcp]");
+                .isInstanceOf(InvalidTypeIdException.class).hasMessageContaining("'icmp'").hasMessageContaining("[dns, echo, endpoints, http, tcp, tls]");
     }
 }

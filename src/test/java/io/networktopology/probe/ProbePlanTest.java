@@ -7,6 +7,7 @@ import io.networktopology.api.v1alpha1.PortProtocol;
 import io.networktopology.api.v1alpha1.ProbesSpec;
 import io.networktopology.api.v1alpha1.ProbesSpec.ProbePath;
 import io.networktopology.api.v1alpha1.ServiceType;
+import io.networktopology.model.GatewayListeners;
 import io.networktopology.model.ServiceModel;
 import org.junit.jupiter.api.Test;
 
@@ -246,13 +247,86 @@ class ProbePlanTest {
     }
 
     @Test
-    void gatewayRoutesAreSaidNotProbedSoATopologyWithRoutesIsNeverFullyVerified() {
+    void everyGatewayRouteIsCheckedThroughTheListenersItAttachesToAndTheRestIsSaidNotChecked() {
         NetworkTopology topology = topology("shop", "shop", clusterIp("web"));
-        assertThat(ProbePlan.gatewayRoutesGap(topology, List.of(ProbePath.ExternalToService))).as("no routes, no gap").isNull();
-        topology.getSpec().setHttpRoutes(List.of(io.networktopology.Topologies.httpRoute("web", "gateways/edge", "shop.example.com", "/=web:80")));
+        var http = new GatewayListeners.Listener("gateways/edge", "http", "HTTP", 80, null, false, List.of("HTTPRoute", "GRPCRoute"), List.of("10.99.0.1"));
+        var https = new GatewayListeners.Listener("gateways/edge", "https", "HTTPS", 443, null, false, null, List.of("10.99.0.1"));
+        var tls = new GatewayListeners.Listener("gateways/edge", "tls", "TLS", 8443, null, true, null, List.of("10.99.0.1"));
+        var tcp = new GatewayListeners.Listener("gateways/edge", "tcp", "TCP", 9100, null, false, null, List.of("10.99.0.1"));
+        assertThat(ProbePlan.gatewayRoutesGap(topology, List.of(ProbePath.ExternalToService), Map.of())).as("no routes, no gap").isNull();
+        var web = io.networktopology.Topologies.httpRoute("web", "gateways/edge", "*.shop.example.com", "/=web:80", "/api=web:80");
+        web.getRules().get(1).getMatches().get(0).setPath(new io.networktopology.api.v1alpha1.HTTPRouteSpec.PathMatch(
+                io.networktopology.api.v1alpha1.HTTPRouteSpec.PathMatchType.Exact, "/api"));
+        var admin = new io.networktopology.api.v1alpha1.HTTPRouteSpec.HeaderMatch();
+        admin.setName("X-Team");
+        admin.setValue("platform");
+        web.getRules().get(1).getMatches().get(0).setHeaders(List.of(admin));
+        web.getRules().get(1).getMatches().get(0).setMethod(io.networktopology.api.v1alpha1.HTTPRouteSpec.HttpMethod.POST);
+        topology.getSpec().setHttpRoutes(List.of(web));
+        topology.getSpec().setTlsRoutes(List.of(io.networktopology.Topologies.streamRoute("dot", "gateways/edge", List.of("dot.example.com"), "web:80")));
         topology.getSpec().setTcpRoutes(List.of(io.networktopology.Topologies.streamRoute("db", "gateways/edge", null, "web:80")));
-        assertThat(ProbePlan.gatewayRoutesGap(topology, List.of(ProbePath.ExternalToService)))
-                .isEqualTo("Gateway API routes HTTPRoute web, TCPRoute db: not probed by this version (their Gateways' acceptance is in RoutesReady)");
-        assertThat(ProbePlan.gatewayRoutesGap(topology, List.of(ProbePath.PodToService))).as("external paths not asked for").isNull();
+        topology.getSpec().setUdpRoutes(List.of(io.networktopology.Topologies.streamRoute("dns", "gateways/edge", null, "web:53")));
+        Map<String, List<GatewayListeners.Listener>> listeners = Map.of("HTTPRoute/web", List.of(http, https), "TLSRoute/dot", List.of(tls),
+                "TCPRoute/db", List.of(tcp), "UDPRoute/dns", List.of());
+
+        List<ProbeCheck> checks = RouteChecks.of(topology, listeners);
+        assertThat(checks).extracting(ProbeCheck::id).containsExactly(
+                "httproute-web-http-probe.shop.example.com/", "httproute-web-http-probe.shop.example.com/api-POST-X-Team",
+                "httproute-web-https-probe.shop.example.com/", "httproute-web-https-probe.shop.example.com/api-POST-X-Team",
+                "tlsroute-dot-tls-dot.example.com", "tcproute-db-tcp-10.99.0.1");
+        // A wildcard asked by one name it covers, with the match's method and headers, compared with a host nobody routes.
+        ProbeCheck.Http post = (ProbeCheck.Http) checks.get(1);
+        assertThat(post.host()).isEqualTo("10.99.0.1");
+        assertThat(post.port()).isEqualTo(80);
+        assertThat(post.hostHeader()).isEqualTo("probe.shop.example.com");
+        assertThat(post.path()).isEqualTo("/api");
+        assertThat(post.request()).isEqualTo(new ProbeCheck.Request("POST", Map.of("X-Team", "platform"), null, null));
+        assertThat(post.unroutedHost()).isEqualTo(ProbePlan.UNROUTED_HOST);
+        // HTTPS: the listener's one certificate serves every host, so it is not what tells the route's answer apart.
+        ProbeCheck.Http secure = (ProbeCheck.Http) checks.get(2);
+        assertThat(secure.scheme()).isEqualTo("https");
+        assertThat(secure.port()).isEqualTo(443);
+        assertThat(secure.request().sharedCertificate()).isTrue();
+        assertThat(checks.get(4)).isEqualTo(ProbeCheck.tls("tlsroute-dot-tls-dot.example.com", "10.99.0.1", 8443, "dot.example.com",
+                ProbePlan.UNROUTED_HOST).on("ExternalToService", "probe client pod", "TLS dot.example.com via Gateway gateways/edge listener tls (TLS 10.99.0.1:8443)"));
+        assertThat(((ProbeCheck.Tcp) checks.get(5)).holdMs()).isEqualTo(RouteChecks.TCP_HOLD_MS);
+        // The same checks are part of the client's external plan.
+        assertThat(ProbePlan.external(topology, new ProbePlan.Targets(Map.of(), Map.of(), Map.of(), List.of(), List.of(), null, 8080, List.of(), 0,
+                List.of(), "cluster.local", Map.of(), null, null, Map.of(), null, listeners), null)).containsAll(checks);
+
+        assertThat(ProbePlan.gatewayRoutesGap(topology, List.of(ProbePath.ExternalToService), listeners))
+                .isEqualTo("Gateway API routes UDPRoute dns: not probed (UDP has no answer to wait for without knowing the backend's protocol)");
+        // A Gateway without an address yet (or not visible): its routes are not probed, and status says so.
+        var unpublished = new GatewayListeners.Listener("gateways/edge", "tcp", "TCP", 9100, null, false, null, List.of());
+        assertThat(ProbePlan.gatewayRoutesGap(topology, List.of(ProbePath.ExternalToService), Map.of("HTTPRoute/web", List.of(http, https),
+                "TLSRoute/dot", List.of(tls), "TCPRoute/db", List.of(unpublished)))).endsWith("Gateway API routes TCPRoute db: not probed,"
+                + " no listener to ask through (their Gateway not visible to the operator, without an address, or with no listener that takes"
+                + " them; see RoutesReady)");
+        assertThat(ProbePlan.gatewayRoutesGap(topology, List.of(ProbePath.PodToService), Map.of())).as("external paths not asked for").isNull();
+    }
+
+    @Test
+    void aGrpcRouteIsCheckedByACallOfTheMethodItMatches() {
+        NetworkTopology topology = topology("shop", "shop", clusterIp("grpc"));
+        var route = new io.networktopology.api.v1alpha1.GRPCRouteSpec();
+        route.setName("dns");
+        route.setParentRefs(List.of(io.networktopology.Topologies.parentRef("gateways/edge")));
+        route.setHostnames(List.of("grpc.example.com"));
+        var rule = new io.networktopology.api.v1alpha1.GRPCRouteSpec.Rule();
+        var byService = new io.networktopology.api.v1alpha1.GRPCRouteSpec.Match();
+        byService.setMethod(new io.networktopology.api.v1alpha1.GRPCRouteSpec.MethodMatch("coredns.dns.DnsService", null));
+        var byMethod = new io.networktopology.api.v1alpha1.GRPCRouteSpec.Match();
+        byMethod.setMethod(new io.networktopology.api.v1alpha1.GRPCRouteSpec.MethodMatch(null, "Query"));
+        rule.setMatches(List.of(byService, byMethod));
+        rule.setBackendRefs(List.of(io.networktopology.Topologies.backendRef("grpc", "9053")));
+        route.setRules(List.of(rule));
+        topology.getSpec().setGrpcRoutes(List.of(route));
+        var http = new GatewayListeners.Listener("gateways/edge", "http", "HTTP", 80, "*.example.com", false, null, List.of("10.99.0.1"));
+        List<ProbeCheck> checks = RouteChecks.of(topology, Map.of("GRPCRoute/dns", List.of(http)));
+        assertThat(checks).extracting(c -> ((ProbeCheck.Http) c).path()).containsExactly("/coredns.dns.DnsService/Check", "/grpc.health.v1.Health/Query");
+        assertThat(checks).allSatisfy(c -> assertThat(((ProbeCheck.Http) c).grpc()).isTrue());
+        // A listener for other names does not serve the route: nothing to ask it.
+        var other = new GatewayListeners.Listener("gateways/edge", "http", "HTTP", 80, "*.internal.test", false, null, List.of("10.99.0.1"));
+        assertThat(RouteChecks.of(topology, Map.of("GRPCRoute/dns", List.of(other)))).isEmpty();
     }
 }

@@ -14,10 +14,10 @@ public class EntryPoint extends ContentEquality {
 
     /** How the traffic enters. */
     public enum Kind {
-        NodePort, LoadBalancer, Ingress
+        NodePort, LoadBalancer, Ingress, Gateway
     }
 
-    @JsonPropertyDescription("How the traffic enters: NodePort (node addresses and node port), LoadBalancer (load balancer address and port) or Ingress (an ingress URL).")
+    @JsonPropertyDescription("How the traffic enters: NodePort (node addresses and node port), LoadBalancer (load balancer address and port), Ingress (an ingress URL) or Gateway (a Gateway API route through a Gateway listener).")
     private Kind kind;
     @JsonPropertyDescription("What a client connects to: node addresses and port, load balancer address and port, or URL.")
     private String address;
