@@ -1,7 +1,12 @@
 package io.networktopology.model;
 
+import io.networktopology.api.v1alpha1.GRPCRouteSpec;
+import io.networktopology.api.v1alpha1.HTTPRouteSpec;
 import io.networktopology.api.v1alpha1.IngressSpec;
 import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.RouteParentRef;
+import io.networktopology.api.v1alpha1.RouteSpec;
+import io.networktopology.model.GatewayRouteModel.Kind;
 
 import java.time.Instant;
 import java.util.Collection;
@@ -13,7 +18,9 @@ import java.util.Objects;
 
 /**
  * Two topologies in one namespace may not route the same host and path: the older topology keeps the route, and the
- * newer one's ingress that claims it is not written.
+ * newer one's ingress that claims it is not written. The same for Gateway API routes on one Gateway, across namespaces
+ * (a Gateway is shared by them): the same hostname and match (HTTP: path, method, headers; gRPC: service and method), the
+ * same SNI name (TLS), the same listener (TCP, UDP).
  */
 public final class RouteOwnership {
 
@@ -50,10 +57,105 @@ public final class RouteOwnership {
         return conflicts;
     }
 
+    /**
+     * Conflict messages by route ({@code Kind/name}) of {@code self}, for what an older topology's route already claims
+     * on the same Gateway.
+     */
+    public static Map<String, String> routeConflicts(NetworkTopology self, Collection<NetworkTopology> topologies) {
+        Map<String, String> conflicts = new LinkedHashMap<>();
+        if (!GatewayRouteModel.declaresRoutes(self.getSpec())) {
+            return conflicts;
+        }
+        List<NetworkTopology> older = topologies.stream()
+                .filter(t -> !(Objects.equals(t.getMetadata().getName(), self.getMetadata().getName())
+                        && Objects.equals(t.getMetadata().getNamespace(), self.getMetadata().getNamespace())))
+                .filter(t -> t.getMetadata().getDeletionTimestamp() == null)
+                .filter(t -> GatewayRouteModel.declaresRoutes(t.getSpec()))
+                .filter(t -> AGE.compare(t, self) < 0)
+                .sorted(AGE)
+                .toList();
+        if (older.isEmpty()) {
+            return conflicts;
+        }
+        Map<String, List<Claim>> mine = claims(self);
+        for (NetworkTopology other : older) {
+            Map<String, List<Claim>> theirs = claims(other);
+            mine.forEach((key, claims) -> {
+                List<Claim> owner = theirs.get(key);
+                if (owner != null) {
+                    for (Claim claim : claims) {
+                        conflicts.putIfAbsent(claim.route(), claim.what() + " is already routed by topology " + other.getMetadata().getNamespace()
+                                + "/" + other.getMetadata().getName() + " (" + owner.get(0).route().replace('/', ' ') + "); this route was not written");
+                    }
+                }
+            });
+        }
+        return conflicts;
+    }
+
+    /** What a route claims on a Gateway, and in words. */
+    private record Claim(String route, String what) {
+    }
+
+    /** Every claim of a topology's routes, by key (Gateway, kind of match, what is matched). */
+    private static Map<String, List<Claim>> claims(NetworkTopology topology) {
+        Map<String, List<Claim>> claims = new LinkedHashMap<>();
+        String namespace = ServiceModel.namespaceOf(topology);
+        for (Kind kind : Kind.values()) {
+            for (RouteSpec route : kind.routes(topology.getSpec())) {
+                String id = kind.name() + "/" + route.getName();
+                for (RouteParentRef ref : route.getParentRefs() == null ? List.<RouteParentRef>of() : route.getParentRefs()) {
+                    String gateway = (ref.getNamespace() == null ? namespace : ref.getNamespace()) + "/" + ref.getName();
+                    for (String match : matches(kind, route, ref)) {
+                        claims.computeIfAbsent(gateway + "|" + match, k -> new java.util.ArrayList<>())
+                                .add(new Claim(id, match.replace('|', ' ') + " on Gateway " + gateway));
+                    }
+                }
+            }
+        }
+        return claims;
+    }
+
+    private static List<String> matches(Kind kind, RouteSpec route, RouteParentRef ref) {
+        List<String> hosts = route.getHostnames() == null || route.getHostnames().isEmpty() ? List.of("*")
+                : route.getHostnames().stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
+        List<String> matches = new java.util.ArrayList<>();
+        switch (kind) {
+            case HTTPRoute -> {
+                for (HTTPRouteSpec.Rule rule : ((HTTPRouteSpec) route).getRules() == null ? List.<HTTPRouteSpec.Rule>of() : ((HTTPRouteSpec) route).getRules()) {
+                    for (HTTPRouteSpec.Match match : rule.getMatches() == null || rule.getMatches().isEmpty() ? List.of(new HTTPRouteSpec.Match())
+                            : rule.getMatches()) {
+                        String path = match.getPath() == null ? "PathPrefix " + "/" : match.getPath().effectiveType() + " " + match.getPath().effectiveValue();
+                        String method = match.getMethod() == null ? "" : " " + match.getMethod();
+                        String headers = match.getHeaders() == null ? "" : match.getHeaders().stream()
+                                .map(h -> " " + h.getName().toLowerCase(java.util.Locale.ROOT) + "=" + h.getValue()).sorted()
+                                .collect(java.util.stream.Collectors.joining());
+                        hosts.forEach(host -> matches.add("http|" + host + "|" + path + method + headers));
+                    }
+                }
+            }
+            case GRPCRoute -> {
+                for (GRPCRouteSpec.Rule rule : ((GRPCRouteSpec) route).getRules() == null ? List.<GRPCRouteSpec.Rule>of() : ((GRPCRouteSpec) route).getRules()) {
+                    for (GRPCRouteSpec.Match match : rule.getMatches() == null || rule.getMatches().isEmpty() ? List.of(new GRPCRouteSpec.Match())
+                            : rule.getMatches()) {
+                        String method = match.getMethod() == null ? "*/*" : (match.getMethod().getService() == null ? "*" : match.getMethod().getService())
+                                + "/" + (match.getMethod().getMethod() == null ? "*" : match.getMethod().getMethod());
+                        hosts.forEach(host -> matches.add("grpc|" + host + "|" + method));
+                    }
+                }
+            }
+            case TLSRoute -> hosts.forEach(host -> matches.add("tls|" + host));
+            case TCPRoute, UDPRoute -> matches.add(kind.name().substring(0, 3).toLowerCase(java.util.Locale.ROOT) + "|listener "
+                    + (ref.getSectionName() == null ? "*" : ref.getSectionName()) + (ref.getPort() == null ? "" : ":" + ref.getPort()));
+        }
+        return matches;
+    }
+
     /** Older first: by creation time, then by name, so that every operator replica agrees. */
     static final Comparator<NetworkTopology> AGE = Comparator
             .comparing((NetworkTopology t) -> created(t))
-            .thenComparing(t -> t.getMetadata().getName());
+            .thenComparing(t -> t.getMetadata().getName())
+            .thenComparing(t -> String.valueOf(t.getMetadata().getNamespace()));
 
     private static Instant created(NetworkTopology t) {
         String created = t.getMetadata().getCreationTimestamp();

@@ -91,8 +91,9 @@ public final class ProbePlan {
 
     /**
      * The Gateway API routes no check covers, said in {@code notChecked} so that a topology with such a route never reads
-     * as fully verified: UDP routes (no answer to wait for), and routes with no listener to ask through — their Gateway
-     * not visible to the operator, without an address yet, or with no listener that takes them.
+     * as fully verified: UDP routes (no answer to wait for), routes not written (their kind not served, or another
+     * topology's route claims the same), and routes with no listener to ask through — their Gateway not visible to the
+     * operator, without an address yet, or with no listener that takes them.
      */
     public static String gatewayRoutesGap(NetworkTopology topology, List<ProbePath> paths,
             Map<String, List<io.networktopology.model.GatewayListeners.Listener>> routeListeners) {
@@ -100,12 +101,15 @@ public final class ProbePlan {
             return null;
         }
         List<String> udp = new ArrayList<>();
+        List<String> unwritten = new ArrayList<>();
         List<String> unreached = new ArrayList<>();
         for (io.networktopology.model.GatewayRouteModel.Kind kind : io.networktopology.model.GatewayRouteModel.Kind.values()) {
             for (var route : kind.routes(topology.getSpec())) {
                 String name = kind.name() + " " + route.getName();
                 if (kind == io.networktopology.model.GatewayRouteModel.Kind.UDPRoute) {
                     udp.add(name);
+                } else if (!routeListeners.containsKey(RouteChecks.key(kind, route.getName()))) {
+                    unwritten.add(name);
                 } else if (routeListeners.getOrDefault(RouteChecks.key(kind, route.getName()), List.of()).stream()
                         .noneMatch(l -> !l.addresses().isEmpty())) {
                     unreached.add(name);
@@ -115,6 +119,9 @@ public final class ProbePlan {
         List<String> gaps = new ArrayList<>();
         if (!udp.isEmpty()) {
             gaps.add("Gateway API routes " + String.join(", ", udp) + ": not probed (UDP has no answer to wait for without knowing the backend's protocol)");
+        }
+        if (!unwritten.isEmpty()) {
+            gaps.add("Gateway API routes " + String.join(", ", unwritten) + ": not probed, not written (see RoutesReady)");
         }
         if (!unreached.isEmpty()) {
             gaps.add("Gateway API routes " + String.join(", ", unreached) + ": not probed, no listener to ask through (their Gateway not"

@@ -144,8 +144,11 @@ final class ChildrenStep {
             return RoutesOutcome.NONE;
         }
         String namespace = ServiceModel.namespaceOf(topology);
+        // What an older topology's route already claims on the same Gateway is not written (Gateways are shared by namespaces).
+        Map<String, String> conflicts = declared.isEmpty() ? Map.of()
+                : RouteOwnership.routeConflicts(topology, context.getPrimaryCache().list().toList());
         List<RouteObservation> observations = new ArrayList<>();
-        boolean unsettled = false;
+        boolean unsettled = !conflicts.isEmpty();
         int writes = 0;
         for (Kind kind : Kind.values()) {
             List<? extends RouteSpec> routes = kind.routes(spec);
@@ -158,18 +161,22 @@ final class ChildrenStep {
             }
             String apiVersion = served.apiVersion(kind);
             watch(kind, apiVersion, context);
+            Set<String> frozen = routes.stream().map(RouteSpec::getName).filter(n -> conflicts.containsKey(kind.name() + "/" + n))
+                    .collect(java.util.stream.Collectors.toSet());
             OwnedChildren.Outcome<GenericKubernetesResource> outcome = OwnedChildren.generic(apiVersion, kind.name(), kind.plural)
-                    .reconcile(topology, GatewayRouteModel.desiredRoutes(topology, kind, apiVersion), Set.of(), context, changes);
+                    .reconcile(topology, GatewayRouteModel.desiredRoutes(topology, kind, apiVersion), frozen, context, changes);
             writes += outcome.writes();
             unsettled |= !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty() || !outcome.refused().isEmpty();
             for (RouteSpec route : routes) {
                 String name = route.getName();
                 observations.add(new RouteObservation(kind, name, GatewayRouteModel.gateways(route.getParentRefs(), namespace),
-                        outcome.current().get(name), outcome.conflicts().get(name),
+                        outcome.current().get(name), outcome.conflicts().getOrDefault(name, conflicts.get(kind.name() + "/" + name)),
                         refusal(outcome.refused().get(name), outcome.current().containsKey(name)), null));
             }
         }
-        return new RoutesOutcome(observations, unsettled, writes, listeners(topology, served, context));
+        Map<String, List<GatewayListeners.Listener>> listeners = new LinkedHashMap<>(listeners(topology, served, context));
+        conflicts.keySet().forEach(listeners::remove); // another topology's route answers there: not this one's to prove
+        return new RoutesOutcome(observations, unsettled, writes, listeners);
     }
 
     /**

@@ -56,4 +56,25 @@ class RoutesTest {
         assertThat(RouteOwnership.conflicts(a, List.of(a, b))).isEmpty();
         assertThat(RouteOwnership.conflicts(b, List.of(a, b))).containsKey("y");
     }
+    @Test
+    void onASharedGatewayTheOlderTopologysRouteKeepsAHostnameAndMatchAcrossNamespaces() {
+        NetworkTopology older = topology("shop", "shop", clusterIp("web"));
+        older.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        older.getSpec().setHttpRoutes(List.of(io.networktopology.Topologies.httpRoute("web", "infra/edge", "shop.example.com", "/=web:80")));
+        older.getSpec().setTlsRoutes(List.of(io.networktopology.Topologies.streamRoute("db", "infra/edge", List.of("db.example.com"), "web:443")));
+        NetworkTopology newer = topology("blog", "blog", clusterIp("web"));
+        newer.getMetadata().setCreationTimestamp("2026-01-02T00:00:00Z");
+        newer.getSpec().setHttpRoutes(List.of(
+                io.networktopology.Topologies.httpRoute("same", "infra/edge", "SHOP.example.com", "/=web:80"),
+                io.networktopology.Topologies.httpRoute("otherpath", "infra/edge", "shop.example.com", "/blog=web:80"),
+                io.networktopology.Topologies.httpRoute("othergateway", "infra/internal", "shop.example.com", "/=web:80")));
+        newer.getSpec().setTlsRoutes(List.of(io.networktopology.Topologies.streamRoute("db", "infra/edge", List.of("db.example.com"), "web:443")));
+
+        assertThat(RouteOwnership.routeConflicts(newer, List.of(older, newer))).containsOnlyKeys("HTTPRoute/same", "TLSRoute/db")
+                .containsEntry("HTTPRoute/same", "http shop.example.com PathPrefix / on Gateway infra/edge is already routed by topology"
+                        + " shop/shop (HTTPRoute web); this route was not written")
+                .containsEntry("TLSRoute/db", "tls db.example.com on Gateway infra/edge is already routed by topology shop/shop (TLSRoute db);"
+                        + " this route was not written");
+        assertThat(RouteOwnership.routeConflicts(older, List.of(older, newer))).as("the older keeps what it has").isEmpty();
+    }
 }

@@ -96,4 +96,53 @@ class GatewayRoutesOperatorTest {
             }
         }
     }
+    @Test
+    void theGatewaysAddressIsWhereTheRouteIsEnteredAndTheOlderTopologyKeepsASharedHostname() throws Exception {
+        try (EmbeddedKubernetes api = EmbeddedKubernetes.start(AGENT).serveGatewayApi(); KubernetesClient driver = api.client()) {
+            EmbeddedKubernetes.installCrd(driver);
+            var gateways = driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "Gateway").inNamespace("gateways");
+            GenericKubernetesResource edge = io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                    apiVersion: gateway.networking.k8s.io/v1
+                    kind: Gateway
+                    metadata: {name: edge, namespace: gateways}
+                    spec:
+                      gatewayClassName: example
+                      listeners: [{name: http, protocol: HTTP, port: 80}]
+                    """, GenericKubernetesResource.class);
+            gateways.resource(edge).create();
+            Operator operator = operator(api);
+            try {
+                for (String namespace : List.of("shop", "blog")) {
+                    driver.resource(new NamespaceBuilder().withNewMetadata().withName(namespace).endMetadata().build()).create();
+                }
+                driver.resource(shop("shop")).create();
+                await().atMost(Duration.ofSeconds(30)).until(() -> entryPoints(driver, "shop").contains(
+                        "http://shop.example.com → Gateway gateways/edge listener http (HTTP <pending address>:80) → HTTPRoute web → service web:80 (http) → pods app=web :8080"));
+                // The Gateway's controller publishes its address: the topology is looked at again, without a change of its own.
+                GenericKubernetesResource published = gateways.withName("edge").get();
+                published.setAdditionalProperty("status", Map.of("addresses", List.of(Map.of("type", "IPAddress", "value", "203.0.113.9"))));
+                gateways.resource(published).updateStatus();
+                await().atMost(Duration.ofSeconds(30)).until(() -> entryPoints(driver, "shop").stream().anyMatch(e -> e.contains("(HTTP 203.0.113.9:80)")));
+
+                Thread.sleep(1100); // creation times have a second's resolution: the blog is the newer one
+                driver.resource(shop("blog")).create();
+                await().atMost(Duration.ofSeconds(30)).until(() -> routesReady(driver, "blog") != null
+                        && "RouteConflict".equals(routesReady(driver, "blog").getReason()));
+                assertThat(routesReady(driver, "blog").getMessage()).isEqualTo("HTTPRoute web: http shop.example.com PathPrefix / on Gateway"
+                        + " gateways/edge is already routed by topology shop/shop (HTTPRoute web); this route was not written");
+                assertThat(driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace("blog").withName("web").get())
+                        .isNull();
+                assertThat(driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace("shop").withName("web").get())
+                        .isNotNull();
+            } finally {
+                operator.stop();
+            }
+        }
+    }
+
+    static List<String> entryPoints(KubernetesClient driver, String namespace) {
+        NetworkTopology t = driver.resources(NetworkTopology.class).inNamespace(namespace).withName("shop").get();
+        return t == null || t.getStatus() == null || t.getStatus().getEntryPoints() == null ? List.of()
+                : t.getStatus().getEntryPoints().stream().map(io.networktopology.api.v1alpha1.EntryPoint::getPath).toList();
+    }
 }
