@@ -82,6 +82,12 @@ public final class RenderCommand implements Callable<Integer> {
                     + "(kubectl get ntopo NAME -o yaml | ... render --format mermaid -)")
     Format format;
 
+    @Option(names = "--routes", paramLabel = "GATEWAY",
+            description = "Print instead each topology with its spec.ingresses turned into Gateway API routes (spec.httpRoutes) "
+                    + "attached to GATEWAY (namespace/name), ready to apply; what has no equivalent in a route (the class, TLS, "
+                    + "controller annotations) is said in comments above it.")
+    String routes;
+
     @Parameters(paramLabel = "FILE", arity = "1..*", description = "YAML files; '-' reads standard input")
     List<String> files;
 
@@ -97,6 +103,13 @@ public final class RenderCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = cli.out;
         PrintStream err = cli.err;
+        if (routes != null && (corefile != null || format != Format.yaml)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--routes prints topologies: it does not go with "
+                    + (corefile != null ? "--corefile" : "--format " + format));
+        }
+        if (routes != null && !routes.matches("([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z0-9]([-a-z0-9.]*[a-z0-9])?")) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--routes: '" + routes + "' is not a Gateway's namespace/name");
+        }
         if (corefile != null && format != Format.yaml) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--corefile prints a Corefile: it does not go with --format " + format);
         }
@@ -107,7 +120,7 @@ public final class RenderCommand implements Callable<Integer> {
         // One document at a time: the output is kept (nothing is printed when any topology is invalid), the parsed
         // documents are not. Only --corefile keeps the topologies, for the DNS plan across all of them.
         StringBuilder output = new StringBuilder();
-        boolean keep = corefile != null || format != Format.yaml;
+        boolean keep = corefile != null || format != Format.yaml || routes != null;
         Checker checker = new Checker(err, topology -> {
             if (!keep) {
                 appendObjects(topology, output);
@@ -140,7 +153,15 @@ public final class RenderCommand implements Callable<Integer> {
         if (corefile != null) {
             return renderCorefile(checker.kept, out, err);
         }
-        if (format == Format.mermaid) {
+        if (routes != null) {
+            for (NetworkTopology topology : checker.kept) {
+                IngressMigration.Result migrated = IngressMigration.of(topology, routes);
+                output.append("---\n# NetworkTopology ").append(ServiceModel.namespaceOf(topology)).append('/')
+                        .append(topology.getMetadata().getName()).append(": spec.ingresses as Gateway API routes on ").append(routes).append('\n');
+                migrated.notes().forEach(note -> output.append("# - ").append(note).append('\n'));
+                output.append(Yaml.print(migrated.topology()));
+            }
+        } else if (format == Format.mermaid) {
             output.append(TopologyDiagram.of(checker.kept).mermaid());
         } else if (format == Format.dot) {
             output.append(TopologyDiagram.of(checker.kept).dot());

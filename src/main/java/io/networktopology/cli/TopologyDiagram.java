@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * What topologies become, as a diagram: entry points (Ingress routes, load balancers, node ports) → Services → the
+ * What topologies become, as a diagram: entry points (Ingress routes, Gateway API routes, load balancers, node ports) → Services → the
  * pods they select, and the DNS names CoreDNS answers. Given live topologies ({@code kubectl get ntopo -o yaml}), the
  * connectivity checks of their status colour each node: green when every check of it passed, red when one failed.
  * Printed as Mermaid ({@code flowchart LR}) or Graphviz DOT.
@@ -130,6 +130,28 @@ final class TopologyDiagram {
                 mine.add(new Node(node, "entry", "any other host or path\ningress " + ingress.getName() + klass, false, verdict));
                 edges.add(new Edge(node, prefix + "svc_" + safe(ingress.getDefaultBackend().getService()),
                         port(ingress.getDefaultBackend().getPort()), false));
+            }
+        }
+        for (io.networktopology.model.GatewayRouteModel.Kind kind : io.networktopology.model.GatewayRouteModel.Kind.values()) {
+            for (io.networktopology.api.v1alpha1.RouteSpec route : kind.routes(topology.getSpec())) {
+                String node = prefix + kind.name().toLowerCase(java.util.Locale.ROOT) + "_" + safe(route.getName());
+                String hosts = route.getHostnames() == null || route.getHostnames().isEmpty() ? "any host" : String.join(", ", route.getHostnames());
+                String gateways = String.join(", ", io.networktopology.model.GatewayRouteModel.gateways(route.getParentRefs(),
+                        ServiceModel.namespaceOf(topology)));
+                mine.add(new Node(node, "entry", (kind == io.networktopology.model.GatewayRouteModel.Kind.TCPRoute
+                        || kind == io.networktopology.model.GatewayRouteModel.Kind.UDPRoute ? "" : hosts + "\n") + kind.name() + " " + route.getName()
+                        + "\nGateway " + gateways, false, verdict(checks, kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + q(route.getName()) + "-.+")));
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (Object rule : route.rules() == null ? List.of() : route.rules()) {
+                    List<io.networktopology.api.v1alpha1.RouteBackendRef> refs = rule instanceof io.networktopology.api.v1alpha1.HTTPRouteSpec.Rule r
+                            ? r.getBackendRefs() : rule instanceof io.networktopology.api.v1alpha1.GRPCRouteSpec.Rule r ? r.getBackendRefs()
+                            : rule instanceof io.networktopology.api.v1alpha1.StreamRouteSpec.Rule r ? r.getBackendRefs() : null;
+                    for (io.networktopology.api.v1alpha1.RouteBackendRef ref : refs == null ? List.<io.networktopology.api.v1alpha1.RouteBackendRef>of() : refs) {
+                        if (seen.add(ref.getName() + ":" + port(ref.getPort()))) {
+                            edges.add(new Edge(node, prefix + "svc_" + safe(ref.getName()), port(ref.getPort()), false));
+                        }
+                    }
+                }
             }
         }
         DnsSpec dns = topology.getSpec() == null ? null : topology.getSpec().getDns();

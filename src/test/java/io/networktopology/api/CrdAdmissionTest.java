@@ -59,7 +59,8 @@ class CrdAdmissionTest {
     // ---------------------------------------------------------------------------------------------- tests
 
     static Stream<Arguments> goodSamples() {
-        return Stream.concat(Stream.of(PROJECT.resolve("examples/shop.yaml"), PROJECT.resolve("examples/hello.yaml")), list("good")).map(CrdAdmissionTest::named);
+        return Stream.concat(Stream.of(PROJECT.resolve("examples/shop.yaml"), PROJECT.resolve("examples/hello.yaml"),
+                PROJECT.resolve("examples/shop-gateway.yaml")), list("good")).map(CrdAdmissionTest::named);
     }
 
     static Stream<Arguments> badSamples() {

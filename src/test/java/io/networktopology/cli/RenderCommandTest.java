@@ -324,4 +324,27 @@ class RenderCommandTest {
         assertThat(result.err()).contains("spec.services[0].selector[app]: \"" + "a".repeat(80) + "…\" (5242880 characters) is not a valid label value");
         assertThat(result.err().length()).isLessThan(1000);
     }
+    @Test
+    void theIngressesOfATopologyBecomeRoutesOnAGatewayThatRenderAsTheSameBackends(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        Result migrated = render("--routes", "infra/edge", "examples/shop.yaml");
+        assertThat(migrated.code()).as(migrated.err()).isZero();
+        assertThat(migrated.out()).contains("# - ingress shop: className nginx has no equivalent on a route")
+                .contains("# - ingress shop: TLS for shop.example.com (Secret shop-tls) belongs to the Gateway")
+                .contains("# - ingress shop: host *.tenants.example.com matches one label in an Ingress, one or more in a route");
+        // What it prints is a topology render (and the API server) admits, whose routes send the same hosts and paths
+        // to the same Services as the Ingress did.
+        java.nio.file.Path file = dir.resolve("shop-routes.yaml");
+        java.nio.file.Files.writeString(file, migrated.out());
+        Result rendered = render(file.toString());
+        assertThat(rendered.code()).as(rendered.err()).isZero();
+        List<HasMetadata> objects = Serialization.unmarshal(rendered.out());
+        assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName()).containsExactly(
+                "Service/web", "Service/db", "Service/admin", "Service/storefront", "Service/payments", "HTTPRoute/shop-1", "HTTPRoute/shop-2");
+        String routes = rendered.out().substring(rendered.out().indexOf("kind: HTTPRoute"));
+        assertThat(routes).contains("name: edge", "namespace: infra", "shop.example.com", "'*.tenants.example.com'", "value: /admin",
+                "port: 8080", "port: 80");
+        assertThat(render("--routes", "not a gateway", "examples/shop.yaml").err()).contains("is not a Gateway's namespace/name");
+        assertThat(render("--routes", "infra/edge", "--format", "mermaid", "examples/shop.yaml").code()).isEqualTo(RenderCommand.USAGE);
+    }
 }

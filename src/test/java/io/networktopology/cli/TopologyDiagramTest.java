@@ -57,6 +57,23 @@ class TopologyDiagramTest {
     }
 
     @Test
+    void gatewayApiRoutesAreEntryPointsToTheirBackends() throws Exception {
+        RenderCommandTest.Result result = render("--format", "mermaid", "examples/shop-gateway.yaml");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out()).contains("httproute_shop[\"shop.example.com, *.tenants.example.com<br/>HTTPRoute shop<br/>Gateway"
+                        + " traefik/shared/http, traefik/shared/https\"]", "httproute_shop -->|\":http\"| svc_web",
+                "httproute_shop -->|\":80\"| svc_web_canary", "tcproute_db -->|\":5432\"| svc_db");
+        RenderCommandTest.Result dot = render("--format", "dot", "examples/shop-gateway.yaml");
+        Path file = dir.resolve("gateway.dot");
+        Files.writeString(file, dot.out());
+        Process graphviz = new ProcessBuilder("dot", "-Tsvg", file.toString()).redirectErrorStream(true).start();
+        String svg = new String(graphviz.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(graphviz.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(graphviz.exitValue()).as(svg).isZero();
+        assertThat(svg).contains("HTTPRoute shop", "TCPRoute db").doesNotContain("Warning", "Error");
+    }
+
+    @Test
     void aLiveTopologyIsColouredByItsProbeResults() throws Exception {
         RenderCommandTest.Result result = render("--format", "mermaid", live().toString());
         assertThat(result.code()).as(result.err()).isZero();

@@ -123,6 +123,40 @@ class RealClusterShopTest {
         cluster.kubectlOk("delete", "-f", "examples/hello.yaml", "--wait=true", "--timeout=120s");
     }
 
+    /**
+     * examples/shop-gateway.yaml, the shop with Gateway API routes, as it is (its backends those of the shop, in its own
+     * namespace): Ready with every path verified, each route proven through the Gateway's listener.
+     */
+    @Test
+    void theGatewayShopExampleIsReadyAndVerifiedAsItIs() throws Exception {
+        String backends = java.nio.file.Files.readString(java.nio.file.Path.of("src/test/resources/cluster/shop-backends.yaml"))
+                .replace("{name: shop}", "{name: shop-gateway}").replace("namespace: shop}", "namespace: shop-gateway}");
+        io.networktopology.Processes.Result applied = cluster.kubectlIn(backends, "apply", "-f", "-");
+        assertThat(applied.exitCode()).as(applied.err()).isZero();
+        cluster.kubectlOk("apply", "-f", "examples/shop-gateway.yaml");
+        try {
+            await().atMost(Duration.ofMinutes(4)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+                NetworkTopology shop = cluster.topology("shop-gateway", "shop");
+                assertThat(RealCluster.condition(shop, "Ready")).isEqualTo("True");
+                assertThat(shop.getStatus().getConditions()).filteredOn(c -> c.getType().equals("Ready")).singleElement()
+                        .satisfies(c -> assertThat(c.getReason()).isEqualTo("AllPathsVerified"));
+            });
+        } catch (AssertionError e) {
+            cluster.dumpState("shop-gateway");
+            throw e;
+        }
+        NetworkTopology shop = cluster.topology("shop-gateway", "shop");
+        System.out.println(cluster.kubectlOk("get", "ntopo,httproute,tcproute", "-n", "shop-gateway", "-o", "wide"));
+        shop.getStatus().getEntryPoints().forEach(e -> System.out.println(e.getKind() + " | " + e.getPath()));
+        List<CheckStatus> checks = shop.getStatus().getConnectivity().getChecks();
+        checks.stream().filter(c -> c.getId().matches("(http|tcp)route-.*"))
+                .forEach(c -> System.out.println(c.getResult() + " | " + c.getId() + " | " + c.getTo() + " | " + c.getMessage()));
+        assertThat(checks).extracting(CheckStatus::getId).contains("httproute-shop-https-shop.example.com/admin-X-Team",
+                "httproute-shop-http-probe.tenants.example.com/", "tcproute-db-tcp-10.99.0.1");
+        assertThat(checks).allSatisfy(c -> assertThat(c.getResult()).as(c.getId() + ": " + c.getMessage()).isEqualTo(CheckStatus.Result.Passed));
+        cluster.kubectlOk("delete", "namespace", "shop-gateway", "--wait=false");
+    }
+
     static NetworkTopology topology() {
         return cluster.topology("shop", "shop");
     }

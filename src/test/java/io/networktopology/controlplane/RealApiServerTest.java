@@ -135,6 +135,7 @@ class RealApiServerTest {
         List<Path> good = new ArrayList<>(samples("good").toList());
         good.add(Path.of("examples/shop.yaml"));
         good.add(Path.of("examples/hello.yaml"));
+        good.add(Path.of("examples/shop-gateway.yaml"));
         for (Path file : good) {
             JsonNode topology = yaml(file);
             ((com.fasterxml.jackson.databind.node.ObjectNode) topology.get("metadata")).remove("namespace");
