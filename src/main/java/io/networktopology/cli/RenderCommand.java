@@ -49,7 +49,7 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "render", mixinStandardHelpOptions = true, versionProvider = Cli.Version.class, sortOptions = false,
         description = {
-            "Prints, as multi-document YAML, the Services and Ingresses the operator would create for the NetworkTopology "
+            "Prints, as multi-document YAML, the Services, Ingresses and Gateway API routes the operator would create for the NetworkTopology "
                     + "documents in FILE(s), or draws them (--format mermaid|dot). No cluster needed. Other documents (a "
                     + "Namespace, ...) are skipped; a 'kind: List' (kubectl get -o yaml) is unwrapped.",
             "Each topology is checked as the API server would admit it (the CRD's schema and CEL rules) and as the "

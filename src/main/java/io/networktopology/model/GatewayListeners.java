@@ -82,6 +82,12 @@ public final class GatewayListeners {
         return listeners;
     }
 
+    /** The GatewayClass a Gateway names, or null. */
+    public static String className(GenericKubernetesResource gateway) {
+        Object name = gateway == null ? null : map(gateway.getAdditionalProperties().get("spec")).get("gatewayClassName");
+        return name == null ? null : String.valueOf(name);
+    }
+
     /**
      * The listeners a route of {@code kind} reaches through one parentRef: those of the Gateway named by its
      * sectionName (a listener's name) and port when given, that take the kind.

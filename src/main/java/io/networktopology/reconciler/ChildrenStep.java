@@ -17,11 +17,13 @@ import io.networktopology.api.v1alpha1.RouteSpec;
 import io.networktopology.api.v1alpha1.ServiceSpec;
 import io.networktopology.dependent.EndpointSliceObserver;
 import io.networktopology.dependent.GatewayApi;
+import io.networktopology.dependent.GatewayClasses;
 import io.networktopology.dependent.NodeAddresses;
 import io.networktopology.dependent.OwnedChildren;
 import io.networktopology.dependent.ServicesDependent;
 import io.networktopology.model.ChildLabels;
 import io.networktopology.model.EntryPoints;
+import io.networktopology.model.GatewayFeatures;
 import io.networktopology.model.GatewayListeners;
 import io.networktopology.model.GatewayRouteModel.Kind;
 import io.networktopology.model.GatewayRouteModel;
@@ -64,6 +66,7 @@ final class ChildrenStep {
             ServicesDependent::collidingPorts);
     private final OwnedChildren<Ingress> ingresses = new OwnedChildren<>(Ingress.class, (desired, actual) -> false);
     private final GatewayApi gatewayApi = new GatewayApi();
+    private final GatewayClasses gatewayClasses = new GatewayClasses();
     /** The route kinds whose informer is registered (once the cluster serves them). */
     private final Set<Kind> watched = java.util.EnumSet.noneOf(Kind.class);
     /** The Gateways' informer, once registered (guarded by {@link #watched}). */
@@ -147,6 +150,8 @@ final class ChildrenStep {
         // What an older topology's route already claims on the same Gateway is not written (Gateways are shared by namespaces).
         Map<String, String> conflicts = declared.isEmpty() ? Map.of()
                 : RouteOwnership.routeConflicts(topology, context.getPrimaryCache().list().toList());
+        Map<String, String> unsupported = new LinkedHashMap<>();
+        Map<String, List<GatewayListeners.Listener>> listeners = new LinkedHashMap<>(listeners(topology, served, context, unsupported));
         List<RouteObservation> observations = new ArrayList<>();
         boolean unsettled = !conflicts.isEmpty();
         int writes = 0;
@@ -171,10 +176,9 @@ final class ChildrenStep {
                 String name = route.getName();
                 observations.add(new RouteObservation(kind, name, GatewayRouteModel.gateways(route.getParentRefs(), namespace),
                         outcome.current().get(name), outcome.conflicts().getOrDefault(name, conflicts.get(kind.name() + "/" + name)),
-                        refusal(outcome.refused().get(name), outcome.current().containsKey(name)), null));
+                        refusal(outcome.refused().get(name), outcome.current().containsKey(name)), null, unsupported.get(kind.name() + "/" + name)));
             }
         }
-        Map<String, List<GatewayListeners.Listener>> listeners = new LinkedHashMap<>(listeners(topology, served, context));
         conflicts.keySet().forEach(listeners::remove); // another topology's route answers there: not this one's to prove
         return new RoutesOutcome(observations, unsettled, writes, listeners);
     }
@@ -186,7 +190,7 @@ final class ChildrenStep {
      * status says so.
      */
     private Map<String, List<GatewayListeners.Listener>> listeners(NetworkTopology topology, GatewayApi.Served served,
-            Context<NetworkTopology> context) {
+            Context<NetworkTopology> context, Map<String, String> unsupported) {
         if (served.gateways() == null || !GatewayRouteModel.declaresRoutes(topology.getSpec())) {
             return Map.of();
         }
@@ -196,12 +200,21 @@ final class ChildrenStep {
         for (Kind kind : Kind.values()) {
             for (RouteSpec route : kind.routes(topology.getSpec())) {
                 List<GatewayListeners.Listener> attached = new ArrayList<>();
+                Map<String, Set<String>> missing = new java.util.TreeMap<>();
                 for (RouteParentRef ref : orEmpty(route.getParentRefs())) {
                     GenericKubernetesResource gateway = gateways.get(new ResourceID(ref.getName(),
                             ref.getNamespace() == null ? namespace : ref.getNamespace())).orElse(null);
                     attached.addAll(GatewayListeners.attached(kind, ref, GatewayListeners.of(gateway)));
+                    String className = GatewayListeners.className(gateway);
+                    GatewayFeatures.missing(GatewayFeatures.used(kind, route), gatewayClasses.supportedFeatures(context.getClient(),
+                            served.gateways(), className)).forEach(f -> missing.computeIfAbsent(className, c -> new java.util.TreeSet<>()).add(f));
                 }
                 listeners.put(kind.name() + "/" + route.getName(), attached);
+                if (!missing.isEmpty()) {
+                    unsupported.put(kind.name() + "/" + route.getName(), missing.entrySet().stream().map(m -> "GatewayClass " + m.getKey()
+                            + " does not list " + String.join(", ", m.getValue()) + " in its supportedFeatures").collect(java.util.stream.Collectors.joining("; "))
+                            + ": its Gateway accepted the route but may ignore what it asks");
+                }
             }
         }
         return listeners;

@@ -12,7 +12,13 @@ import io.networktopology.model.GatewayRouteModel.Kind;
  * @param conflict why it was not written (a foreign route of that name, or a hostname another topology owns), or null
  * @param refused why the API server refused it (what exists stays as it was), or null
  * @param notInstalled the cluster does not serve this kind: what to install, or null
+ * @param unsupported what the route uses that a GatewayClass of its Gateways does not claim to support, or null
  */
 public record RouteObservation(Kind kind, String name, java.util.List<String> gateways, GenericKubernetesResource actual,
-        String conflict, String refused, String notInstalled) {
+        String conflict, String refused, String notInstalled, String unsupported) {
+
+    public RouteObservation(Kind kind, String name, java.util.List<String> gateways, GenericKubernetesResource actual,
+            String conflict, String refused, String notInstalled) {
+        this(kind, name, gateways, actual, conflict, refused, notInstalled, null);
+    }
 }

@@ -41,6 +41,10 @@ public final class RouteReport {
             status.setMessage("being written");
         } else {
             verdict(observation.actual(), observation.gateways(), status);
+            if (status.getState() == State.Ready && observation.unsupported() != null) {
+                // Accepted, but its Gateway's class does not claim all it uses: it may be ignored. Said, not held against it.
+                status.setMessage(observation.unsupported());
+            }
         }
         return status;
     }
@@ -120,8 +124,11 @@ public final class RouteReport {
                         .map(r -> r.getKind() + " " + r.getName() + ": " + r.getMessage()).collect(Collectors.joining("; ")), generation, old, now);
             }
         }
+        String warnings = routes.stream().filter(r -> r.getMessage() != null).map(r -> r.getKind() + " " + r.getName() + ": " + r.getMessage())
+                .collect(Collectors.joining("; "));
         return ConditionList.condition(Conditions.ROUTES_READY, true, Reasons.ALL_ROUTES_ACCEPTED, routes.size()
                 + (routes.size() == 1 ? " route" : " routes") + " accepted by " + routes.stream().flatMap(r -> r.getGateways().stream())
-                .filter(Objects::nonNull).distinct().collect(Collectors.joining(", ")), generation, old, now);
+                .filter(Objects::nonNull).distinct().collect(Collectors.joining(", ")) + (warnings.isEmpty() ? "" : "; " + warnings),
+                generation, old, now);
     }
 }

@@ -108,7 +108,7 @@ public final class EmbeddedKubernetes implements AutoCloseable {
         Object body = switch (path) {
             case "/apis" -> new io.fabric8.kubernetes.api.model.APIGroupListBuilder().withGroups(apiGroup).build();
             case "/apis/gateway.networking.k8s.io" -> apiGroup;
-            case "/apis/gateway.networking.k8s.io/v1" -> resources(group + "/v1", "HTTPRoute", "GRPCRoute", "Gateway");
+            case "/apis/gateway.networking.k8s.io/v1" -> resources(group + "/v1", "HTTPRoute", "GRPCRoute", "Gateway", "GatewayClass");
             case "/apis/gateway.networking.k8s.io/v1alpha2" -> resources(group + "/v1alpha2", "TLSRoute", "TCPRoute", "UDPRoute");
             default -> null;
         };
@@ -118,7 +118,8 @@ public final class EmbeddedKubernetes implements AutoCloseable {
     private static io.fabric8.kubernetes.api.model.APIResourceList resources(String groupVersion, String... kinds) {
         var list = new io.fabric8.kubernetes.api.model.APIResourceListBuilder().withGroupVersion(groupVersion);
         for (String kind : kinds) {
-            list.addNewResource().withName(kind.toLowerCase() + "s").withKind(kind).withNamespaced(true).withSingularName(kind.toLowerCase())
+            list.addNewResource().withName(kind.toLowerCase() + (kind.endsWith("s") ? "es" : "s")).withKind(kind)
+                    .withNamespaced(!kind.equals("GatewayClass")).withSingularName(kind.toLowerCase())
                     .withVerbs("get", "list", "watch", "create", "update", "patch", "delete").endResource();
         }
         return list.build();

@@ -96,7 +96,8 @@ class RbacTest {
         Set<String> split = grants(rules(Path.of("kustomize/overlays/own-namespace/role.yaml")));
         split.addAll(grants(rules(Path.of("kustomize/overlays/own-namespace/coredns_role.yaml"))));
         Set<String> clusterWide = grants(rules(Path.of("kustomize/overlays/own-namespace/cluster_role.yaml")));
-        assertThat(clusterWide).as("cluster-wide in the own-namespace overlay").containsExactly("/nodes:list[]", "/nodes:watch[]");
+        assertThat(clusterWide).as("cluster-wide in the own-namespace overlay").containsExactlyInAnyOrder("/nodes:list[]", "/nodes:watch[]",
+                "gateway.networking.k8s.io/gatewayclasses:get[]");
         split.addAll(clusterWide);
         assertThat(split).isEqualTo(cluster);
     }
@@ -161,7 +162,24 @@ class RbacTest {
             });
             await().atMost(Duration.ofSeconds(30)).until(() -> driver.network().v1().ingresses().inNamespace("shop").withName("shop").get() == null);
 
-            // Gateway API routes of every kind: written, then removed from the spec.
+            // Gateway API routes of every kind on a Gateway of a class that claims not all of them: written, then removed.
+            driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "GatewayClass").resource(
+                    io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                            apiVersion: gateway.networking.k8s.io/v1
+                            kind: GatewayClass
+                            metadata: {name: example}
+                            spec: {controllerName: example.com/gateway}
+                            status: {supportedFeatures: [{name: HTTPRoute}, {name: GRPCRoute}]}
+                            """, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)).create();
+            driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "Gateway").inNamespace("gateways").resource(
+                    io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                            apiVersion: gateway.networking.k8s.io/v1
+                            kind: Gateway
+                            metadata: {name: edge, namespace: gateways}
+                            spec:
+                              gatewayClassName: example
+                              listeners: [{name: http, protocol: HTTP, port: 80}, {name: tls, protocol: TLS, port: 443}]
+                            """, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)).create();
             driver.resources(NetworkTopology.class).inNamespace("shop").withName("shop").edit(t -> {
                 t.getSpec().setHttpRoutes(List.of(io.networktopology.Topologies.httpRoute("web", "gateways/edge", "shop.example.com", "/=web:http")));
                 t.getSpec().setTlsRoutes(List.of(io.networktopology.Topologies.streamRoute("tls", "gateways/edge", List.of("db.example.com"), "storefront:443")));

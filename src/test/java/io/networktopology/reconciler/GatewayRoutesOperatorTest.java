@@ -110,6 +110,14 @@ class GatewayRoutesOperatorTest {
                       listeners: [{name: http, protocol: HTTP, port: 80}]
                     """, GenericKubernetesResource.class);
             gateways.resource(edge).create();
+            driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "GatewayClass").resource(
+                    io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+                            apiVersion: gateway.networking.k8s.io/v1
+                            kind: GatewayClass
+                            metadata: {name: example}
+                            spec: {controllerName: example.com/gateway}
+                            status: {supportedFeatures: [{name: GRPCRoute}, {name: TLSRoute}]}
+                            """, GenericKubernetesResource.class)).create();
             Operator operator = operator(api);
             try {
                 for (String namespace : List.of("shop", "blog")) {
@@ -132,8 +140,19 @@ class GatewayRoutesOperatorTest {
                         + " gateways/edge is already routed by topology shop/shop (HTTPRoute web); this route was not written");
                 assertThat(driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace("blog").withName("web").get())
                         .isNull();
-                assertThat(driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace("shop").withName("web").get())
-                        .isNotNull();
+                var shopRoutes = driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "HTTPRoute").inNamespace("shop");
+                assertThat(shopRoutes.withName("web").get()).isNotNull();
+
+                // Accepted by a Gateway whose class does not claim HTTPRoute: Ready, and said.
+                GenericKubernetesResource route = shopRoutes.withName("web").get();
+                route.setAdditionalProperty("status", Map.of("parents", List.of(Map.of(
+                        "parentRef", Map.of("name", "edge", "namespace", "gateways"), "controllerName", "example.com/gateway",
+                        "conditions", List.of(Map.of("type", "Accepted", "status", "True", "reason", "Accepted", "message", "",
+                                "observedGeneration", route.getMetadata().getGeneration() == null ? 1 : route.getMetadata().getGeneration()))))));
+                shopRoutes.resource(route).updateStatus();
+                await().atMost(Duration.ofSeconds(30)).until(() -> "True".equals(routesReady(driver, "shop").getStatus()));
+                assertThat(routesReady(driver, "shop").getMessage()).isEqualTo("1 route accepted by gateways/edge; HTTPRoute web: GatewayClass"
+                        + " example does not list HTTPRoute in its supportedFeatures: its Gateway accepted the route but may ignore what it asks");
             } finally {
                 operator.stop();
             }
