@@ -90,6 +90,15 @@ public final class EmbeddedKubernetes implements AutoCloseable {
      * Serves the Gateway API's discovery as a cluster with its experimental channel installed does (HTTP and gRPC routes
      * in v1, TLS, TCP and UDP routes in v1alpha2); the mock stores the routes themselves like any other object.
      */
+    /** A GatewayClass whose controller claims {@code features} in its status (served with {@link #serveGatewayApi}). */
+    public static void createGatewayClass(KubernetesClient driver, String name, String... features) {
+        var gatewayClass = new io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder().withApiVersion("gateway.networking.k8s.io/v1")
+                .withKind("GatewayClass").withNewMetadata().withName(name).endMetadata().build();
+        gatewayClass.setAdditionalProperty("spec", Map.of("controllerName", "example.com/gateway"));
+        gatewayClass.setAdditionalProperty("status", Map.of("supportedFeatures", java.util.Arrays.stream(features).map(f -> Map.of("name", f)).toList()));
+        driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "GatewayClass").resource(gatewayClass).create();
+    }
+
     public EmbeddedKubernetes serveGatewayApi() {
         gatewayApi = true;
         return this;

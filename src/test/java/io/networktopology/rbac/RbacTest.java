@@ -163,14 +163,7 @@ class RbacTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> driver.network().v1().ingresses().inNamespace("shop").withName("shop").get() == null);
 
             // Gateway API routes of every kind on a Gateway of a class that claims not all of them: written, then removed.
-            driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "GatewayClass").resource(
-                    io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
-                            apiVersion: gateway.networking.k8s.io/v1
-                            kind: GatewayClass
-                            metadata: {name: example}
-                            spec: {controllerName: example.com/gateway}
-                            status: {supportedFeatures: [{name: HTTPRoute}, {name: GRPCRoute}]}
-                            """, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class)).create();
+            EmbeddedKubernetes.createGatewayClass(driver, "example", "HTTPRoute", "GRPCRoute");
             driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "Gateway").inNamespace("gateways").resource(
                     io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
                             apiVersion: gateway.networking.k8s.io/v1

@@ -83,12 +83,7 @@ class GatewayRoutesOperatorTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> routes.withName("web").get() != null
                         && routesReady(driver, "shop") != null && "AwaitingGateway".equals(routesReady(driver, "shop").getReason()));
 
-                GenericKubernetesResource route = routes.withName("web").get();
-                route.setAdditionalProperty("status", Map.of("parents", List.of(Map.of(
-                        "parentRef", Map.of("name", "edge", "namespace", "gateways"), "controllerName", "example.com/gateway",
-                        "conditions", List.of(Map.of("type", "Accepted", "status", "True", "reason", "Accepted", "message", "",
-                                "observedGeneration", route.getMetadata().getGeneration() == null ? 1 : route.getMetadata().getGeneration()))))));
-                routes.resource(route).updateStatus();
+                acceptedByEdge(routes);
                 await().atMost(Duration.ofSeconds(30)).until(() -> "True".equals(routesReady(driver, "shop").getStatus()));
                 assertThat(routesReady(driver, "shop").getMessage()).isEqualTo("1 route accepted by gateways/edge");
             } finally {
@@ -110,14 +105,7 @@ class GatewayRoutesOperatorTest {
                       listeners: [{name: http, protocol: HTTP, port: 80}]
                     """, GenericKubernetesResource.class);
             gateways.resource(edge).create();
-            driver.genericKubernetesResources("gateway.networking.k8s.io/v1", "GatewayClass").resource(
-                    io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
-                            apiVersion: gateway.networking.k8s.io/v1
-                            kind: GatewayClass
-                            metadata: {name: example}
-                            spec: {controllerName: example.com/gateway}
-                            status: {supportedFeatures: [{name: GRPCRoute}, {name: TLSRoute}]}
-                            """, GenericKubernetesResource.class)).create();
+            EmbeddedKubernetes.createGatewayClass(driver, "example", "GRPCRoute", "TLSRoute");
             Operator operator = operator(api);
             try {
                 for (String namespace : List.of("shop", "blog")) {
@@ -144,12 +132,7 @@ class GatewayRoutesOperatorTest {
                 assertThat(shopRoutes.withName("web").get()).isNotNull();
 
                 // Accepted by a Gateway whose class does not claim HTTPRoute: Ready, and said.
-                GenericKubernetesResource route = shopRoutes.withName("web").get();
-                route.setAdditionalProperty("status", Map.of("parents", List.of(Map.of(
-                        "parentRef", Map.of("name", "edge", "namespace", "gateways"), "controllerName", "example.com/gateway",
-                        "conditions", List.of(Map.of("type", "Accepted", "status", "True", "reason", "Accepted", "message", "",
-                                "observedGeneration", route.getMetadata().getGeneration() == null ? 1 : route.getMetadata().getGeneration()))))));
-                shopRoutes.resource(route).updateStatus();
+                acceptedByEdge(shopRoutes);
                 await().atMost(Duration.ofSeconds(30)).until(() -> "True".equals(routesReady(driver, "shop").getStatus()));
                 assertThat(routesReady(driver, "shop").getMessage()).isEqualTo("1 route accepted by gateways/edge; HTTPRoute web: GatewayClass"
                         + " example does not list HTTPRoute in its supportedFeatures: its Gateway accepted the route but may ignore what it asks");
@@ -157,6 +140,17 @@ class GatewayRoutesOperatorTest {
                 operator.stop();
             }
         }
+    }
+
+    /** The route "web" as the controller of Gateway gateways/edge leaves it when it accepts it. */
+    static void acceptedByEdge(io.fabric8.kubernetes.client.dsl.NonNamespaceOperation<GenericKubernetesResource,
+            io.fabric8.kubernetes.api.model.GenericKubernetesResourceList, io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> routes) {
+        GenericKubernetesResource route = routes.withName("web").get();
+        route.setAdditionalProperty("status", Map.of("parents", List.of(Map.of(
+                "parentRef", Map.of("name", "edge", "namespace", "gateways"), "controllerName", "example.com/gateway",
+                "conditions", List.of(Map.of("type", "Accepted", "status", "True", "reason", "Accepted", "message", "",
+                        "observedGeneration", route.getMetadata().getGeneration() == null ? 1 : route.getMetadata().getGeneration()))))));
+        routes.resource(route).updateStatus();
     }
 
     static List<String> entryPoints(KubernetesClient driver, String namespace) {
