@@ -38,7 +38,7 @@ final class IngressMigration {
         NetworkTopologySpec source = topology.getSpec();
         List<String> notes = new ArrayList<>();
         List<HTTPRouteSpec> routes = new ArrayList<>(source.getHttpRoutes() == null ? List.of() : source.getHttpRoutes());
-        List<String> taken = routes.stream().map(HTTPRouteSpec::getName).toList();
+        List<String> taken = new ArrayList<>(routes.stream().map(HTTPRouteSpec::getName).toList());
         for (IngressSpec ingress : source.getIngresses() == null ? List.<IngressSpec>of() : source.getIngresses()) {
             String what = "ingress " + ingress.getName();
             if (ingress.getClassName() != null) {
@@ -84,6 +84,10 @@ final class IngressMigration {
                     routeRules.add(rule(match, path.backend()));
                 }
                 route.setRules(routeRules);
+                if (routeRules.size() > HTTPRouteSpec.MAX_RULES) {
+                    notes.add(what + ": host " + (rule.getHost() == null ? "(any)" : rule.getHost()) + " has " + routeRules.size()
+                            + " paths, more than the " + HTTPRouteSpec.MAX_RULES + " rules of a route: split route " + route.getName() + " in two");
+                }
                 if (!routeRules.isEmpty()) {
                     routes.add(route);
                 }
@@ -95,6 +99,9 @@ final class IngressMigration {
                 notes.add(what + ": the default backend becomes route " + route.getName() + " without hostnames: it answers every host"
                         + " of the listeners it attaches to that no other route claims");
             }
+        }
+        if (routes.size() > HTTPRouteSpec.MAX_ROUTES) {
+            notes.add(routes.size() + " HTTP routes, more than the " + HTTPRouteSpec.MAX_ROUTES + " a topology may declare: split the topology");
         }
         NetworkTopology migrated = new NetworkTopology();
         migrated.setMetadata(new ObjectMetaBuilder().withName(topology.getMetadata().getName()).withNamespace(topology.getMetadata().getNamespace())
@@ -111,7 +118,12 @@ final class IngressMigration {
 
     private static HTTPRouteSpec route(IngressSpec ingress, String name, RouteParentRef parent, List<String> taken) {
         HTTPRouteSpec route = new HTTPRouteSpec();
-        route.setName(taken.contains(name) ? name + "-ingress" : name);
+        String unique = name;
+        for (int n = 2; taken.contains(unique); n++) {
+            unique = name + "-" + n;
+        }
+        taken.add(unique);
+        route.setName(unique);
         route.setParentRefs(new ArrayList<>(List.of(parent)));
         route.setLabels(ingress.getLabels() == null ? null : new LinkedHashMap<>(ingress.getLabels()));
         route.setAnnotations(ingress.getAnnotations() == null ? null : new LinkedHashMap<>(ingress.getAnnotations()));

@@ -26,9 +26,24 @@ public final class GatewayListeners {
      * @param kinds       the route kinds the controller says the listener takes ({@code status.listeners[].supportedKinds}),
      *                    or null when it has not said
      * @param addresses   the Gateway's addresses, empty while its controller has published none
+     * @param from        which namespaces' routes it admits ({@code allowedRoutes.namespaces.from}): All, Same (default)
+     *                    or Selector
      */
     public record Listener(String gateway, String name, String protocol, int port, String hostname, boolean passthrough,
-            List<String> kinds, List<String> addresses) {
+            List<String> kinds, List<String> addresses, String from) {
+
+        public Listener(String gateway, String name, String protocol, int port, String hostname, boolean passthrough,
+                List<String> kinds, List<String> addresses) {
+            this(gateway, name, protocol, port, hostname, passthrough, kinds, addresses, "All");
+        }
+
+        /**
+         * Whether a route of {@code namespace} may attach: All, Same (the Gateway's namespace), or Selector (the
+         * namespace's labels are not known here: assumed, and the Gateway's answer in RoutesReady says otherwise).
+         */
+        public boolean admits(String namespace) {
+            return !"Same".equals(from) || gateway.startsWith(namespace + "/");
+        }
 
         /** Whether a route of {@code kind} can attach here: what the controller says, else what the protocol allows. */
         public boolean takes(Kind kind) {
@@ -75,9 +90,10 @@ public final class GatewayListeners {
             List<String> kinds = listenerStatus.stream().map(GatewayListeners::map).filter(s -> name.equals(s.get("name")))
                     .findFirst().map(s -> s.get("supportedKinds") instanceof List<?> l
                             ? l.stream().map(k -> String.valueOf(map(k).get("kind"))).toList() : null).orElse(null);
+            Object from = map(map(listener.get("allowedRoutes")).get("namespaces")).get("from");
             listeners.add(new Listener(key, name, String.valueOf(listener.get("protocol")), number.intValue(),
                     listener.get("hostname") == null ? null : String.valueOf(listener.get("hostname")),
-                    "Passthrough".equals(tls.get("mode")), kinds, addresses));
+                    "Passthrough".equals(tls.get("mode")), kinds, addresses, from == null ? "Same" : String.valueOf(from)));
         }
         return listeners;
     }
@@ -90,13 +106,14 @@ public final class GatewayListeners {
 
     /**
      * The listeners a route of {@code kind} reaches through one parentRef: those of the Gateway named by its
-     * sectionName (a listener's name) and port when given, that take the kind.
+     * sectionName (a listener's name) and port when given, that take the kind and admit routes of the route's namespace.
      */
-    public static List<Listener> attached(Kind kind, RouteParentRef ref, List<Listener> listeners) {
+    public static List<Listener> attached(Kind kind, RouteParentRef ref, List<Listener> listeners, String routeNamespace) {
         return listeners.stream()
                 .filter(l -> ref.getSectionName() == null || ref.getSectionName().equals(l.name()))
                 .filter(l -> ref.getPort() == null || ref.getPort() == l.port())
                 .filter(l -> l.takes(kind))
+                .filter(l -> l.admits(routeNamespace))
                 .toList();
     }
 

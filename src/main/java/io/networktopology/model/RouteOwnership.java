@@ -59,42 +59,57 @@ public final class RouteOwnership {
 
     /**
      * Conflict messages by route ({@code Kind/name}) of {@code self}, for what an older topology's route already claims
-     * on the same Gateway.
+     * on the same Gateway. Decided for all topologies in age order, so that a route that lost to an older one claims
+     * nothing (it is not written) and every replica and every topology comes to the same answer.
      */
     public static Map<String, String> routeConflicts(NetworkTopology self, Collection<NetworkTopology> topologies) {
-        Map<String, String> conflicts = new LinkedHashMap<>();
         if (!GatewayRouteModel.declaresRoutes(self.getSpec())) {
-            return conflicts;
+            return new LinkedHashMap<>();
         }
-        List<NetworkTopology> older = topologies.stream()
-                .filter(t -> !(Objects.equals(t.getMetadata().getName(), self.getMetadata().getName())
-                        && Objects.equals(t.getMetadata().getNamespace(), self.getMetadata().getNamespace())))
+        List<NetworkTopology> all = new java.util.ArrayList<>(topologies.stream()
                 .filter(t -> t.getMetadata().getDeletionTimestamp() == null)
                 .filter(t -> GatewayRouteModel.declaresRoutes(t.getSpec()))
-                .filter(t -> AGE.compare(t, self) < 0)
-                .sorted(AGE)
-                .toList();
-        if (older.isEmpty()) {
-            return conflicts;
-        }
-        Map<String, List<Claim>> mine = claims(self);
-        for (NetworkTopology other : older) {
-            Map<String, List<Claim>> theirs = claims(other);
-            mine.forEach((key, claims) -> {
-                List<Claim> owner = theirs.get(key);
-                if (owner != null) {
-                    for (Claim claim : claims) {
-                        conflicts.putIfAbsent(claim.route(), claim.what() + " is already routed by topology " + other.getMetadata().getNamespace()
-                                + "/" + other.getMetadata().getName() + " (" + owner.get(0).route().replace('/', ' ') + "); this route was not written");
+                .filter(t -> !same(t, self))
+                .toList());
+        all.add(self);
+        all.sort(AGE);
+        Map<String, List<Owner>> claimed = new java.util.HashMap<>();
+        for (NetworkTopology topology : all) {
+            Map<String, List<Claim>> claims = claims(topology);
+            Map<String, String> lost = new LinkedHashMap<>();
+            claims.forEach((key, mine) -> {
+                for (Claim claim : mine) {
+                    for (Owner owner : claimed.getOrDefault(key, List.of())) {
+                        if (owner.section().equals("*") || claim.section().equals("*") || owner.section().equals(claim.section())) {
+                            lost.putIfAbsent(claim.route(), claim.what() + " is already routed by topology " + owner.topology()
+                                    + " (" + owner.route().replace('/', ' ') + "); this route was not written");
+                        }
                     }
                 }
             });
+            if (same(topology, self)) {
+                return lost;
+            }
+            String name = topology.getMetadata().getNamespace() + "/" + topology.getMetadata().getName();
+            claims.forEach((key, mine) -> mine.stream().filter(c -> !lost.containsKey(c.route()))
+                    .forEach(c -> claimed.computeIfAbsent(key, k -> new java.util.ArrayList<>()).add(new Owner(name, c.route(), c.section()))));
         }
-        return conflicts;
+        return new LinkedHashMap<>();
     }
 
-    /** What a route claims on a Gateway, and in words. */
-    private record Claim(String route, String what) {
+    private static boolean same(NetworkTopology a, NetworkTopology b) {
+        return Objects.equals(a.getMetadata().getName(), b.getMetadata().getName())
+                && Objects.equals(a.getMetadata().getNamespace(), b.getMetadata().getNamespace());
+    }
+
+    /**
+     * What a route claims on a Gateway, in words, and on which listener ({@code sectionName:port}, {@code *} for all of
+     * them: claims on different listeners do not meet).
+     */
+    private record Claim(String route, String what, String section) {
+    }
+
+    private record Owner(String topology, String route, String section) {
     }
 
     /** Every claim of a topology's routes, by key (Gateway, kind of match, what is matched). */
@@ -106,9 +121,11 @@ public final class RouteOwnership {
                 String id = kind.name() + "/" + route.getName();
                 for (RouteParentRef ref : route.getParentRefs() == null ? List.<RouteParentRef>of() : route.getParentRefs()) {
                     String gateway = (ref.getNamespace() == null ? namespace : ref.getNamespace()) + "/" + ref.getName();
-                    for (String match : matches(kind, route, ref)) {
+                    String section = ref.getSectionName() == null && ref.getPort() == null ? "*"
+                            : (ref.getSectionName() == null ? "" : ref.getSectionName()) + ":" + (ref.getPort() == null ? "" : ref.getPort());
+                    for (String match : matches(kind, route)) {
                         claims.computeIfAbsent(gateway + "|" + match, k -> new java.util.ArrayList<>())
-                                .add(new Claim(id, match.replace('|', ' ') + " on Gateway " + gateway));
+                                .add(new Claim(id, match.replace('|', ' ') + " on Gateway " + gateway, section));
                     }
                 }
             }
@@ -116,7 +133,7 @@ public final class RouteOwnership {
         return claims;
     }
 
-    private static List<String> matches(Kind kind, RouteSpec route, RouteParentRef ref) {
+    private static List<String> matches(Kind kind, RouteSpec route) {
         List<String> hosts = route.getHostnames() == null || route.getHostnames().isEmpty() ? List.of("*")
                 : route.getHostnames().stream().map(h -> h.toLowerCase(java.util.Locale.ROOT)).toList();
         List<String> matches = new java.util.ArrayList<>();
@@ -145,8 +162,8 @@ public final class RouteOwnership {
                 }
             }
             case TLSRoute -> hosts.forEach(host -> matches.add("tls|" + host));
-            case TCPRoute, UDPRoute -> matches.add(kind.name().substring(0, 3).toLowerCase(java.util.Locale.ROOT) + "|listener "
-                    + (ref.getSectionName() == null ? "*" : ref.getSectionName()) + (ref.getPort() == null ? "" : ":" + ref.getPort()));
+            // Every connection of the listener (which one: the claim's section).
+            case TCPRoute, UDPRoute -> matches.add(kind.name().substring(0, 3).toLowerCase(java.util.Locale.ROOT) + "|every connection");
         }
         return matches;
     }

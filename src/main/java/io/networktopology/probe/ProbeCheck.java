@@ -193,19 +193,25 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
      * A TLS handshake with {@code host}:{@code port}, naming {@code serverName} in SNI (a Gateway's TLS listener that
      * passes the connection through to the backend chosen by that name). With {@code unroutedName} the handshake is
      * first made for a name nobody routes: a handshake that then fails or presents another certificate shows that the
-     * route's answer came from its backend; the same certificate fails the check.
+     * route's answer came from its backend; the same certificate fails the check. With {@code holdMs} the connection
+     * must then stay open that long (a Gateway that terminated TLS closes at once one it cannot forward).
      */
     @JsonTypeName("tls")
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Tls(@JsonUnwrapped Common common, String host, int port, String serverName, String unroutedName) implements ProbeCheck {
+    record Tls(@JsonUnwrapped Common common, String host, int port, String serverName, String unroutedName, Integer holdMs) implements ProbeCheck {
         @Override
         public Tls with(Common other) {
-            return new Tls(other, host, port, serverName, unroutedName);
+            return new Tls(other, host, port, serverName, unroutedName, holdMs);
+        }
+
+        /** After the handshake, the connection must stay open this long (a Gateway that terminates TLS and forwards). */
+        public Tls withHoldMs(int ms) {
+            return new Tls(common, host, port, serverName, unroutedName, ms);
         }
 
         @Override
         public long bound() {
-            return 2L * timeout();
+            return 2L * timeout() + (holdMs == null ? 0 : holdMs);
         }
     }
 
@@ -282,7 +288,7 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
     }
 
     static Tls tls(String id, String host, int port, String serverName, String unroutedName) {
-        return new Tls(Common.of(id), host, port, serverName, unroutedName);
+        return new Tls(Common.of(id), host, port, serverName, unroutedName, null);
     }
 
     static Dns dns(String id, String server, String name, String recordType, List<String> expect) {

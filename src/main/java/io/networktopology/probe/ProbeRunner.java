@@ -240,6 +240,17 @@ public final class ProbeRunner {
             if (certificate != null && certificate.equals(unrouted)) {
                 throw new ProbeFailure("TLS with " + subject + ", the certificate a name nobody routes gets too: not the route's backend");
             }
+            if (check.holdMs() != null) {
+                socket.setSoTimeout(check.holdMs());
+                try {
+                    if (socket.getInputStream().read() < 0) {
+                        throw new ProbeFailure("TLS handshake for " + check.serverName() + " with " + subject + ", then closed at once: the"
+                                + " Gateway has no reachable backend for it");
+                    }
+                } catch (SocketTimeoutException e) {
+                    return "TLS handshake for " + check.serverName() + " with " + subject + ", held open " + check.holdMs() + " ms";
+                }
+            }
             return "TLS handshake for " + check.serverName() + " with " + subject + (check.unroutedName() == null ? ""
                     : unrouted == null ? " (a name nobody routes: no handshake)" : " (a name nobody routes: another certificate)");
         } catch (javax.net.ssl.SSLException e) {
@@ -267,14 +278,7 @@ public final class ProbeRunner {
         Answer answer = fetch(check, host);
         int code = answer.code();
         if (check.grpc()) {
-            if (answer.grpcStatus() != null) {
-                return "gRPC answer (HTTP " + code + ", grpc-status " + answer.grpcStatus() + "): a gRPC server behind the route";
-            }
-            if (answer.contentType() != null && answer.contentType().startsWith("application/grpc")) {
-                return "gRPC answer (HTTP " + code + ", " + answer.contentType() + "): a gRPC server behind the route";
-            }
-            throw new ProbeFailure("HTTP " + code + (answer.contentType() == null ? "" : " (" + answer.contentType() + ")")
-                    + ", not a gRPC answer: no gRPC server behind the route");
+            return grpc(answer, unrouted);
         }
         if (check.maxStatusClass() != null) {
             if (code / 100 > check.maxStatusClass()) {
@@ -302,8 +306,31 @@ public final class ProbeRunner {
         return "HTTP " + code + " from the route (a host nobody routes: HTTP " + unrouted.code() + ")";
     }
 
+    /**
+     * A gRPC call's verdict: any gRPC answer comes from a gRPC server behind the route — unless it is UNAVAILABLE (what a
+     * gRPC-speaking proxy answers when it reaches no backend) or the very answer a call for a host nobody routes gets
+     * (what such a proxy answers when it has no route).
+     */
+    private static String grpc(Answer answer, Answer unrouted) throws ProbeFailure {
+        boolean grpc = answer.grpcStatus() != null || answer.contentType() != null && answer.contentType().startsWith("application/grpc");
+        String what = "HTTP " + answer.code() + (answer.grpcStatus() != null ? ", grpc-status " + answer.grpcStatus()
+                : answer.contentType() == null ? "" : grpc ? ", " + answer.contentType() : " (" + answer.contentType() + ")");
+        if (!grpc) {
+            throw new ProbeFailure(what + ", not a gRPC answer: no gRPC server behind the route");
+        }
+        if ("14".equals(answer.grpcStatus())) {
+            throw new ProbeFailure("gRPC UNAVAILABLE (" + what + (answer.grpcMessage() == null ? "" : ": " + answer.grpcMessage())
+                    + "): the proxy reached no backend");
+        }
+        if (unrouted != null && answer.grpcStatus() != null && answer.grpcStatus().equals(unrouted.grpcStatus())
+                && java.util.Objects.equals(answer.grpcMessage(), unrouted.grpcMessage())) {
+            throw new ProbeFailure("gRPC answer as for a host nobody routes (" + what + "): the proxy's, not a backend's");
+        }
+        return "gRPC answer (" + what + "): a gRPC server behind the route";
+    }
+
     /** An HTTP answer: its status, its body (up to 64 KiB) and, over TLS, the server certificate's hash and subject. */
-    record Answer(int code, byte[] body, String certificate, String subject, String contentType, String grpcStatus) {
+    record Answer(int code, byte[] body, String certificate, String subject, String contentType, String grpcStatus, String grpcMessage) {
     }
 
     private static final int MAX_BODY = 64 * 1024;
@@ -323,11 +350,14 @@ public final class ProbeRunner {
             int length = -1;
             String contentType = null;
             String grpcStatus = null;
+            String grpcMessage = null;
             for (String header = line(in); header != null && !header.isEmpty(); header = line(in)) {
                 if (header.regionMatches(true, 0, "Content-Type:", 0, 13)) {
                     contentType = header.substring(13).trim();
                 } else if (header.regionMatches(true, 0, "Grpc-Status:", 0, 12)) {
                     grpcStatus = header.substring(12).trim();
+                } else if (header.regionMatches(true, 0, "Grpc-Message:", 0, 13)) {
+                    grpcMessage = header.substring(13).trim();
                 } else if (header.regionMatches(true, 0, "Content-Length:", 0, 15)) {
                     try {
                         length = Integer.parseInt(header.substring(15).trim());
@@ -359,7 +389,7 @@ public final class ProbeRunner {
                     subject = chain[0] instanceof X509Certificate x509 ? x509.getSubjectX500Principal().getName() : "?";
                 }
             }
-            return new Answer(code, body.toByteArray(), certificate, subject, contentType, grpcStatus);
+            return new Answer(code, body.toByteArray(), certificate, subject, contentType, grpcStatus, grpcMessage);
         }
     }
 
@@ -426,7 +456,7 @@ public final class ProbeRunner {
             }}, new SecureRandom());
             SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(plain, host, port, true);
             SSLParameters parameters = socket.getSSLParameters();
-            if (!serverName.matches("[0-9.:]+")) {
+            if (!serverName.matches("[0-9.]+") && !serverName.contains(":")) { // no SNI for an address (IPv4, or IPv6 in or out of brackets)
                 parameters.setServerNames(List.of(new SNIHostName(serverName)));
             }
             socket.setSSLParameters(parameters);

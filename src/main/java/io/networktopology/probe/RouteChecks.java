@@ -36,18 +36,31 @@ final class RouteChecks {
      * @param listeners per route ({@code Kind/name}), the Gateway listeners it attaches to, with their addresses
      */
     static List<ProbeCheck> of(NetworkTopology topology, Map<String, List<Listener>> listeners) {
+        // Listeners on which a route of this topology answers every name: there a host nobody routes is routed too.
+        java.util.Set<Listener> catchAll = new java.util.HashSet<>();
+        for (Kind kind : List.of(Kind.HTTPRoute, Kind.GRPCRoute)) {
+            for (RouteSpec route : kind.routes(topology.getSpec())) {
+                listeners.getOrDefault(key(kind, route.getName()), List.of()).stream()
+                        .filter(l -> GatewayListeners.anyName(route.getHostnames(), l)).forEach(catchAll::add);
+            }
+        }
         List<ProbeCheck> checks = new ArrayList<>();
         for (Kind kind : Kind.values()) {
             for (RouteSpec route : kind.routes(topology.getSpec())) {
-                for (Listener listener : listeners.getOrDefault(key(kind, route.getName()), List.of())) {
+                List<Listener> attached = listeners.getOrDefault(key(kind, route.getName()), List.of());
+                boolean severalGateways = attached.stream().map(Listener::gateway).distinct().count() > 1;
+                for (Listener listener : attached) {
                     if (listener.addresses().isEmpty()) {
                         continue;
                     }
+                    String label = severalGateways ? listener.gateway().replace('/', '.') + "." + listener.name() : listener.name();
+                    boolean compare = !catchAll.contains(listener);
                     checks.addAll(switch (kind) {
-                        case HTTPRoute -> http((HTTPRouteSpec) route, listener);
-                        case GRPCRoute -> grpc((GRPCRouteSpec) route, listener);
-                        case TLSRoute -> tls(route, listener);
-                        case TCPRoute -> List.of(tcp(route, listener));
+                        case HTTPRoute -> http((HTTPRouteSpec) route, listener, label, compare);
+                        case GRPCRoute -> grpc((GRPCRouteSpec) route, listener, label, compare);
+                        case TLSRoute -> tls(route, listener, label);
+                        // On a TLS listener the Gateway waits for a ClientHello: a connection held open proves nothing there.
+                        case TCPRoute -> "TCP".equals(listener.protocol()) ? List.of(tcp(route, listener, label)) : List.<ProbeCheck>of();
                         case UDPRoute -> List.<ProbeCheck>of();
                     });
                 }
@@ -61,12 +74,11 @@ final class RouteChecks {
         return kind.name() + "/" + name;
     }
 
-    private static List<ProbeCheck> http(HTTPRouteSpec route, Listener listener) {
+    private static List<ProbeCheck> http(HTTPRouteSpec route, Listener listener, String label, boolean compare) {
         List<ProbeCheck> checks = new ArrayList<>();
         String address = listener.addresses().get(0);
-        boolean anyName = GatewayListeners.anyName(route.getHostnames(), listener);
         for (String hostname : hostnames(route, listener)) {
-            String host = hostname == null ? address : hostname;
+            String host = hostname == null ? hostOf(address) : hostname;
             Map<String, ProbeCheck.Http> byRequest = new LinkedHashMap<>();
             for (HTTPRouteSpec.Rule rule : route.getRules() == null ? List.<HTTPRouteSpec.Rule>of() : route.getRules()) {
                 List<HTTPRouteSpec.Match> matches = rule.getMatches() == null || rule.getMatches().isEmpty()
@@ -78,12 +90,15 @@ final class RouteChecks {
                         headers.put(header.getName(), header.getValue());
                     }
                     String method = match.getMethod() == null ? null : match.getMethod().name();
+                    if ("CONNECT".equals(method)) {
+                        continue; // a tunnel, not a request with a path: nothing this check can ask
+                    }
                     String what = path + (method == null ? "" : "-" + method) + (headers.isEmpty() ? "" : "-" + String.join("-", headers.keySet()));
-                    ProbeCheck.Http check = ProbeCheck.http(id(Kind.HTTPRoute, route, listener, host + what), address, listener.port(), path, host)
+                    ProbeCheck.Http check = ProbeCheck.http(id(Kind.HTTPRoute, route, label, host + what), address, listener.port(), path, host)
                             .withMaxStatusClass(4)
                             .withRequest(method == null && headers.isEmpty() && !listener.tls() ? null
                                     : new ProbeCheck.Request(method, headers.isEmpty() ? null : headers, null, listener.tls() ? true : null));
-                    if (!anyName) {
+                    if (compare) {
                         check = check.withUnroutedHost(ProbePlan.UNROUTED_HOST);
                     }
                     String scheme = listener.tls() ? "https" : "http";
@@ -97,11 +112,11 @@ final class RouteChecks {
         return checks;
     }
 
-    private static List<ProbeCheck> grpc(GRPCRouteSpec route, Listener listener) {
+    private static List<ProbeCheck> grpc(GRPCRouteSpec route, Listener listener, String label, boolean compare) {
         List<ProbeCheck> checks = new ArrayList<>();
         String address = listener.addresses().get(0);
         for (String hostname : hostnames(route, listener)) {
-            String host = hostname == null ? address : hostname;
+            String host = hostname == null ? hostOf(address) : hostname;
             Map<String, ProbeCheck> byPath = new LinkedHashMap<>();
             for (GRPCRouteSpec.Rule rule : route.getRules() == null ? List.<GRPCRouteSpec.Rule>of() : route.getRules()) {
                 List<GRPCRouteSpec.Match> matches = rule.getMatches() == null || rule.getMatches().isEmpty() ? List.of(new GRPCRouteSpec.Match())
@@ -110,8 +125,12 @@ final class RouteChecks {
                     GRPCRouteSpec.MethodMatch method = match.getMethod();
                     String path = "/" + (method == null || method.getService() == null ? GRPC_SERVICE : method.getService()) + "/"
                             + (method == null || method.getMethod() == null ? GRPC_METHOD : method.getMethod());
-                    ProbeCheck.Http check = ProbeCheck.http(id(Kind.GRPCRoute, route, listener, host + path), address, listener.port(), path, host)
+                    ProbeCheck.Http check = ProbeCheck.http(id(Kind.GRPCRoute, route, label, host + path), address, listener.port(), path, host)
                             .withRequest(new ProbeCheck.Request(null, null, true, listener.tls() ? true : null));
+                    if (compare) {
+                        // A proxy that speaks gRPC itself (Envoy) answers a call it cannot route in gRPC too: compared.
+                        check = check.withUnroutedHost(ProbePlan.UNROUTED_HOST);
+                    }
                     byPath.putIfAbsent(path, (listener.tls() ? check.withScheme("https") : check).on(ProbePath.ExternalToService.name(),
                             "probe client pod", "gRPC " + host + path + " via " + via(listener, address)));
                 }
@@ -121,23 +140,26 @@ final class RouteChecks {
         return checks;
     }
 
-    private static List<ProbeCheck> tls(RouteSpec route, Listener listener) {
+    private static List<ProbeCheck> tls(RouteSpec route, Listener listener, String label) {
         List<ProbeCheck> checks = new ArrayList<>();
         String address = listener.addresses().get(0);
         for (String hostname : hostnames(route, listener)) {
             if (hostname == null) {
                 continue; // a TLS route without a name has none to ask by; its TCP path is a TCP route's check
             }
-            checks.add(ProbeCheck.tls(id(Kind.TLSRoute, route, listener, hostname), address, listener.port(), hostname,
-                            listener.passthrough() ? ProbePlan.UNROUTED_HOST : null)
+            // Passthrough: the backend's own handshake, told from the answer for a name nobody routes. Terminated at the
+            // Gateway: its handshake proves only the Gateway, so the connection must then be kept (forwarded), as for TCP.
+            ProbeCheck.Tls check = ProbeCheck.tls(id(Kind.TLSRoute, route, label, hostname), address, listener.port(), hostname,
+                    listener.passthrough() ? ProbePlan.UNROUTED_HOST : null);
+            checks.add((listener.passthrough() ? check : check.withHoldMs(TCP_HOLD_MS))
                     .on(ProbePath.ExternalToService.name(), "probe client pod", "TLS " + hostname + " via " + via(listener, address)));
         }
         return checks;
     }
 
-    private static ProbeCheck tcp(RouteSpec route, Listener listener) {
+    private static ProbeCheck tcp(RouteSpec route, Listener listener, String label) {
         String address = listener.addresses().get(0);
-        return ProbeCheck.tcp(id(Kind.TCPRoute, route, listener, address), address, listener.port()).withHoldMs(TCP_HOLD_MS)
+        return ProbeCheck.tcp(id(Kind.TCPRoute, route, label, address), address, listener.port()).withHoldMs(TCP_HOLD_MS)
                 .on(ProbePath.ExternalToService.name(), "probe client pod", "TCP " + via(listener, address));
     }
 
@@ -155,7 +177,12 @@ final class RouteChecks {
         return "Gateway " + listener.gateway() + " listener " + listener.name() + " (" + listener.protocol() + " " + address + ":" + listener.port() + ")";
     }
 
-    private static String id(Kind kind, RouteSpec route, Listener listener, String what) {
-        return kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + route.getName() + "-" + listener.name() + "-" + what;
+    /** An address as a Host header: an IPv6 literal in brackets. */
+    private static String hostOf(String address) {
+        return address.contains(":") ? "[" + address + "]" : address;
+    }
+
+    private static String id(Kind kind, RouteSpec route, String listener, String what) {
+        return kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + route.getName() + "-" + listener + "-" + what;
     }
 }

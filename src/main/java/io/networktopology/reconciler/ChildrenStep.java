@@ -153,12 +153,14 @@ final class ChildrenStep {
         Map<String, String> unsupported = new LinkedHashMap<>();
         Map<String, List<GatewayListeners.Listener>> listeners = new LinkedHashMap<>(listeners(topology, served, context, unsupported));
         List<RouteObservation> observations = new ArrayList<>();
+        Set<String> unwritten = new java.util.HashSet<>();
         boolean unsettled = !conflicts.isEmpty();
         int writes = 0;
         for (Kind kind : Kind.values()) {
             List<? extends RouteSpec> routes = kind.routes(spec);
             if (!served.serves(kind)) {
                 for (RouteSpec route : routes) {
+                    unwritten.add(kind.name() + "/" + route.getName());
                     observations.add(new RouteObservation(kind, route.getName(), GatewayRouteModel.gateways(route.getParentRefs(), namespace), null,
                             null, null, GatewayApi.notInstalled(kind)));
                 }
@@ -174,12 +176,16 @@ final class ChildrenStep {
             unsettled |= !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty() || !outcome.refused().isEmpty();
             for (RouteSpec route : routes) {
                 String name = route.getName();
+                if (!outcome.current().containsKey(name) || outcome.conflicts().containsKey(name)) {
+                    unwritten.add(kind.name() + "/" + name); // not there, or not ours: nothing of this topology's to prove
+                }
                 observations.add(new RouteObservation(kind, name, GatewayRouteModel.gateways(route.getParentRefs(), namespace),
                         outcome.current().get(name), outcome.conflicts().getOrDefault(name, conflicts.get(kind.name() + "/" + name)),
                         refusal(outcome.refused().get(name), outcome.current().containsKey(name)), null, unsupported.get(kind.name() + "/" + name)));
             }
         }
         conflicts.keySet().forEach(listeners::remove); // another topology's route answers there: not this one's to prove
+        unwritten.forEach(listeners::remove);
         return new RoutesOutcome(observations, unsettled, writes, listeners);
     }
 
@@ -204,7 +210,8 @@ final class ChildrenStep {
                 for (RouteParentRef ref : orEmpty(route.getParentRefs())) {
                     GenericKubernetesResource gateway = gateways.get(new ResourceID(ref.getName(),
                             ref.getNamespace() == null ? namespace : ref.getNamespace())).orElse(null);
-                    attached.addAll(GatewayListeners.attached(kind, ref, GatewayListeners.of(gateway)));
+                    GatewayListeners.attached(kind, ref, GatewayListeners.of(gateway), namespace).stream()
+                            .filter(l -> !attached.contains(l)).forEach(attached::add);
                     String className = GatewayListeners.className(gateway);
                     GatewayFeatures.missing(GatewayFeatures.used(kind, route), gatewayClasses.supportedFeatures(context.getClient(),
                             served.gateways(), className)).forEach(f -> missing.computeIfAbsent(className, c -> new java.util.TreeSet<>()).add(f));
@@ -233,8 +240,11 @@ final class ChildrenStep {
                                         .filter(t -> GatewayRouteModel.namesGateway(t, gateway.getMetadata().getNamespace(), gateway.getMetadata().getName()))
                                         .map(ResourceID::fromResource).collect(java.util.stream.Collectors.toSet()))
                                 .build(), sources.eventSourceContextForDynamicRegistration());
-                sources.dynamicallyRegisterEventSource(informer);
-                gatewayInformer = informer;
+                // The source registered, which is an earlier one when an earlier start failed (e.g. forbidden before the RBAC was applied).
+                @SuppressWarnings("unchecked")
+                InformerEventSource<GenericKubernetesResource, NetworkTopology> registered =
+                        (InformerEventSource<GenericKubernetesResource, NetworkTopology>) sources.dynamicallyRegisterEventSource(informer);
+                gatewayInformer = registered;
             }
             return gatewayInformer;
         }

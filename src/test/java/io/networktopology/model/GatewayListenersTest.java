@@ -21,9 +21,9 @@ class GatewayListenersTest {
             spec:
               gatewayClassName: traefik
               listeners:
-              - {name: http, protocol: HTTP, port: 80}
-              - {name: https, protocol: HTTPS, port: 443, tls: {mode: Terminate, certificateRefs: [{name: gateway-tls}]}}
-              - {name: tls, protocol: TLS, port: 8443, tls: {mode: Passthrough}}
+              - {name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}
+              - {name: https, protocol: HTTPS, port: 443, tls: {mode: Terminate, certificateRefs: [{name: gateway-tls}]}, allowedRoutes: {namespaces: {from: All}}}
+              - {name: tls, protocol: TLS, port: 8443, tls: {mode: Passthrough}, allowedRoutes: {namespaces: {from: All}}}
               - {name: internal, protocol: HTTP, port: 80, hostname: "*.internal.test"}
             status:
               addresses: [{type: IPAddress, value: 10.99.0.1}]
@@ -49,15 +49,17 @@ class GatewayListenersTest {
     void aRouteAttachesToTheListenersItsParentRefNamesThatTakeItsKind() {
         List<Listener> listeners = GatewayListeners.of(GATEWAY);
         RouteParentRef whole = new RouteParentRef("shared", "traefik", null, null);
-        assertThat(GatewayListeners.attached(Kind.HTTPRoute, whole, listeners)).extracting(Listener::name).containsExactly("http", "https", "internal");
-        assertThat(GatewayListeners.attached(Kind.TLSRoute, whole, listeners)).extracting(Listener::name).containsExactly("tls");
-        assertThat(GatewayListeners.attached(Kind.TCPRoute, whole, listeners)).extracting(Listener::name).containsExactly("tls");
-        assertThat(GatewayListeners.attached(Kind.UDPRoute, whole, listeners)).isEmpty();
-        assertThat(GatewayListeners.attached(Kind.HTTPRoute, new RouteParentRef("shared", "traefik", "https", null), listeners))
+        assertThat(GatewayListeners.attached(Kind.HTTPRoute, whole, listeners, "traefik")).extracting(Listener::name).containsExactly("http", "https", "internal");
+        // internal admits the routes of the Gateway's own namespace only (allowedRoutes defaults to Same).
+        assertThat(GatewayListeners.attached(Kind.HTTPRoute, whole, listeners, "shop")).extracting(Listener::name).containsExactly("http", "https");
+        assertThat(GatewayListeners.attached(Kind.TLSRoute, whole, listeners, "shop")).extracting(Listener::name).containsExactly("tls");
+        assertThat(GatewayListeners.attached(Kind.TCPRoute, whole, listeners, "shop")).extracting(Listener::name).containsExactly("tls");
+        assertThat(GatewayListeners.attached(Kind.UDPRoute, whole, listeners, "shop")).isEmpty();
+        assertThat(GatewayListeners.attached(Kind.HTTPRoute, new RouteParentRef("shared", "traefik", "https", null), listeners, "shop"))
                 .extracting(Listener::name).containsExactly("https");
-        assertThat(GatewayListeners.attached(Kind.HTTPRoute, new RouteParentRef("shared", "traefik", null, 443), listeners))
+        assertThat(GatewayListeners.attached(Kind.HTTPRoute, new RouteParentRef("shared", "traefik", null, 443), listeners, "shop"))
                 .extracting(Listener::name).containsExactly("https");
-        assertThat(GatewayListeners.attached(Kind.HTTPRoute, new RouteParentRef("shared", "traefik", "nope", null), listeners)).isEmpty();
+        assertThat(GatewayListeners.attached(Kind.HTTPRoute, new RouteParentRef("shared", "traefik", "nope", null), listeners, "shop")).isEmpty();
     }
 
     @Test

@@ -77,4 +77,35 @@ class RoutesTest {
                         + " this route was not written");
         assertThat(RouteOwnership.routeConflicts(older, List.of(older, newer))).as("the older keeps what it has").isEmpty();
     }
+    @Test
+    void aRouteThatLostClaimsNothingAndClaimsOnOtherListenersDoNotMeet() {
+        NetworkTopology a = topology("a", "a", clusterIp("web"));
+        a.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        a.getSpec().setHttpRoutes(List.of(io.networktopology.Topologies.httpRoute("x", "infra/edge", "x.example.com", "/=web:80")));
+        NetworkTopology b = topology("b", "b", clusterIp("web"));
+        b.getMetadata().setCreationTimestamp("2026-01-02T00:00:00Z");
+        var both = io.networktopology.Topologies.httpRoute("xy", "infra/edge", "x.example.com", "/=web:80");
+        both.setHostnames(List.of("x.example.com", "y.example.com"));
+        b.getSpec().setHttpRoutes(List.of(both));
+        NetworkTopology c = topology("c", "c", clusterIp("web"));
+        c.getMetadata().setCreationTimestamp("2026-01-03T00:00:00Z");
+        c.getSpec().setHttpRoutes(List.of(io.networktopology.Topologies.httpRoute("y", "infra/edge", "y.example.com", "/=web:80")));
+        List<NetworkTopology> all = List.of(c, b, a);
+        assertThat(RouteOwnership.routeConflicts(b, all)).containsOnlyKeys("HTTPRoute/xy");
+        // b's route is not written, so y.example.com is nobody's: c keeps it (before, nobody served it).
+        assertThat(RouteOwnership.routeConflicts(c, all)).isEmpty();
+
+        // The same host on two listeners of one Gateway is two claims; a route on every listener meets both.
+        NetworkTopology http = topology("h", "h", clusterIp("web"));
+        http.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+        http.getSpec().setHttpRoutes(List.of(io.networktopology.Topologies.httpRoute("web", "infra/edge/http", "shop.example.com", "/=web:80")));
+        NetworkTopology https = topology("s", "s", clusterIp("web"));
+        https.getMetadata().setCreationTimestamp("2026-01-02T00:00:00Z");
+        https.getSpec().setHttpRoutes(List.of(io.networktopology.Topologies.httpRoute("web", "infra/edge/https", "shop.example.com", "/=web:80")));
+        NetworkTopology every = topology("e", "e", clusterIp("web"));
+        every.getMetadata().setCreationTimestamp("2026-01-03T00:00:00Z");
+        every.getSpec().setHttpRoutes(List.of(io.networktopology.Topologies.httpRoute("web", "infra/edge", "shop.example.com", "/=web:80")));
+        assertThat(RouteOwnership.routeConflicts(https, List.of(http, https, every))).isEmpty();
+        assertThat(RouteOwnership.routeConflicts(every, List.of(http, https, every))).containsOnlyKeys("HTTPRoute/web");
+    }
 }

@@ -329,4 +329,25 @@ class ProbePlanTest {
         var other = new GatewayListeners.Listener("gateways/edge", "http", "HTTP", 80, "*.internal.test", false, null, List.of("10.99.0.1"));
         assertThat(RouteChecks.of(topology, Map.of("GRPCRoute/dns", List.of(other)))).isEmpty();
     }
+    @Test
+    void aCatchAllOnTheListenerTwoGatewaysAnIpv6AddressAndATlsListenerAreCheckedForWhatTheyAre() {
+        NetworkTopology topology = topology("shop", "shop", clusterIp("web"));
+        var named = io.networktopology.Topologies.httpRoute("web", "gateways/edge", "shop.example.com", "/=web:80");
+        var any = io.networktopology.Topologies.httpRoute("default", "gateways/edge", null, "/=web:80");
+        topology.getSpec().setHttpRoutes(List.of(named, any));
+        topology.getSpec().setTcpRoutes(List.of(io.networktopology.Topologies.streamRoute("db", "gateways/edge", null, "web:80")));
+        var edge = new GatewayListeners.Listener("gateways/edge", "http", "HTTP", 80, null, false, null, List.of("fd00::1"));
+        var other = new GatewayListeners.Listener("gateways/other", "http", "HTTP", 80, null, false, null, List.of("10.99.0.2"));
+        var tls = new GatewayListeners.Listener("gateways/edge", "tls", "TLS", 8443, null, true, List.of("TCPRoute", "TLSRoute"), List.of("10.99.0.1"));
+        List<ProbeCheck> checks = RouteChecks.of(topology, Map.of("HTTPRoute/web", List.of(edge, other), "HTTPRoute/default", List.of(edge),
+                "TCPRoute/db", List.of(tls)));
+        assertThat(checks).extracting(ProbeCheck::id).containsExactly("httproute-web-gateways.edge.http-shop.example.com/",
+                "httproute-web-gateways.other.http-shop.example.com/", "httproute-default-http-[fd00::1]/");
+        // The topology's own catch-all answers a host nobody routes on edge: no comparison there; on other, compared.
+        assertThat(((ProbeCheck.Http) checks.get(0)).unroutedHost()).isNull();
+        assertThat(((ProbeCheck.Http) checks.get(1)).unroutedHost()).isEqualTo(ProbePlan.UNROUTED_HOST);
+        assertThat(((ProbeCheck.Http) checks.get(2)).hostHeader()).as("an IPv6 address as a Host header").isEqualTo("[fd00::1]");
+        // A TCP route on a TLS listener: the Gateway holds any connection waiting for a ClientHello, so no check.
+        assertThat(checks).noneMatch(c -> c.id().startsWith("tcproute-"));
+    }
 }

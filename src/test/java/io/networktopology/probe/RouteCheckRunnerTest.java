@@ -66,6 +66,22 @@ class RouteCheckRunnerTest {
             exchange.sendResponseHeaders(grpc ? 200 : 415, -1);
             exchange.close();
         });
+        // A gRPC-speaking proxy (Envoy): UNAVAILABLE when it reaches no backend, UNIMPLEMENTED for a host it does not route.
+        http.createContext("/envoy.Down/Call", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/grpc");
+            exchange.getResponseHeaders().add("Grpc-Status", "14");
+            exchange.getResponseHeaders().add("Grpc-Message", "no healthy upstream");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
+        http.createContext("/envoy.NoRoute/Call", exchange -> {
+            exchange.getRequestBody().readAllBytes();
+            exchange.getResponseHeaders().add("Content-Type", "application/grpc");
+            exchange.getResponseHeaders().add("Grpc-Status", "12");
+            exchange.sendResponseHeaders(200, -1);
+            exchange.close();
+        });
         // A plain web server where a gRPC backend should be (what a proxy with a route to the wrong backend gives).
         http.createContext("/web.Shop/List", exchange -> {
             byte[] body = "<html>shop</html>".getBytes(StandardCharsets.UTF_8);
@@ -139,6 +155,19 @@ class RouteCheckRunnerTest {
     }
 
     @Test
+    void aGrpcAnswerFromTheProxyItselfIsNoProofOfABackend() {
+        int port = http.getAddress().getPort();
+        ProbeResult down = ProbeRunner.runOne(ProbeCheck.http("down", "127.0.0.1", port, "/envoy.Down/Call", "grpc.example.com")
+                .withRequest(new ProbeCheck.Request(null, null, true, null)));
+        assertThat(down.result()).isEqualTo(ProbeResult.FAILED);
+        assertThat(down.message()).isEqualTo("gRPC UNAVAILABLE (HTTP 200, grpc-status 14: no healthy upstream): the proxy reached no backend");
+        ProbeResult noRoute = ProbeRunner.runOne(ProbeCheck.http("noroute", "127.0.0.1", port, "/envoy.NoRoute/Call", "grpc.example.com")
+                .withRequest(new ProbeCheck.Request(null, null, true, null)).withUnroutedHost(ProbePlan.UNROUTED_HOST));
+        assertThat(noRoute.result()).isEqualTo(ProbeResult.FAILED);
+        assertThat(noRoute.message()).isEqualTo("gRPC answer as for a host nobody routes (HTTP 200, grpc-status 12): the proxy's, not a backend's");
+    }
+
+    @Test
     void aTcpRouteCheckFailsWhenTheProxyDropsTheConnectionAtOnce() {
         ProbeResult kept = ProbeRunner.runOne(ProbeCheck.tcp("kept", "127.0.0.1", holding.getLocalPort()).withHoldMs(300));
         assertThat(kept.passed()).as(kept.message()).isTrue();
@@ -162,6 +191,10 @@ class RouteCheckRunnerTest {
             assertThat(wrongName.result()).isEqualTo(ProbeResult.FAILED);
             assertThat(wrongName.message()).startsWith("no TLS handshake for other.example.com");
             // One certificate for every name: the answer cannot be told from the one for a name nobody routes.
+            // Terminated at a Gateway that forwards: the connection is then held; one that drops it at once fails.
+            ProbeResult held = ProbeRunner.runOne(ProbeCheck.tls("held", "127.0.0.1", anyName.getLocalPort(), "dot.example.com", null).withHoldMs(300));
+            assertThat(held.passed()).as(held.message()).isTrue();
+            assertThat(held.message()).isEqualTo("TLS handshake for dot.example.com with CN=dot.example.com, held open 300 ms");
             ProbeResult same = ProbeRunner.runOne(ProbeCheck.tls("same", "127.0.0.1", anyName.getLocalPort(), "dot.example.com", ProbePlan.UNROUTED_HOST));
             assertThat(same.result()).isEqualTo(ProbeResult.FAILED);
             assertThat(same.message()).isEqualTo("TLS with CN=dot.example.com, the certificate a name nobody routes gets too: not the route's backend");

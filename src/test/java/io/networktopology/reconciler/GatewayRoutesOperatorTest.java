@@ -102,7 +102,7 @@ class GatewayRoutesOperatorTest {
                     metadata: {name: edge, namespace: gateways}
                     spec:
                       gatewayClassName: example
-                      listeners: [{name: http, protocol: HTTP, port: 80}]
+                      listeners: [{name: http, protocol: HTTP, port: 80, allowedRoutes: {namespaces: {from: All}}}]
                     """, GenericKubernetesResource.class);
             gateways.resource(edge).create();
             EmbeddedKubernetes.createGatewayClass(driver, "example", "GRPCRoute", "TLSRoute");
