@@ -142,10 +142,9 @@ final class TopologyDiagram {
                         || kind == io.networktopology.model.GatewayRouteModel.Kind.UDPRoute ? "" : hosts + "\n") + kind.name() + " " + route.getName()
                         + "\nGateway " + gateways, false, verdict(checks, kind.name().toLowerCase(java.util.Locale.ROOT) + "-" + q(route.getName()) + "-.+")));
                 java.util.Set<String> seen = new java.util.HashSet<>();
-                for (Object rule : route.rules() == null ? List.of() : route.rules()) {
-                    List<io.networktopology.api.v1alpha1.RouteBackendRef> refs = rule instanceof io.networktopology.api.v1alpha1.HTTPRouteSpec.Rule r
-                            ? r.getBackendRefs() : rule instanceof io.networktopology.api.v1alpha1.GRPCRouteSpec.Rule r ? r.getBackendRefs()
-                            : rule instanceof io.networktopology.api.v1alpha1.StreamRouteSpec.Rule r ? r.getBackendRefs() : null;
+                for (io.networktopology.api.v1alpha1.RouteRule rule : route.rules() == null ? List.<io.networktopology.api.v1alpha1.RouteRule>of()
+                        : route.rules()) {
+                    List<io.networktopology.api.v1alpha1.RouteBackendRef> refs = rule.getBackendRefs();
                     for (io.networktopology.api.v1alpha1.RouteBackendRef ref : refs == null ? List.<io.networktopology.api.v1alpha1.RouteBackendRef>of() : refs) {
                         if (seen.add(ref.getName() + ":" + port(ref.getPort()))) {
                             edges.add(new Edge(node, prefix + "svc_" + safe(ref.getName()), port(ref.getPort()), false));

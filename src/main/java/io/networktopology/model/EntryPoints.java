@@ -97,7 +97,7 @@ public final class EntryPoints {
                         : backends.stream().map(b -> backendText(serviceSpecs, new IngressBackendSpec(b.getName(), b.getPort()))
                                 + (backends.size() > 1 && b.getWeight() != null ? " (weight " + b.getWeight() + ")" : ""))
                         .collect(java.util.stream.Collectors.joining(" + "))).distinct().collect(java.util.stream.Collectors.joining(" | "));
-                List<GatewayListeners.Listener> attached = listeners.getOrDefault(kind.name() + "/" + route.getName(), List.of());
+                List<GatewayListeners.Listener> attached = listeners.getOrDefault(kind.key(route.getName()), List.of());
                 if (attached.isEmpty()) {
                     String gateways = String.join(", ", GatewayRouteModel.gateways(route.getParentRefs(), "<own namespace>"));
                     entries.add(new EntryPoint(EntryPoint.Kind.Gateway, "<no listener of " + gateways + ">", service,
@@ -135,11 +135,8 @@ public final class EntryPoints {
     /** Per rule, its backends (empty for a redirect). */
     private static List<List<RouteBackendRef>> backends(RouteSpec route) {
         List<List<RouteBackendRef>> backends = new ArrayList<>();
-        for (Object rule : route.rules() == null ? List.of() : route.rules()) {
-            List<RouteBackendRef> refs = rule instanceof io.networktopology.api.v1alpha1.HTTPRouteSpec.Rule r ? r.getBackendRefs()
-                    : rule instanceof io.networktopology.api.v1alpha1.GRPCRouteSpec.Rule r ? r.getBackendRefs()
-                    : rule instanceof io.networktopology.api.v1alpha1.StreamRouteSpec.Rule r ? r.getBackendRefs() : null;
-            backends.add(refs == null ? List.of() : refs);
+        for (io.networktopology.api.v1alpha1.RouteRule rule : route.rules() == null ? List.<io.networktopology.api.v1alpha1.RouteRule>of() : route.rules()) {
+            backends.add(rule.getBackendRefs() == null ? List.of() : rule.getBackendRefs());
         }
         return backends;
     }

@@ -48,6 +48,11 @@ public final class GatewayRouteModel {
             this.plural = plural;
         }
 
+        /** A route's key among the topology's routes of every kind: {@code Kind/name}. */
+        public String key(String name) {
+            return name() + "/" + name;
+        }
+
         /** How many routes of this kind the topology declares. */
         public int declared(NetworkTopologySpec spec) {
             return routes(spec).size();

@@ -118,7 +118,7 @@ public final class RouteOwnership {
         String namespace = ServiceModel.namespaceOf(topology);
         for (Kind kind : Kind.values()) {
             for (RouteSpec route : kind.routes(topology.getSpec())) {
-                String id = kind.name() + "/" + route.getName();
+                String id = kind.key(route.getName());
                 for (RouteParentRef ref : route.getParentRefs() == null ? List.<RouteParentRef>of() : route.getParentRefs()) {
                     String gateway = (ref.getNamespace() == null ? namespace : ref.getNamespace()) + "/" + ref.getName();
                     String section = ref.getSectionName() == null && ref.getPort() == null ? "*"

@@ -108,9 +108,9 @@ public final class ProbePlan {
                 String name = kind.name() + " " + route.getName();
                 if (kind == io.networktopology.model.GatewayRouteModel.Kind.UDPRoute) {
                     udp.add(name);
-                } else if (!routeListeners.containsKey(RouteChecks.key(kind, route.getName()))) {
+                } else if (!routeListeners.containsKey(kind.key(route.getName()))) {
                     unwritten.add(name);
-                } else if (routeListeners.getOrDefault(RouteChecks.key(kind, route.getName()), List.of()).stream()
+                } else if (routeListeners.getOrDefault(kind.key(route.getName()), List.of()).stream()
                         .noneMatch(l -> !l.addresses().isEmpty())) {
                     unreached.add(name);
                 }

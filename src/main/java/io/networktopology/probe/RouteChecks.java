@@ -40,14 +40,14 @@ final class RouteChecks {
         java.util.Set<Listener> catchAll = new java.util.HashSet<>();
         for (Kind kind : List.of(Kind.HTTPRoute, Kind.GRPCRoute)) {
             for (RouteSpec route : kind.routes(topology.getSpec())) {
-                listeners.getOrDefault(key(kind, route.getName()), List.of()).stream()
+                listeners.getOrDefault(kind.key(route.getName()), List.of()).stream()
                         .filter(l -> GatewayListeners.anyName(route.getHostnames(), l)).forEach(catchAll::add);
             }
         }
         List<ProbeCheck> checks = new ArrayList<>();
         for (Kind kind : Kind.values()) {
             for (RouteSpec route : kind.routes(topology.getSpec())) {
-                List<Listener> attached = listeners.getOrDefault(key(kind, route.getName()), List.of());
+                List<Listener> attached = listeners.getOrDefault(kind.key(route.getName()), List.of());
                 boolean severalGateways = attached.stream().map(Listener::gateway).distinct().count() > 1;
                 for (Listener listener : attached) {
                     if (listener.addresses().isEmpty()) {
@@ -67,11 +67,6 @@ final class RouteChecks {
             }
         }
         return checks;
-    }
-
-    /** The key of a route in the map of listeners. */
-    static String key(Kind kind, String name) {
-        return kind.name() + "/" + name;
     }
 
     private static List<ProbeCheck> http(HTTPRouteSpec route, Listener listener, String label, boolean compare) {

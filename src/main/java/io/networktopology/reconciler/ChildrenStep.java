@@ -160,7 +160,7 @@ final class ChildrenStep {
             List<? extends RouteSpec> routes = kind.routes(spec);
             if (!served.serves(kind)) {
                 for (RouteSpec route : routes) {
-                    unwritten.add(kind.name() + "/" + route.getName());
+                    unwritten.add(kind.key(route.getName()));
                     observations.add(new RouteObservation(kind, route.getName(), GatewayRouteModel.gateways(route.getParentRefs(), namespace), null,
                             null, null, GatewayApi.notInstalled(kind)));
                 }
@@ -168,7 +168,7 @@ final class ChildrenStep {
             }
             String apiVersion = served.apiVersion(kind);
             watch(kind, apiVersion, context);
-            Set<String> frozen = routes.stream().map(RouteSpec::getName).filter(n -> conflicts.containsKey(kind.name() + "/" + n))
+            Set<String> frozen = routes.stream().map(RouteSpec::getName).filter(n -> conflicts.containsKey(kind.key(n)))
                     .collect(java.util.stream.Collectors.toSet());
             OwnedChildren.Outcome<GenericKubernetesResource> outcome = OwnedChildren.generic(apiVersion, kind.name(), kind.plural)
                     .reconcile(topology, GatewayRouteModel.desiredRoutes(topology, kind, apiVersion), frozen, context, changes);
@@ -176,15 +176,15 @@ final class ChildrenStep {
             unsettled |= !outcome.conflicts().isEmpty() || !outcome.pending().isEmpty() || !outcome.refused().isEmpty();
             for (RouteSpec route : routes) {
                 String name = route.getName();
-                if (!outcome.current().containsKey(name) || outcome.conflicts().containsKey(name)) {
-                    unwritten.add(kind.name() + "/" + name); // not there, or not ours: nothing of this topology's to prove
+                if (!outcome.current().containsKey(name) || outcome.conflicts().containsKey(name) || conflicts.containsKey(kind.key(name))) {
+                    // Not there, not ours, or another topology's answers there: nothing of this topology's to prove.
+                    unwritten.add(kind.key(name));
                 }
                 observations.add(new RouteObservation(kind, name, GatewayRouteModel.gateways(route.getParentRefs(), namespace),
-                        outcome.current().get(name), outcome.conflicts().getOrDefault(name, conflicts.get(kind.name() + "/" + name)),
-                        refusal(outcome.refused().get(name), outcome.current().containsKey(name)), null, unsupported.get(kind.name() + "/" + name)));
+                        outcome.current().get(name), outcome.conflicts().getOrDefault(name, conflicts.get(kind.key(name))),
+                        refusal(outcome.refused().get(name), outcome.current().containsKey(name)), null, unsupported.get(kind.key(name))));
             }
         }
-        conflicts.keySet().forEach(listeners::remove); // another topology's route answers there: not this one's to prove
         unwritten.forEach(listeners::remove);
         return new RoutesOutcome(observations, unsettled, writes, listeners);
     }
@@ -216,9 +216,9 @@ final class ChildrenStep {
                     GatewayFeatures.missing(GatewayFeatures.used(kind, route), gatewayClasses.supportedFeatures(context.getClient(),
                             served.gateways(), className)).forEach(f -> missing.computeIfAbsent(className, c -> new java.util.TreeSet<>()).add(f));
                 }
-                listeners.put(kind.name() + "/" + route.getName(), attached);
+                listeners.put(kind.key(route.getName()), attached);
                 if (!missing.isEmpty()) {
-                    unsupported.put(kind.name() + "/" + route.getName(), missing.entrySet().stream().map(m -> "GatewayClass " + m.getKey()
+                    unsupported.put(kind.key(route.getName()), missing.entrySet().stream().map(m -> "GatewayClass " + m.getKey()
                             + " does not list " + String.join(", ", m.getValue()) + " in its supportedFeatures").collect(java.util.stream.Collectors.joining("; "))
                             + ": its Gateway accepted the route but may ignore what it asks");
                 }

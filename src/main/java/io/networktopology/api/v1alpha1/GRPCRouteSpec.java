@@ -31,7 +31,7 @@ public class GRPCRouteSpec extends RouteSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Getter
     @Setter
-    public static class Rule {
+    public static class Rule implements RouteRule {
         @JsonPropertyDescription("gRPC methods, any of which makes a call this rule's (every call when omitted).")
         @Size(max = 8)
         private List<Match> matches;

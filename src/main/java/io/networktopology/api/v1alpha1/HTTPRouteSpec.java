@@ -50,7 +50,7 @@ public class HTTPRouteSpec extends RouteSpec {
             message = "a rule needs backendRefs or a RequestRedirect filter", reason = "FieldValueRequired")
     @Getter
     @Setter
-    public static class Rule {
+    public static class Rule implements RouteRule {
         @JsonPropertyDescription("Conditions, any of which makes a request this rule's (a path prefix / when omitted).")
         @Size(max = 8)
         private List<Match> matches;

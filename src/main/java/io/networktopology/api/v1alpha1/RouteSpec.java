@@ -38,5 +38,5 @@ public abstract class RouteSpec {
     private Map<String, String> annotations;
 
     /** The rules, whatever their kind. */
-    public abstract List<?> rules();
+    public abstract List<? extends RouteRule> rules();
 }

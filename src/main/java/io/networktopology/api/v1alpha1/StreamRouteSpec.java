@@ -34,7 +34,7 @@ public class StreamRouteSpec extends RouteSpec {
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @Getter
     @Setter
-    public static class Rule {
+    public static class Rule implements RouteRule {
         @JsonPropertyDescription("Services of this topology the connections go to, split by weight.")
         @Required
         @Size(min = 1, max = 16)
