@@ -207,13 +207,14 @@ final class ChildrenStep {
             for (RouteSpec route : kind.routes(topology.getSpec())) {
                 List<GatewayListeners.Listener> attached = new ArrayList<>();
                 Map<String, Set<String>> missing = new java.util.TreeMap<>();
+                Set<String> used = GatewayFeatures.used(kind, route);
                 for (RouteParentRef ref : orEmpty(route.getParentRefs())) {
                     GenericKubernetesResource gateway = gateways.get(new ResourceID(ref.getName(),
                             ref.getNamespace() == null ? namespace : ref.getNamespace())).orElse(null);
                     GatewayListeners.attached(kind, ref, GatewayListeners.of(gateway), namespace).stream()
                             .filter(l -> !attached.contains(l)).forEach(attached::add);
                     String className = GatewayListeners.className(gateway);
-                    GatewayFeatures.missing(GatewayFeatures.used(kind, route), gatewayClasses.supportedFeatures(context.getClient(),
+                    GatewayFeatures.missing(used, gatewayClasses.supportedFeatures(context.getClient(),
                             served.gateways(), className)).forEach(f -> missing.computeIfAbsent(className, c -> new java.util.TreeSet<>()).add(f));
                 }
                 listeners.put(kind.key(route.getName()), attached);
