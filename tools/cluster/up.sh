@@ -513,6 +513,7 @@ spec:
         - --providers.kubernetesingress.ingressendpoint.ip=$NODE1_IP
         - --entryPoints.tlspass.address=$NODE1_IP:8443
         - --entryPoints.tcp.address=$NODE1_IP:9100
+        - --entryPoints.tlsterm.address=$NODE1_IP:8444
         - --providers.kubernetesgateway=true
         - --providers.kubernetesgateway.experimentalchannel=true
         - --providers.kubernetesgateway.statusaddress.ip=$NODE1_IP
@@ -527,7 +528,8 @@ YAML
 # routes too; tools/control-plane/build.sh copied them next to the binaries), Traefik's Gateway provider (its
 # GatewayClass traefik), and one shared Gateway in namespace traefik that admits routes from every namespace. Its
 # listeners map to Traefik's entry points by port: http 80 and https 443 (HTTPRoute, GRPCRoute; the certificate is a
-# self-signed one for *.gateway.test, made here), tls 8443 (TLSRoute, passthrough by SNI) and tcp 9100 (TCPRoute); the
+# self-signed one for *.gateway.test, made here), tls 8443 (TLSRoute, passthrough by SNI), tlsterm 8444 (TLSRoute, TLS
+# ended at the Gateway with that certificate and the plain bytes forwarded) and tcp 9100 (TCPRoute); the
 # listener internal (HTTP 80, *.internal.test) takes routes of the Gateway's own namespace only, a refusal to test.
 # Traefik implements no UDPRoute. Traefik publishes node1's address in the Gateway's status.
 stage_gateway() {
@@ -563,6 +565,11 @@ spec:
     allowedRoutes: {namespaces: {from: All}}
   - {name: tls, protocol: TLS, port: 8443, tls: {mode: Passthrough}, allowedRoutes: {namespaces: {from: All}}}
   - {name: tcp, protocol: TCP, port: 9100, allowedRoutes: {namespaces: {from: All}}}
+  - name: tlsterm
+    protocol: TLS
+    port: 8444
+    tls: {mode: Terminate, certificateRefs: [{name: gateway-tls}]}
+    allowedRoutes: {namespaces: {from: All}}
   - {name: internal, protocol: HTTP, port: 80, hostname: "*.internal.test", allowedRoutes: {namespaces: {from: Same}}}
 YAML
   kc -n traefik wait --for=condition=Programmed --timeout=120s gateway/shared >&2

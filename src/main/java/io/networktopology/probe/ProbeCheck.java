@@ -193,8 +193,10 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
      * A TLS handshake with {@code host}:{@code port}, naming {@code serverName} in SNI (a Gateway's TLS listener that
      * passes the connection through to the backend chosen by that name). With {@code unroutedName} the handshake is
      * first made for a name nobody routes: a handshake that then fails or presents another certificate shows that the
-     * route's answer came from its backend; the same certificate fails the check. With {@code holdMs} the connection
-     * must then stay open that long (a Gateway that terminated TLS closes at once one it cannot forward).
+     * route's answer came from its backend; the same certificate fails the check. With {@code holdMs} (TLS ended at the
+     * Gateway, whose certificate every name on the listener may get) the connection must then stay open that long (a
+     * Gateway closes at once one it cannot forward) and its answer to a plain HTTP request (or its first word) must
+     * differ from the one a name nobody routes gets (Traefik, for one, ends TLS for any name and answers its own 404).
      */
     @JsonTypeName("tls")
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -211,7 +213,7 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
 
         @Override
         public long bound() {
-            return 2L * timeout() + (holdMs == null ? 0 : holdMs);
+            return 2L * timeout() + (holdMs == null ? 0 : 4L * holdMs); // per name: the hold, then the answer's silence
         }
     }
 

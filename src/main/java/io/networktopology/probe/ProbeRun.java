@@ -40,8 +40,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class ProbeRun {
 
-    /** Checks per client pod: enough to keep each report detailed within the 4 KiB termination message. */
-    public static final int MAX_CHECKS_PER_POD = 40;
+    /**
+     * The characters of a failure's message each check keeps room for in its pod's 4 KiB report (with its id and the
+     * JSON around it): so that when every check of a pod fails (its Gateway gone), each still says why. At most 25
+     * checks per pod; long ids (a route's host and path) mean fewer.
+     */
+    static final int FAILURE_ROOM = 120;
 
     /** What the run needs next. */
     public sealed interface Next permits Wait, StartClients, Finish {
@@ -286,6 +290,29 @@ public final class ProbeRun {
     }
 
     /**
+     * The checks in pod-sized batches, in order: no more than fit in a report with {@link #FAILURE_ROOM} characters of
+     * message each. None for no checks.
+     */
+    static List<List<ProbeCheck>> batches(List<ProbeCheck> checks) {
+        List<List<ProbeCheck>> batches = new ArrayList<>();
+        int from = 0;
+        int bytes = 0;
+        for (int i = 0; i < checks.size(); i++) {
+            int room = checks.get(i).id().length() + 40 + FAILURE_ROOM; // 40: {"id":"","r":"F","ms":12345,"m":" …"},
+            if (i > from && bytes + room > ProbeRunner.MAX_REPORT_BYTES) {
+                batches.add(checks.subList(from, i));
+                from = i;
+                bytes = 0;
+            }
+            bytes += room;
+        }
+        if (from < checks.size()) {
+            batches.add(checks.subList(from, checks.size()));
+        }
+        return batches;
+    }
+
+    /**
      * The client pods: one on each node with an echo pod up (the first also checks DNS and the entry points), so that
      * pod to pod crosses nodes and a node whose Service routing broke shows as that node; several for a large plan, so
      * that each report stays detailed within 4 KiB; and with NodeToNode a hostNetwork client on each node with a host
@@ -301,15 +328,14 @@ public final class ProbeRun {
             List<ProbeCheck> checks = ProbePlan.client(topology, targets, clientPaths, first).stream()
                     .map(c -> first == null ? c : c.on(c.network(), c.from() + " on " + first, c.to())).toList();
             int index = 0;
-            for (int i = 0; i == 0 || i < checks.size(); i += MAX_CHECKS_PER_POD) {
-                clients.add(pods.client(topology, owner, runId, started, index++, checks.subList(i, Math.min(checks.size(), i + MAX_CHECKS_PER_POD)),
-                        i == 0 ? up.podPresets() : List.of(), false, first));
+            List<List<ProbeCheck>> batches = batches(checks);
+            for (List<ProbeCheck> batch : batches.isEmpty() ? List.of(List.<ProbeCheck>of()) : batches) {
+                clients.add(pods.client(topology, owner, runId, started, index, batch, index == 0 ? up.podPresets() : List.of(), false, first));
+                index++;
             }
             for (String node : first == null ? List.<String>of() : fromNodes.subList(1, fromNodes.size())) {
-                List<ProbeCheck> more = ProbePlan.fromNode(topology, targets, clientPaths, node);
-                for (int i = 0; i < more.size(); i += MAX_CHECKS_PER_POD) {
-                    clients.add(pods.client(topology, owner, runId, started, index++, more.subList(i, Math.min(more.size(), i + MAX_CHECKS_PER_POD)),
-                            List.of(), false, node));
+                for (List<ProbeCheck> batch : batches(ProbePlan.fromNode(topology, targets, clientPaths, node))) {
+                    clients.add(pods.client(topology, owner, runId, started, index++, batch, List.of(), false, node));
                 }
             }
         }

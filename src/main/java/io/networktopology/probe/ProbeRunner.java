@@ -223,11 +223,14 @@ public final class ProbeRunner {
 
     /** A TLS handshake naming a server; compared with one for a name nobody routes (see {@link ProbeCheck.Tls}). */
     static String tls(ProbeCheck.Tls check) throws IOException {
+        boolean terminated = check.holdMs() != null;
         String unrouted = null;
+        Reply unroutedReply = null;
         if (check.unroutedName() != null) {
             try (Socket plain = connect(check.host(), check.port(), check.timeout());
                     SSLSocket socket = handshake(plain, check.host(), check.port(), check.unroutedName())) {
                 unrouted = fingerprint(socket);
+                unroutedReply = terminated ? reply(socket, check.unroutedName(), check.holdMs()) : null;
             } catch (IOException e) {
                 unrouted = null; // no handshake for a name nobody routes: what a passthrough listener does
             }
@@ -237,25 +240,91 @@ public final class ProbeRunner {
             String certificate = fingerprint(socket);
             String subject = socket.getSession().getPeerCertificates()[0] instanceof X509Certificate x509
                     ? x509.getSubjectX500Principal().getName() : "?";
-            if (certificate != null && certificate.equals(unrouted)) {
-                throw new ProbeFailure("TLS with " + subject + ", the certificate a name nobody routes gets too: not the route's backend");
-            }
-            if (check.holdMs() != null) {
-                socket.setSoTimeout(check.holdMs());
-                try {
-                    if (socket.getInputStream().read() < 0) {
-                        throw new ProbeFailure("TLS handshake for " + check.serverName() + " with " + subject + ", then closed at once: the"
-                                + " Gateway has no reachable backend for it");
-                    }
-                } catch (SocketTimeoutException e) {
-                    return "TLS handshake for " + check.serverName() + " with " + subject + ", held open " + check.holdMs() + " ms";
+            String handshake = "TLS handshake for " + check.serverName() + " with " + subject;
+            if (!terminated) {
+                // Passed through: the certificate is the backend's own, unlike the one (if any) a name nobody routes gets.
+                if (certificate != null && certificate.equals(unrouted)) {
+                    throw new ProbeFailure("TLS with " + subject + ", the certificate a name nobody routes gets too: not the route's backend");
                 }
+                return handshake + (check.unroutedName() == null ? ""
+                        : unrouted == null ? " (a name nobody routes: no handshake)" : " (a name nobody routes: another certificate)");
             }
-            return "TLS handshake for " + check.serverName() + " with " + subject + (check.unroutedName() == null ? ""
-                    : unrouted == null ? " (a name nobody routes: no handshake)" : " (a name nobody routes: another certificate)");
+            // Ended at the Gateway (whose certificate every name on the listener may get): what comes after the
+            // handshake is the evidence. Dropped at once: no backend. Otherwise compared with a name nobody routes.
+            Reply reply = reply(socket, check.serverName(), check.holdMs());
+            if (reply.closedAtOnce()) {
+                throw new ProbeFailure(handshake + ", then closed at once: the Gateway has no reachable backend for it");
+            }
+            if (unroutedReply == null) {
+                return handshake + ", held open " + check.holdMs() + " ms" + (check.unroutedName() == null ? "" : " (a name nobody routes: no handshake)");
+            }
+            if (reply.equals(unroutedReply) && reply.text() != null && !reply.text().isEmpty()) {
+                // The evidence first: a long report cuts messages at the end.
+                throw new ProbeFailure(reply.describe().replaceFirst("^answered", "answered as a name nobody routes") + " after a "
+                        + handshake + ": the Gateway's own answer, not a backend's");
+            }
+            return handshake + ", held open " + check.holdMs() + " ms, then " + reply.describe()
+                    + (reply.equals(unroutedReply) ? " as a name nobody routes does too: this check cannot tell them apart"
+                    : " (a name nobody routes: " + unroutedReply.describe() + ")");
         } catch (javax.net.ssl.SSLException e) {
             throw new ProbeFailure("no TLS handshake for " + check.serverName() + ": " + e.getMessage());
         }
+    }
+
+    /**
+     * What a connection does after a TLS handshake ended at a Gateway: closed before {@code holdMs} (no backend), a
+     * first word from the server, or, when it is held, its answer to a plain HTTP request (any backend answers
+     * something, or nothing; the Gateway's own fallback for a name it does not route answers its own way).
+     *
+     * @param text the first line and the body of the answer (an HTTP answer's headers, dated, left out); empty: closed
+     *     without one; null: silent
+     */
+    record Reply(boolean closedAtOnce, String text) {
+        String describe() {
+            if (text == null) {
+                return "silent";
+            }
+            String first = text.lines().findFirst().orElse("");
+            return (text.isEmpty() ? "closed without an answer" : "answered \"" + (first.length() > 40 ? first.substring(0, 40) + "…" : first) + "\"");
+        }
+    }
+
+    static Reply reply(SSLSocket socket, String name, int holdMs) throws IOException {
+        socket.setSoTimeout(holdMs);
+        java.io.InputStream in = socket.getInputStream();
+        java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+        try {
+            int first = in.read();
+            if (first < 0) {
+                return new Reply(true, null);
+            }
+            answer.write(first); // the server spoke first: that is its answer
+        } catch (SocketTimeoutException e) {
+            socket.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + name + "\r\nUser-Agent: network-topology-probe\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+        } catch (java.net.SocketException e) {
+            return new Reply(true, null);
+        }
+        byte[] buffer = new byte[1024];
+        boolean ended = false;
+        try {
+            int n = in.read(buffer);
+            for (; n >= 0 && answer.size() < 4096; n = in.read(buffer)) {
+                answer.write(buffer, 0, n);
+            }
+            ended = n < 0;
+        } catch (java.net.SocketException | javax.net.ssl.SSLException e) {
+            ended = true; // reset or cut: what came so far is the answer
+        } catch (SocketTimeoutException e) {
+            // no more for now: what came so far is the answer
+        }
+        if (answer.size() == 0) {
+            return new Reply(false, ended ? "" : null);
+        }
+        String text = answer.toString(StandardCharsets.ISO_8859_1);
+        int blank = text.indexOf("\r\n\r\n");
+        return new Reply(false, text.startsWith("HTTP/") && blank > 0 ? text.lines().findFirst().orElse("") + "\n" + text.substring(blank + 4) : text);
     }
 
     private static String fingerprint(SSLSocket socket) throws IOException {
@@ -613,7 +682,7 @@ public final class ProbeRunner {
      * before the failures', which say what went wrong), at a word, then dropped.
      */
     public static String report(List<ProbeResult> results) {
-        int[][] limits = {{200, 200}, {120, 200}, {80, 200}, {60, 200}, {45, 200}, {30, 200}, {0, 200}, {0, 80}, {0, 30}, {0, 0}};
+        int[][] limits = {{200, 200}, {120, 200}, {80, 200}, {60, 200}, {45, 200}, {30, 200}, {0, 200}, {0, 160}, {0, 120}, {0, 80}, {0, 30}, {0, 0}};
         for (int[] limit : limits) {
             List<ProbeResult> shortened = new ArrayList<>();
             for (ProbeResult r : results) {

@@ -143,9 +143,10 @@ final class RouteChecks {
                 continue; // a TLS route without a name has none to ask by; its TCP path is a TCP route's check
             }
             // Passthrough: the backend's own handshake, told from the answer for a name nobody routes. Terminated at the
-            // Gateway: its handshake proves only the Gateway, so the connection must then be kept (forwarded), as for TCP.
+            // Gateway: its handshake proves only the Gateway, so the connection must then be kept (forwarded), and what
+            // answers on it must not be what answers a name nobody routes.
             ProbeCheck.Tls check = ProbeCheck.tls(id(Kind.TLSRoute, route, label, hostname), address, listener.port(), hostname,
-                    listener.passthrough() ? ProbePlan.UNROUTED_HOST : null);
+                    ProbePlan.UNROUTED_HOST);
             checks.add((listener.passthrough() ? check : check.withHoldMs(TCP_HOLD_MS))
                     .on(ProbePath.ExternalToService.name(), "probe client pod", "TLS " + hostname + " via " + via(listener, address)));
         }

@@ -55,15 +55,20 @@ class RealClusterGatewayTest {
         assertThat(RealCluster.condition(topology, "RoutesReady")).isEqualTo("True");
         assertThat(topology.getStatus().getEntryPoints()).filteredOn(e -> e.getKind() == EntryPoint.Kind.Gateway).extracting(EntryPoint::getAddress)
                 .contains("http://shop.gateway.test", "https://*.tenants.gateway.test", "http://grpc.gateway.test (gRPC)",
-                        "tls://dot.gateway.test:8443", "tcp://10.99.0.1:9100");
+                        "tls://dot.gateway.test:8443", "tls://term.gateway.test:8444", "tcp://10.99.0.1:9100");
         // Every kind, through its own listener, answered by the route's backend (not by the Gateway for a name nobody routes).
         assertThat(routeChecks()).allSatisfy(c -> assertThat(c.getResult()).as(c.getId()).isEqualTo(CheckStatus.Result.Passed));
         assertThat(routeChecks()).extracting(CheckStatus::getId)
                 .contains("httproute-shop-http-shop.gateway.test/", "httproute-shop-https-probe.tenants.gateway.test/api/index.html",
                         "httproute-shop-http-shop.gateway.test/admin-GET-X-Team", "grpcroute-dns-http-grpc.gateway.test/coredns.dns.DnsService/Query",
-                        "tlsroute-dot-tls-dot.gateway.test", "tcproute-raw-tcp-10.99.0.1");
+                        "httproute-shop-http-shop.gateway.test/-X-Backend", "httproute-shop-https-shop.gateway.test/-HEAD",
+                        "tlsroute-dot-tls-dot.gateway.test", "tlsroute-term-tlsterm-term.gateway.test", "tcproute-raw-tcp-10.99.0.1");
         assertThat(check("grpcroute-dns-http-grpc.gateway.test/coredns.dns.DnsService/Query").getMessage()).contains("gRPC answer");
         assertThat(check("tlsroute-dot-tls-dot.gateway.test").getMessage()).contains("CN=dot.gateway.test");
+        // Ended at the Gateway (its own *.gateway.test certificate, which any name gets there), then forwarded: the
+        // connection is kept, and the backend's answer is not the 404 Traefik gives a name nobody routes.
+        assertThat(check("tlsroute-term-tlsterm-term.gateway.test").getMessage()).contains("CN=*.gateway.test").contains("held open")
+                .contains("(a name nobody routes: answered \"HTTP/1.0 404 Not Found\")");
         assertThat(topology.getStatus().getConnectivity().getNotChecked()).isNullOrEmpty();
 
         cluster.kubectlOk("-n", "traefik", "scale", "deploy/traefik", "--replicas=0");
@@ -113,6 +118,12 @@ class RealClusterGatewayTest {
                     assertThat(c.getMessage()).contains("no reachable backend");
                 });
                 assertThat(check("httproute-shop-http-shop.gateway.test/").getResult()).isEqualTo(CheckStatus.Result.Failed);
+                // Nothing to forward to: Traefik does not even end the handshake (the "closed at once" after a
+                // handshake, what other Gateways do, is RouteCheckRunnerTest's, on loopback).
+                assertThat(check("tlsroute-term-tlsterm-term.gateway.test")).satisfies(c -> {
+                    assertThat(c.getResult()).isEqualTo(CheckStatus.Result.Failed);
+                    assertThat(c.getMessage()).startsWith("no TLS handshake for term.gateway.test");
+                });
             });
             routeChecks().forEach(c -> System.out.println("[web backend gone] " + c.getId() + " | " + c.getMessage()));
         } finally {
@@ -120,6 +131,84 @@ class RealClusterGatewayTest {
         }
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
                 assertThat(verified(topology())).isTrue());
+    }
+
+    @Test
+    void aRuleTakenByAHeaderOrAMethodAloneIsProvenOnItsOwnBackend() {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(verified(topology())).isTrue());
+        // The admin backend gone: a request with X-Backend: admin, or a HEAD, is still taken by its rule and gets the
+        // Gateway's 503; every other request goes to web and passes. A probe that dropped the header or sent GET would
+        // have been answered by web and passed.
+        cluster.kubectlOk("-n", "gatewaynet", "scale", "deploy/webadmin", "--replicas=0");
+        try {
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                List<CheckStatus> http = routeChecks().stream().filter(c -> c.getId().startsWith("httproute-")).toList();
+                assertThat(http).filteredOn(c -> c.getId().endsWith("/-X-Backend") || c.getId().endsWith("/-HEAD")).hasSize(8)
+                        .allSatisfy(c -> {
+                            assertThat(c.getResult()).as(c.getId()).isEqualTo(CheckStatus.Result.Failed);
+                            assertThat(c.getMessage()).as(c.getId()).startsWith("HTTP 503");
+                        });
+                assertThat(http).filteredOn(c -> !c.getId().endsWith("/-X-Backend") && !c.getId().endsWith("/-HEAD")).isNotEmpty()
+                        .allSatisfy(c -> assertThat(c.getResult()).as(c.getId()).isEqualTo(CheckStatus.Result.Passed));
+            });
+            routeChecks().forEach(c -> System.out.println("[admin backend gone] " + c.getId() + " | " + c.getMessage()));
+        } finally {
+            cluster.kubectlOk("-n", "gatewaynet", "scale", "deploy/webadmin", "--replicas=1");
+        }
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(verified(topology())).isTrue());
+    }
+
+    @Test
+    void aGatewayThatNoLongerRoutesIsToldFromOneThatDoes() {
+        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(2)).untilAsserted(() ->
+                assertThat(verified(topology())).isTrue());
+        // Traefik restarted without its Gateway provider: it still listens on every port (as an HTTP server where it
+        // has no TCP router), the Gateway and the routes keep their Accepted status, but nothing routes them. The TCP
+        // route's check cannot tell (Traefik holds the connection, waiting for an HTTP request): not asserted, printed.
+        String gatewayProvider = "--providers.kubernetesgateway=true";
+        int index = traefikArgs().indexOf(gatewayProvider);
+        assertThat(index).isNotNegative();
+        patchTraefikArg(index, "--providers.kubernetesgateway=false");
+        try {
+            await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                assertThat(routeChecks()).filteredOn(c -> c.getId().startsWith("httproute-")).isNotEmpty().allSatisfy(c -> {
+                    assertThat(c.getResult()).as(c.getId()).isEqualTo(CheckStatus.Result.Failed);
+                    assertThat(c.getMessage()).as(c.getId()).contains("as for a host nobody routes");
+                });
+                assertThat(check("grpcroute-dns-http-grpc.gateway.test/coredns.dns.DnsService/Query")).satisfies(c -> {
+                    assertThat(c.getResult()).isEqualTo(CheckStatus.Result.Failed);
+                    assertThat(c.getMessage()).contains("not a gRPC answer");
+                });
+                // Traefik now ends TLS on those ports itself, with its default certificate, for any name.
+                assertThat(check("tlsroute-dot-tls-dot.gateway.test")).satisfies(c -> {
+                    assertThat(c.getResult()).isEqualTo(CheckStatus.Result.Failed);
+                    assertThat(c.getMessage()).contains("the certificate a name nobody routes gets too");
+                });
+                assertThat(check("tlsroute-term-tlsterm-term.gateway.test")).satisfies(c -> {
+                    assertThat(c.getResult()).isEqualTo(CheckStatus.Result.Failed);
+                    assertThat(c.getMessage()).startsWith("answered as a name nobody routes");
+                });
+                assertThat(RealCluster.condition(topology(), "RoutesReady")).isEqualTo("True");
+            });
+            routeChecks().forEach(c -> System.out.println("[Gateway provider off] " + c.getId() + " | " + c.getResult() + " | " + c.getMessage()));
+        } finally {
+            patchTraefikArg(index, gatewayProvider);
+        }
+        await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() ->
+                assertThat(verified(topology())).isTrue());
+    }
+
+    static List<String> traefikArgs() {
+        return List.of(cluster.kubectlOk("-n", "traefik", "get", "deploy/traefik", "-o", "jsonpath={range .spec.template.spec.containers[0].args[*]}{@}{\"\\n\"}{end}")
+                .strip().split("\n"));
+    }
+
+    static void patchTraefikArg(int index, String value) {
+        cluster.kubectlOk("-n", "traefik", "patch", "deploy/traefik", "--type=json", "-p",
+                "[{\"op\":\"replace\",\"path\":\"/spec/template/spec/containers/0/args/" + index + "\",\"value\":\"" + value + "\"}]");
+        cluster.kubectlOk("-n", "traefik", "rollout", "status", "deploy/traefik", "--timeout=120s");
     }
 
     @Test

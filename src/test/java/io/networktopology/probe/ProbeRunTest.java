@@ -37,6 +37,32 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ProbeRunTest {
 
+    @Test
+    void checksWithLongIdsAreSpreadOverMorePodsSoThatEveryFailureKeepsItsReason() {
+        // A Gateway gone fails every route check at once; their ids (route, listener, host, path) are long. Each pod's
+        // report must still say why each failed, whole: the real nodes saw these cut to "… the proxy …" at 40 per pod.
+        List<ProbeCheck> checks = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            checks.add(ProbeCheck.tcp("httproute-shop-https-probe.tenants.gateway.test/api/index.html-GET-X-Team-" + i, "10.99.0.1", 443));
+        }
+        String why = "connected to /10.99.0.1:9100, then closed at once without a byte: the proxy there has no reachable backend for it";
+        List<List<ProbeCheck>> batches = ProbeRun.batches(checks);
+        assertThat(batches).hasSizeGreaterThan(2);
+        assertThat(batches.stream().mapToInt(List::size).sum()).isEqualTo(60);
+        assertThat(batches.stream().flatMap(List::stream).toList()).as("in order, none lost").isEqualTo(checks);
+        for (List<ProbeCheck> batch : batches) {
+            String report = ProbeRunner.report(batch.stream().map(c -> new ProbeResult(c.id(), ProbeResult.FAILED, 1500L, why)).toList());
+            assertThat(report.split(java.util.regex.Pattern.quote(why), -1)).as("every failure's reason, whole").hasSize(batch.size() + 1);
+        }
+        // Short ids: 25 in a pod (each keeps room for its id, the JSON and a 120-character reason); none: no batch.
+        List<ProbeCheck> short_ = new ArrayList<>();
+        for (int i = 0; i < 45; i++) {
+            short_.add(ProbeCheck.tcp("c" + i, "10.99.0.1", 80));
+        }
+        assertThat(ProbeRun.batches(short_)).extracting(List::size).containsExactly(25, 20);
+        assertThat(ProbeRun.batches(List.of())).isEmpty();
+    }
+
     private static final Instant T0 = Instant.parse("2026-12-01T10:00:00Z");
     private static final Duration DEADLINE = Duration.ofSeconds(120);
     private final ProbeSettings settings = ProbeSettings.defaults("cluster.local");

@@ -201,6 +201,71 @@ class RouteCheckRunnerTest {
         }
     }
 
+    @Test
+    void aTlsRouteEndedAtTheGatewayIsToldFromTheGatewaysOwnAnswerForANameNobodyRoutes(@TempDir Path dir) throws Exception {
+        SSLContext listener = context(dir, "*.example.com");
+        // As Traefik does: TLS ended for any name with the listener's certificate; a routed name's bytes go to the
+        // backend (an HTTP server here), any other name gets the Gateway's own dated 404.
+        try (SSLServerSocket routing = gateway(listener, "term.example.com", false); SSLServerSocket notRouting = gateway(listener, null, false);
+                SSLServerSocket dropping = gateway(listener, "term.example.com", true)) {
+            ProbeResult routed = ProbeRunner.runOne(ProbeCheck.tls("term", "127.0.0.1", routing.getLocalPort(), "term.example.com",
+                    ProbePlan.UNROUTED_HOST).withHoldMs(300));
+            assertThat(routed.passed()).as(routed.message()).isTrue();
+            assertThat(routed.message()).isEqualTo("TLS handshake for term.example.com with CN=*.example.com, held open 300 ms, then answered "
+                    + "\"HTTP/1.0 200 OK\" (a name nobody routes: answered \"HTTP/1.1 404 Not Found\")");
+            // The Gateway no longer routes the name (its controller stopped): every name gets the same 404.
+            ProbeResult unrouted = ProbeRunner.runOne(ProbeCheck.tls("term", "127.0.0.1", notRouting.getLocalPort(), "term.example.com",
+                    ProbePlan.UNROUTED_HOST).withHoldMs(300));
+            assertThat(unrouted.result()).isEqualTo(ProbeResult.FAILED);
+            assertThat(unrouted.message()).isEqualTo("answered as a name nobody routes \"HTTP/1.1 404 Not Found\" after a TLS handshake for "
+                    + "term.example.com with CN=*.example.com: the Gateway's own answer, not a backend's");
+            // Routed, but the backend cannot be reached: the connection is dropped right after the handshake.
+            ProbeResult dropped = ProbeRunner.runOne(ProbeCheck.tls("term", "127.0.0.1", dropping.getLocalPort(), "term.example.com",
+                    ProbePlan.UNROUTED_HOST).withHoldMs(300));
+            assertThat(dropped.result()).isEqualTo(ProbeResult.FAILED);
+            assertThat(dropped.message()).isEqualTo("TLS handshake for term.example.com with CN=*.example.com, then closed at once: the Gateway"
+                    + " has no reachable backend for it");
+        }
+    }
+
+    /**
+     * A Gateway's TLS listener that ends TLS for every name: {@code routedName} (when not null) is forwarded to a
+     * backend that answers an HTTP request with 200 (or, with {@code dropRouted}, closed at once); other names get 404.
+     */
+    static SSLServerSocket gateway(SSLContext context, String routedName, boolean dropRouted) throws Exception {
+        SSLServerSocket server = (SSLServerSocket) context.getServerSocketFactory().createServerSocket(0, 50, LOOPBACK);
+        serve(server, socket -> {
+            Thread session = new Thread(() -> {
+                try (SSLSocket tls = (SSLSocket) socket) {
+                    tls.startHandshake();
+                    String name = ((javax.net.ssl.ExtendedSSLSession) tls.getSession()).getRequestedServerNames().stream()
+                            .map(n -> ((SNIHostName) n).getAsciiName()).findFirst().orElse("");
+                    boolean routed = name.equals(routedName);
+                    if (routed && dropRouted) {
+                        return;
+                    }
+                    InputStream in = tls.getInputStream();
+                    StringBuilder request = new StringBuilder();
+                    while (!request.toString().endsWith("\r\n\r\n")) {
+                        int c = in.read();
+                        if (c < 0) {
+                            return;
+                        }
+                        request.append((char) c);
+                    }
+                    tls.getOutputStream().write((routed ? "HTTP/1.0 200 OK\r\nContent-Length: 3\r\n\r\nhi\n"
+                            : "HTTP/1.1 404 Not Found\r\nDate: " + System.nanoTime() + "\r\nContent-Length: 19\r\n\r\n404 page not found\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+                } catch (Exception e) {
+                    // the client went away
+                }
+            });
+            session.setDaemon(true);
+            session.start();
+        });
+        return server;
+    }
+
     /** A key and self-signed certificate for {@code name}, made by the JDK's keytool. */
     static SSLContext context(Path dir, String name) throws Exception {
         Path store = dir.resolve("server.p12");
