@@ -192,8 +192,8 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
     /**
      * A TLS handshake with {@code host}:{@code port}, naming {@code serverName} in SNI (a Gateway's TLS listener that
      * passes the connection through to the backend chosen by that name). With {@code unroutedName} the handshake is
-     * first made for a name nobody routes: a handshake that then fails or presents another certificate shows that the
-     * route's answer came from its backend; the same certificate fails the check. With {@code holdMs} (TLS ended at the
+     * first made for a name nobody routes: passed through, a handshake that then fails or presents another certificate
+     * shows that the route's answer came from its backend, and the same certificate fails the check. With {@code holdMs} (TLS ended at the
      * Gateway, whose certificate every name on the listener may get) the connection must then stay open that long (a
      * Gateway closes at once one it cannot forward) and its answer to a plain HTTP request (or its first word) must
      * differ from the one a name nobody routes gets (Traefik, for one, ends TLS for any name and answers its own 404).
@@ -213,7 +213,8 @@ public sealed interface ProbeCheck permits ProbeCheck.Tcp, ProbeCheck.Http, Prob
 
         @Override
         public long bound() {
-            return 2L * timeout() + (holdMs == null ? 0 : 4L * holdMs); // per name: the hold, then the answer's silence
+            // Per name: connect and handshake, then (ended at the Gateway) the hold and the answer's silence.
+            return (unroutedName == null ? 2L : 4L) * timeout() + (holdMs == null ? 0 : 4L * holdMs);
         }
     }
 

@@ -42,7 +42,7 @@ public final class ProbeRun {
 
     /**
      * The characters of a failure's message each check keeps room for in its pod's 4 KiB report (with its id and the
-     * JSON around it): so that when every check of a pod fails (its Gateway gone), each still says why. At most 25
+     * JSON around it): so that when every check of a pod fails (its Gateway gone), each still says why. At most 23
      * checks per pod; long ids (a route's host and path) mean fewer.
      */
     static final int FAILURE_ROOM = 120;
@@ -298,8 +298,9 @@ public final class ProbeRun {
         int from = 0;
         int bytes = 0;
         for (int i = 0; i < checks.size(); i++) {
-            int room = checks.get(i).id().length() + 40 + FAILURE_ROOM; // 40: {"id":"","r":"F","ms":12345,"m":" …"},
-            if (i > from && bytes + room > ProbeRunner.MAX_REPORT_BYTES) {
+            // 50: {"id":"","r":"F","ms":123456,"m":" …"}, and a few escaped quotes; the id as UTF-8.
+            int room = checks.get(i).id().getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 50 + FAILURE_ROOM;
+            if (i > from && bytes + room > ProbeRunner.MAX_REPORT_BYTES - 64) { // 64: the report's envelope
                 batches.add(checks.subList(from, i));
                 from = i;
                 bytes = 0;

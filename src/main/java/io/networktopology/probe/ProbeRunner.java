@@ -230,6 +230,7 @@ public final class ProbeRunner {
             try (Socket plain = connect(check.host(), check.port(), check.timeout());
                     SSLSocket socket = handshake(plain, check.host(), check.port(), check.unroutedName())) {
                 unrouted = fingerprint(socket);
+                // After a handshake, reply() has an answer for every outcome (closed, cut, silent): it does not throw.
                 unroutedReply = terminated ? reply(socket, check.unroutedName(), check.holdMs()) : null;
             } catch (IOException e) {
                 unrouted = null; // no handshake for a name nobody routes: what a passthrough listener does
@@ -259,7 +260,8 @@ public final class ProbeRunner {
                 return handshake + ", held open " + check.holdMs() + " ms" + (check.unroutedName() == null ? "" : " (a name nobody routes: no handshake)");
             }
             if (reply.equals(unroutedReply) && reply.text() != null && !reply.text().isEmpty()) {
-                // The evidence first: a long report cuts messages at the end.
+                // The verdict first: a long report cuts messages at the end. (A backend that answers exactly as the Gateway
+                // does for a name it does not route, say Go's bare 404 for /, is told from it by nothing here.)
                 throw new ProbeFailure(reply.describe().replaceFirst("^answered", "answered as a name nobody routes") + " after a "
                         + handshake + ": the Gateway's own answer, not a backend's");
             }
@@ -281,6 +283,9 @@ public final class ProbeRunner {
      */
     record Reply(boolean closedAtOnce, String text) {
         String describe() {
+            if (closedAtOnce) {
+                return "closed at once";
+            }
             if (text == null) {
                 return "silent";
             }
@@ -289,22 +294,28 @@ public final class ProbeRunner {
         }
     }
 
-    static Reply reply(SSLSocket socket, String name, int holdMs) throws IOException {
-        socket.setSoTimeout(holdMs);
-        java.io.InputStream in = socket.getInputStream();
+    static Reply reply(SSLSocket socket, String name, int holdMs) {
         java.io.ByteArrayOutputStream answer = new java.io.ByteArrayOutputStream();
+        java.io.InputStream in;
         try {
+            socket.setSoTimeout(holdMs);
+            in = socket.getInputStream();
             int first = in.read();
             if (first < 0) {
                 return new Reply(true, null);
             }
             answer.write(first); // the server spoke first: that is its answer
         } catch (SocketTimeoutException e) {
-            socket.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + name + "\r\nUser-Agent: network-topology-probe\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
-            socket.getOutputStream().flush();
-        } catch (java.net.SocketException e) {
-            return new Reply(true, null);
+            try {
+                socket.getOutputStream().write(("GET / HTTP/1.0\r\nHost: " + name + "\r\nUser-Agent: network-topology-probe\r\n\r\n")
+                        .getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                in = socket.getInputStream();
+            } catch (IOException closed) {
+                return new Reply(false, ""); // closed while held: no answer
+            }
+        } catch (IOException e) {
+            return new Reply(true, null); // reset or a TLS alert right after the handshake
         }
         byte[] buffer = new byte[1024];
         boolean ended = false;
@@ -314,10 +325,10 @@ public final class ProbeRunner {
                 answer.write(buffer, 0, n);
             }
             ended = n < 0;
-        } catch (java.net.SocketException | javax.net.ssl.SSLException e) {
-            ended = true; // reset or cut: what came so far is the answer
         } catch (SocketTimeoutException e) {
             // no more for now: what came so far is the answer
+        } catch (IOException e) {
+            ended = true; // reset, a TLS alert, or cut: what came so far is the answer
         }
         if (answer.size() == 0) {
             return new Reply(false, ended ? "" : null);

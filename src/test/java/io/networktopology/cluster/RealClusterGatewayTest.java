@@ -188,7 +188,7 @@ class RealClusterGatewayTest {
                 });
                 assertThat(check("tlsroute-term-tlsterm-term.gateway.test")).satisfies(c -> {
                     assertThat(c.getResult()).isEqualTo(CheckStatus.Result.Failed);
-                    assertThat(c.getMessage()).startsWith("answered as a name nobody routes");
+                    assertThat(c.getMessage()).startsWith("answered as a name nobody routes \"HTTP/1.0 404 Not Found\"");
                 });
                 assertThat(RealCluster.condition(topology(), "RoutesReady")).isEqualTo("True");
             });
