@@ -56,7 +56,8 @@ public final class PolicyEvaluator {
         }
 
         String describe() {
-            return isPod() ? "pod " + namespace + "/" + name : "address " + ip;
+            // A stand-in pod (its namespace in parentheses, no real one) by its description alone.
+            return !isPod() ? "address " + ip : namespace.startsWith("(") ? name : "pod " + namespace + "/" + name;
         }
     }
 

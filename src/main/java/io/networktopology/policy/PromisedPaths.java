@@ -99,7 +99,7 @@ public final class PromisedPaths {
         Endpoint client = probe(topology, namespace, ownNamespace, "client");
         Endpoint echo = probe(topology, namespace, ownNamespace, "echo");
         // Every namespace carries its name as a label: a rule "from all namespaces" by that label admits this one too.
-        Endpoint stranger = Endpoint.pod(OTHER_NAMESPACE, "any pod", Map.of(), Map.of("kubernetes.io/metadata.name", OTHER_NAMESPACE), null);
+        Endpoint stranger = Endpoint.pod(OTHER_NAMESPACE, "a pod of another namespace", Map.of(), Map.of("kubernetes.io/metadata.name", OTHER_NAMESPACE), null);
         List<Path> paths = new ArrayList<>();
         Set<Endpoint> involved = new LinkedHashSet<>(List.of(client, echo));
         List<Endpoint> topologyPods = new ArrayList<>();

@@ -19,6 +19,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.model.ServiceModel;
 import io.networktopology.api.v1alpha1.NetworkTopologyStatus;
 import io.networktopology.config.OperatorConfig;
 import io.networktopology.dependent.EndpointSliceObserver;
@@ -68,6 +69,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     private final ChildrenStep children = new ChildrenStep();
     private final DnsStep dns;
     private final ProbeStep probes;
+    private final PolicyStep policies;
 
     @Inject
     public NetworkTopologyReconciler(OperatorConfig config, DnsSettings dnsSettings, ProbeSettings probeSettings, MeterRegistry registry) {
@@ -82,6 +84,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         this.statusBuilder = new TopologyStatusBuilder(clusterDomain);
         this.dns = new DnsStep(dnsSettings);
         this.probes = new ProbeStep(probeSettings, new ProbeMetrics(registry));
+        this.policies = new PolicyStep(probeSettings);
         this.reconciles = Counter.builder("networktopology.reconciles").description("Completed reconciles of NetworkTopologies")
                 .register(registry);
         this.childWrites = Counter.builder("networktopology.child.writes")
@@ -103,7 +106,7 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
     public List<EventSource<?, NetworkTopology>> prepareEventSources(EventSourceContext<NetworkTopology> context) {
         List<EventSource<?, NetworkTopology>> sources = new ArrayList<>(List.of(
                 ChildLabels.informer(Service.class, "services", null, context), ChildLabels.informer(Ingress.class, "ingresses", null, context), EndpointSliceObserver.eventSource(context), NodeAddresses.eventSource(context),
-                probes.eventSource(context), children.eventSource()));
+                probes.eventSource(context), children.eventSource(), policies.eventSource(context)));
         sources.addAll(dns.eventSources(context));
         return sources;
     }
@@ -167,10 +170,12 @@ public class NetworkTopologyReconciler implements Reconciler<NetworkTopology>, C
         if (named.written()) {
             corefileWritten(now);
         }
-        ProbeStep.Result probed = probes.reconcile(topology, context, applied, now);
+        PolicyStep.Result policed = policies.reconcile(topology, context);
+        ProbeStep.Result probed = probes.reconcile(topology, context, applied, now, policed.report());
         countChildWrites(probed.writes());
         NetworkTopologyStatus status = statusBuilder.build(topology, new Observed(applied.serviceObservations(),
-                applied.ingressObservations(), applied.entryPoints(), named.part(), probed.part(), applied.routeObservations()), now);
+                applied.ingressObservations(), applied.entryPoints(), named.part(), probed.part(), applied.routeObservations(),
+                policed.condition(ServiceModel.namespaceOf(topology), policies.settings.dnsNamespace())), now);
         Duration recheck = applied.unsettled() || named.unsettled() ? CONFLICT_RECHECK : null;
         if (probed.recheck() != null && (recheck == null || probed.recheck().compareTo(recheck) < 0)) {
             recheck = probed.recheck();

@@ -4,6 +4,9 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.networktopology.api.v1alpha1.NetworkTopology;
+import io.networktopology.api.v1alpha1.CheckStatus;
+import io.networktopology.api.v1alpha1.ConnectivityStatus;
+import io.networktopology.policy.PromisedPaths;
 import io.networktopology.probe.ProbeRuns;
 import io.networktopology.probe.ProbeSettings;
 import io.networktopology.status.ConnectivityReport;
@@ -45,7 +48,12 @@ final class ProbeStep {
         runs.corefileWritten(when);
     }
 
-    Result reconcile(NetworkTopology topology, Context<NetworkTopology> context, ChildrenStep.Result children, Instant now) {
+    /**
+     * @param policies the topology's paths held against the NetworkPolicies (null: no policy there): each check on a
+     *     path they evaluate says what they do to it
+     */
+    Result reconcile(NetworkTopology topology, Context<NetworkTopology> context, ChildrenStep.Result children, Instant now,
+            PromisedPaths.Report policies) {
         ProbeRuns.Outcome probe;
         try {
             probe = runs.step(topology, context, children.services(), children.ingresses(), children.routeListeners(), now);
@@ -60,14 +68,45 @@ final class ProbeStep {
             metrics.forget(topology);
         }
         int threshold = topology.getSpec().getProbes() == null ? 2 : topology.getSpec().getProbes().effectiveFailureThreshold();
-        ConnectivityReport.Verdict verdict = ConnectivityReport.verdict(probe.connectivity(), probing, threshold, probe.runInProgress());
+        ConnectivityStatus connectivity = withPolicies(probe.connectivity(), policies, context);
+        ConnectivityReport.Verdict verdict = ConnectivityReport.verdict(connectivity, probing, threshold, probe.runInProgress());
         if (probe.finishedRun() != null) {
             recordTransitions(topology, probe.finishedRun(), context);
             metrics.record(topology, probe.connectivity());
         }
         Duration recheck = probe.recheck() == null ? null
                 : probe.recheck().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : probe.recheck();
-        return new Result(new Observed.Connectivity(probe.connectivity(), verdict), recheck, probe.writes());
+        return new Result(new Observed.Connectivity(connectivity, verdict), recheck, probe.writes());
+    }
+
+    /**
+     * A copy of the results with each check's {@code policy} set from what the NetworkPolicies do to its path (set anew
+     * every time: a check whose path they no longer touch loses it). The results themselves may be the cached status.
+     */
+    static ConnectivityStatus withPolicies(ConnectivityStatus connectivity, PromisedPaths.Report policies, Context<NetworkTopology> context) {
+        if (connectivity == null || connectivity.getChecks() == null
+                || policies == null && connectivity.getChecks().stream().allMatch(c -> c.getPolicy() == null)) {
+            return connectivity;
+        }
+        ConnectivityStatus copy = context.getClient().getKubernetesSerialization().clone(connectivity);
+        for (CheckStatus check : copy.getChecks()) {
+            check.setPolicy(policies == null ? null : note(check, policies));
+        }
+        return copy;
+    }
+
+    static String note(CheckStatus check, PromisedPaths.Report policies) {
+        String block = policies.blockOf(check.getId());
+        if (block != null && check.getResult() == CheckStatus.Result.Failed) {
+            return ConnectivityReport.POLICY_BLOCKED + block;
+        }
+        if (block != null && check.getResult() == CheckStatus.Result.Passed) {
+            return "a NetworkPolicy should block this path (" + block + "), yet it answered: does the cluster enforce NetworkPolicies?";
+        }
+        if (check.getResult() == CheckStatus.Result.Failed && policies.evaluates(check.getId()) && !policies.selecting().isEmpty()) {
+            return "the NetworkPolicies (" + String.join(", ", policies.selecting()) + ") allow this path: the failure is not a policy's";
+        }
+        return null;
     }
 
     /** A deleted topology's probe objects and series go; returns the writes. */

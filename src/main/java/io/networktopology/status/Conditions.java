@@ -20,6 +20,13 @@ public final class Conditions {
     /** The last connectivity probe run found every probed path working (damped: see spec.probes.failureThreshold). */
     public static final String CONNECTIVITY_VERIFIED = "ConnectivityVerified";
 
+    /**
+     * The topology's premise, a network without NetworkPolicies in its way: True when none selects its pods, its probe
+     * pods or CoreDNS; False when some do, saying which and which promised paths they block. Informational: it does not
+     * hold Ready back (a blocked path the probes check fails ConnectivityVerified).
+     */
+    public static final String POLICY_FREE = "PolicyFree";
+
     private Conditions() {
     }
 }

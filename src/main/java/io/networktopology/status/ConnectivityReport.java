@@ -307,10 +307,16 @@ public final class ConnectivityReport {
      * named, then a count), at most three clauses, then how many more checks. Twenty-three checks refused alike read
      * as one clause, not twenty-three near-identical ones.
      */
+    /** The start of {@link CheckStatus#getPolicy()} for a check whose path a NetworkPolicy blocks. */
+    public static final String POLICY_BLOCKED = "blocked by policy: ";
+
     static String describe(List<CheckStatus> checks) {
         java.util.Map<String, List<CheckStatus>> byMessage = new java.util.LinkedHashMap<>();
         for (CheckStatus check : checks) {
-            byMessage.computeIfAbsent(check.getMessage() == null ? "no message" : brief(check.getMessage()), m -> new ArrayList<>()).add(check);
+            // A path a NetworkPolicy blocks reads as that (what the probe saw, often "Connection refused", says less).
+            String key = check.getPolicy() != null && check.getPolicy().startsWith(POLICY_BLOCKED) ? check.getPolicy()
+                    : check.getMessage() == null ? "no message" : brief(check.getMessage());
+            byMessage.computeIfAbsent(key, m -> new ArrayList<>()).add(check);
         }
         List<String> clauses = new ArrayList<>();
         int shown = 0;

@@ -13,12 +13,22 @@ import java.util.List;
  * @param connectivity what probing found; {@link Connectivity#NOT_WIRED} leaves the ConnectivityVerified condition out
  */
 public record Observed(List<ServiceObservation> services, List<IngressObservation> ingresses, List<EntryPoint> entryPoints,
-        Dns dns, Connectivity connectivity, List<RouteObservation> routes) {
+        Dns dns, Connectivity connectivity, List<RouteObservation> routes, Policy policy) {
+
+    /** Without the PolicyFree condition (not evaluated). */
+    public Observed(List<ServiceObservation> services, List<IngressObservation> ingresses, List<EntryPoint> entryPoints, Dns dns,
+            Connectivity connectivity, List<RouteObservation> routes) {
+        this(services, ingresses, entryPoints, dns, connectivity, routes, null);
+    }
+
+    /** The PolicyFree condition's verdict. */
+    public record Policy(String status, String reason, String message) {
+    }
 
     /** Without Gateway API routes. */
     public Observed(List<ServiceObservation> services, List<IngressObservation> ingresses, List<EntryPoint> entryPoints, Dns dns,
             Connectivity connectivity) {
-        this(services, ingresses, entryPoints, dns, connectivity, List.of());
+        this(services, ingresses, entryPoints, dns, connectivity, List.of(), null);
     }
 
     /** The topology's DNS entries and the DnsConfigured verdict on them. */

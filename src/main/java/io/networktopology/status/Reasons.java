@@ -38,6 +38,17 @@ public final class Reasons {
     /** The last reconcile failed with an error talking to the API server; it is retried with backoff. */
     public static final String RECONCILE_FAILED = "ReconcileFailed";
 
+    /** PolicyFree=True: no NetworkPolicy in the topology's namespace or CoreDNS's. */
+    public static final String NO_POLICIES = "NoPolicies";
+    /** PolicyFree=True: NetworkPolicies there, none selecting the topology's pods, its probe pods or CoreDNS. */
+    public static final String NO_POLICY_SELECTS = "NoPolicySelects";
+    /** PolicyFree=False: policies select the pods, and allow every promised path. */
+    public static final String POLICIES_ALLOW_PATHS = "PoliciesAllowPaths";
+    /** PolicyFree=False: policies block promised paths (named in the message). */
+    public static final String PATHS_BLOCKED = "PathsBlocked";
+    /** PolicyFree=Unknown: the policies could not be held against the paths (a read refused). */
+    public static final String POLICIES_NOT_EVALUATED = "PoliciesNotEvaluated";
+
     /** Ready=True and ConnectivityVerified=True: every check of the last probe run passed. */
     public static final String ALL_PATHS_VERIFIED = "AllPathsVerified";
     /** Every check passed, but something the topology promises was not checked (a node cordoned or not Ready, one node for probes). */

@@ -180,7 +180,13 @@ public final class TopologyStatusBuilder {
             parts.add(ConditionList.condition(Conditions.CONNECTIVITY_VERIFIED, connectivityVerdict.status(), connectivityVerdict.reason(),
                     connectivityVerdict.message(), generation, old, now));
         }
-        status.setConditions(withReady(parts, generation, old, now));
+        List<Condition> conditions = withReady(parts, generation, old, now);
+        if (observed.policy() != null) {
+            // After the roll-up: informational, it does not hold Ready back.
+            conditions.add(ConditionList.condition(Conditions.POLICY_FREE, observed.policy().status(), observed.policy().reason(),
+                    observed.policy().message(), generation, old, now));
+        }
+        status.setConditions(conditions);
         return status;
     }
 

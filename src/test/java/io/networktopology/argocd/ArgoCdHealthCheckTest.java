@@ -51,7 +51,9 @@ class ArgoCdHealthCheckTest {
     static final Set<String> PROGRESSING_REASONS = Set.of(Reasons.AWAITING_ADDRESS, Reasons.DNS_PENDING, Reasons.AWAITING_GATEWAY);
     /** Reasons only True conditions carry. */
     static final Set<String> TRUE_REASONS = Set.of(Reasons.DNS_APPLIED, Reasons.NO_DNS_ENTRIES, Reasons.ALL_PATHS_VERIFIED, Reasons.VERIFIED_WITH_GAPS,
-            Reasons.PROBES_DISABLED, Reasons.PROBES_PENDING, Reasons.FAILURES_BELOW_THRESHOLD, Reasons.NOTHING_TO_PROBE, Reasons.ALL_ROUTES_ACCEPTED); // ProbesPending: ConnectivityVerified=Unknown, which never fails Ready
+            Reasons.PROBES_DISABLED, Reasons.PROBES_PENDING, Reasons.FAILURES_BELOW_THRESHOLD, Reasons.NOTHING_TO_PROBE, Reasons.ALL_ROUTES_ACCEPTED,
+            // PolicyFree's: that condition is informational, never rolled up into Ready.
+            Reasons.NO_POLICIES, Reasons.NO_POLICY_SELECTS, Reasons.POLICIES_ALLOW_PATHS, Reasons.PATHS_BLOCKED, Reasons.POLICIES_NOT_EVALUATED); // ProbesPending: ConnectivityVerified=Unknown, which never fails Ready
 
     static final YAMLMapper YAML = new YAMLMapper();
 

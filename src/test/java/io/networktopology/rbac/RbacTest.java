@@ -96,7 +96,7 @@ class RbacTest {
         Set<String> split = grants(rules(Path.of("kustomize/overlays/own-namespace/role.yaml")));
         split.addAll(grants(rules(Path.of("kustomize/overlays/own-namespace/coredns_role.yaml"))));
         Set<String> clusterWide = grants(rules(Path.of("kustomize/overlays/own-namespace/cluster_role.yaml")));
-        assertThat(clusterWide).as("cluster-wide in the own-namespace overlay").containsExactlyInAnyOrder("/nodes:list[]", "/nodes:watch[]",
+        assertThat(clusterWide).as("cluster-wide in the own-namespace overlay").containsExactlyInAnyOrder("/nodes:list[]", "/nodes:watch[]", "/namespaces:get[]",
                 "gateway.networking.k8s.io/gatewayclasses:get[]");
         split.addAll(clusterWide);
         assertThat(split).isEqualTo(cluster);
@@ -133,6 +133,9 @@ class RbacTest {
             driver.resource(new ConfigMapBuilder().withNewMetadata().withName("coredns").withNamespace("kube-system").endMetadata()
                     .addToData("Corefile", Files.readString(Path.of("src/test/resources/corefiles/good/kubeadm.Corefile"))).build()).create();
             driver.resource(shop).create();
+            // A NetworkPolicy in the topology's namespace: held against its paths (pods and namespaces read).
+            driver.resource(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder().withNewMetadata().withName("default-deny")
+                    .withNamespace("shop").endMetadata().withNewSpec().withNewPodSelector().endPodSelector().endSpec().build()).create();
             ApiServerStandIn cluster = new ApiServerStandIn(driver, "shop");
             cluster.registerNodes();
             await().atMost(Duration.ofSeconds(30)).until(() -> {

@@ -154,6 +154,51 @@ class ProbeOperatorTest {
     }
 
     @Test
+    void aNetworkPolicyThatBlocksAPromisedPathIsNamedInPolicyFreeAndOnTheFailingChecks() {
+        String ns = "policy-deny";
+        client.resource(probed(ns, ProbePath.PodToService)).create();
+        // The Service's pod, as the API server would have it (the mock runs no kubelet for it).
+        client.resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata().withName("web-1").withNamespace(ns)
+                .addToLabels("app", "web").endMetadata().withNewSpec().addNewContainer().withName("web").withImage("busybox")
+                .addNewPort().withName("http").withContainerPort(8080).endPort().endContainer().endSpec()
+                .withNewStatus().withPhase("Running").withPodIP("10.244.1.30").endStatus().build()).create();
+        FakeKubelet kubelet = new FakeKubelet(client);
+        ConnectivityStatus first = untilRunFinished(ns, kubelet, "");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(condition(get(ns), "PolicyFree"))
+                .satisfies(c -> assertThat(c.getReason()).isEqualTo("NoPolicies")));
+        assertThat(condition(get(ns), "PolicyFree").getMessage()).isEqualTo("no NetworkPolicy in namespaces policy-deny and kube-system");
+
+        // A default deny arrives, and the pods stop answering (an enforcer's "Connection refused").
+        client.resource(new io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder().withNewMetadata().withName("default-deny")
+                .withNamespace(ns).endMetadata().withNewSpec().withNewPodSelector().endPodSelector().endSpec().build()).create();
+        kubelet.fail("svc-", "ConnectException: Connection refused");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(condition(get(ns), "PolicyFree")).satisfies(c -> {
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("PathsBlocked");
+            assertThat(c.getMessage()).startsWith("3 of 5 promised paths blocked: web:80 from the probe pods: ingress of pod policy-deny/web-1"
+                    + " blocked by NetworkPolicy policy-deny/default-deny (selects every pod; no ingress rule admits pod"
+                    + " policy-deny/<probe client> to port 8080/TCP)");
+        }));
+        probeNow(ns, "after-deny");
+        ConnectivityStatus denied = untilRunFinished(ns, kubelet, first.getLastRunId());
+        assertThat(check(denied, "svc-ip-web-80").getResult()).isEqualTo(CheckStatus.Result.Failed);
+        assertThat(check(denied, "svc-ip-web-80").getPolicy()).startsWith("blocked by policy: ingress of pod policy-deny/web-1 blocked by"
+                + " NetworkPolicy policy-deny/default-deny");
+        assertThat(check(denied, "svc-ip-web-80").getMessage()).as("what the probe saw stays").isEqualTo("ConnectException: Connection refused");
+        // Ready is not held back by PolicyFree itself (informational); the failing checks say the policy did it.
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(condition(get(ns), "ConnectivityVerified").getMessage())
+                .contains("svc-ip-web-80 (PodToService)").contains(": blocked by policy: ingress of pod policy-deny/web-1"));
+
+        // The policy gone: the premise holds again, and no check keeps a policy note.
+        client.resources(io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class).inNamespace(ns).withName("default-deny").delete();
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            NetworkTopology t = get(ns);
+            assertThat(condition(t, "PolicyFree").getReason()).isEqualTo("NoPolicies");
+            assertThat(t.getStatus().getConnectivity().getChecks()).allSatisfy(c -> assertThat(c.getPolicy()).isNull());
+        });
+    }
+
+    @Test
     void aRunPlansRestrictedPodsOnEveryNodeAsksEveryCoreDnsReplicaAndReportsEveryPath() {
         String ns = "probe-ok";
         client.resource(topology(ns, "shop", clusterIp("web"))).create();

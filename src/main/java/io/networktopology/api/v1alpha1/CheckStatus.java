@@ -38,6 +38,10 @@ public class CheckStatus extends ContentEquality {
     @JsonPropertyDescription("What the probe saw.")
     private String message;
 
+    @JsonPropertyDescription("What the NetworkPolicies do to the check's path, when some select its pods: the policy that blocks it "
+            + "and why, or that they allow it (a failure is then the network's, not a policy's).")
+    private String policy;
+
     @JsonPropertyDescription("Failed runs in a row (0 when the last run passed).")
     private Integer consecutiveFailures;
 
