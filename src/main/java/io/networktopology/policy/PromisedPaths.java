@@ -200,6 +200,13 @@ public final class PromisedPaths {
     }
 
     private static Endpoint endpoint(Pod pod, Map<String, String> namespaceLabels) {
+        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
+        return Endpoint.pod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), labels(pod), namespaceLabels, ip)
+                .withNamedPorts(namedPorts(pod));
+    }
+
+    /** The pod's container ports by name (names are unique within a pod). */
+    private static Map<String, NamedPort> namedPorts(Pod pod) {
         Map<String, NamedPort> named = new LinkedHashMap<>();
         for (Container container : pod.getSpec() == null || pod.getSpec().getContainers() == null ? List.<Container>of() : pod.getSpec().getContainers()) {
             for (ContainerPort port : container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts()) {
@@ -208,8 +215,7 @@ public final class PromisedPaths {
                 }
             }
         }
-        String ip = pod.getStatus() == null ? null : pod.getStatus().getPodIP();
-        return Endpoint.pod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(), labels(pod), namespaceLabels, ip).withNamedPorts(named);
+        return named;
     }
 
     /** The Service port's target on this pod: a number, or the pod's container port of that name (null: none). */
@@ -221,15 +227,8 @@ public final class PromisedPaths {
         if (target.getStrVal() == null) {
             return target.getIntVal();
         }
-        String protocol = ServiceModel.effectiveProtocol(port).name();
-        for (Container container : pod.getSpec() == null || pod.getSpec().getContainers() == null ? List.<Container>of() : pod.getSpec().getContainers()) {
-            for (ContainerPort candidate : container.getPorts() == null ? List.<ContainerPort>of() : container.getPorts()) {
-                if (target.getStrVal().equals(candidate.getName()) && protocol.equals(candidate.getProtocol() == null ? "TCP" : candidate.getProtocol())) {
-                    return candidate.getContainerPort();
-                }
-            }
-        }
-        return null;
+        NamedPort named = namedPorts(pod).get(target.getStrVal());
+        return named != null && ServiceModel.effectiveProtocol(port).name().equals(named.protocol()) ? named.port() : null;
     }
 
     private static Map<String, String> labels(Pod pod) {
